@@ -1,0 +1,29 @@
+# The one compile policy every Vestnik target links: language level, warnings, Qt guard macros and,
+# optionally, sanitizers. No global add_definitions or include paths anywhere else.
+add_library(vestnik_policy INTERFACE)
+add_library(Vestnik::policy ALIAS vestnik_policy)
+
+target_compile_features(vestnik_policy INTERFACE cxx_std_20)
+set(CMAKE_CXX_EXTENSIONS OFF)
+
+target_compile_options(vestnik_policy INTERFACE
+    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual -Wcast-align
+    -Wnull-dereference -Wimplicit-fallthrough -Wformat=2)
+
+target_compile_definitions(vestnik_policy INTERFACE
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_CAST_TO_ASCII
+    QT_NO_CAST_FROM_BYTEARRAY
+    QT_NO_URL_CAST_FROM_STRING
+    QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+    QT_NO_CONTEXTLESS_CONNECT
+    QT_NO_FOREACH
+    QT_NO_KEYWORDS
+    QT_USE_QSTRINGBUILDER
+    QT_DISABLE_DEPRECATED_UP_TO=0x060400)
+
+if(ENABLE_SANITIZERS)
+    target_compile_options(vestnik_policy INTERFACE
+        -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(vestnik_policy INTERFACE -fsanitize=address,undefined)
+endif()

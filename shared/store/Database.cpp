@@ -1,0 +1,217 @@
+#include "store/Database.h"
+
+#include "util/Config.h"
+#include "util/Logging.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QThread>
+#include <QUuid>
+
+namespace vestnik {
+
+namespace {
+
+Error sqlError(const QString &what, const QSqlError &error)
+{
+    return makeError(ErrorCode::Database, QStringLiteral("%1: %2").arg(what, error.text()));
+}
+
+} // namespace
+
+QString dialectName(Dialect dialect)
+{
+    return dialect == Dialect::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
+}
+
+DatabaseSettings DatabaseSettings::fromConfig(const Config &config)
+{
+    DatabaseSettings s;
+    s.dialect = config.string(QStringLiteral("database.driver")) == QStringLiteral("postgres") ? Dialect::Postgres
+                                                                                               : Dialect::Sqlite;
+    const QString path = config.string(QStringLiteral("database.path"));
+    s.path = QDir(config.string(QStringLiteral("worker.data_dir"))).absoluteFilePath(path);
+    s.host = config.string(QStringLiteral("database.host"));
+    s.port = int(config.integer(QStringLiteral("database.port")));
+    s.name = config.string(QStringLiteral("database.name"));
+    s.user = config.string(QStringLiteral("database.user"));
+    s.password = config.string(QStringLiteral("database.password"));
+    s.options = config.string(QStringLiteral("database.options"));
+    return s;
+}
+
+QString DatabaseSettings::describe() const
+{
+    if (dialect == Dialect::Sqlite)
+        return QStringLiteral("sqlite:") + path;
+    return QStringLiteral("postgres://%1@%2:%3/%4").arg(user, host).arg(port).arg(name);
+}
+
+Database::Database(DatabaseSettings settings)
+    : m_settings(std::move(settings)),
+      m_connectionPrefix(QStringLiteral("vestnik-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+{
+}
+
+Database::~Database()
+{
+    // Only this thread's connection may be closed here; the others' names are dropped with them.
+    const QString currentName = connectionName();
+    const QStringList names = QSqlDatabase::connectionNames();
+    for (const QString &name : names) {
+        if (name.startsWith(m_connectionPrefix)) {
+            {
+                QSqlDatabase db = QSqlDatabase::database(name, false);
+                if (db.isOpen() && name == currentName)
+                    db.close();
+            }
+            QSqlDatabase::removeDatabase(name);
+        }
+    }
+}
+
+Result<std::shared_ptr<Database>> Database::open(const DatabaseSettings &settings)
+{
+    if (settings.dialect == Dialect::Sqlite) {
+        if (settings.path.isEmpty() || settings.path == QStringLiteral(":memory:"))
+            return makeError(ErrorCode::InvalidConfig,
+                             QStringLiteral("database.path must name a file for SQLite"));
+        const QString dir = QFileInfo(settings.path).absolutePath();
+        if (!QDir().mkpath(dir))
+            return makeError(ErrorCode::Io, QStringLiteral("cannot create directory %1").arg(dir));
+    }
+    std::shared_ptr<Database> database(new Database(settings));
+    Result<QSqlDatabase> db = database->connection();
+    if (!db)
+        return db.error();
+    qCInfo(lcStore) << "database open:" << settings.describe();
+    return database;
+}
+
+QString Database::connectionName() const
+{
+    return m_connectionPrefix + QLatin1Char('-')
+        + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+}
+
+Result<QSqlDatabase> Database::connection() const
+{
+    const QString name = connectionName();
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (db.isOpen())
+            return db;
+        if (!db.open())
+            return sqlError(QStringLiteral("cannot reopen %1").arg(m_settings.describe()), db.lastError());
+        return db;
+    }
+    return openConnection(name);
+}
+
+Result<QSqlDatabase> Database::openConnection(const QString &name) const
+{
+    const bool sqlite = m_settings.dialect == Dialect::Sqlite;
+    QSqlDatabase db = QSqlDatabase::addDatabase(sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
+    if (!db.isValid()) {
+        QSqlDatabase::removeDatabase(name);
+        return makeError(ErrorCode::Database,
+                         QStringLiteral("the Qt Sql driver for %1 is not installed (package libqt6sql6-%2)")
+                             .arg(dialectName(m_settings.dialect), sqlite ? QStringLiteral("sqlite")
+                                                                          : QStringLiteral("psql")));
+    }
+    if (sqlite) {
+        db.setDatabaseName(m_settings.path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    } else {
+        db.setHostName(m_settings.host);
+        db.setPort(m_settings.port);
+        db.setDatabaseName(m_settings.name);
+        db.setUserName(m_settings.user);
+        db.setPassword(m_settings.password);
+        QString options = QStringLiteral("connect_timeout=10");
+        if (!m_settings.options.isEmpty())
+            options += QLatin1Char(';') + m_settings.options;
+        db.setConnectOptions(options);
+    }
+    if (!db.open()) {
+        const QSqlError error = db.lastError();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return sqlError(QStringLiteral("cannot open %1").arg(m_settings.describe()), error);
+    }
+    QSqlQuery pragma(db);
+    const QStringList setup = sqlite
+        ? QStringList{QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
+                      QStringLiteral("PRAGMA foreign_keys=ON")}
+        : QStringList{QStringLiteral("SET TIME ZONE 'UTC'")};
+    for (const QString &statement : setup) {
+        if (!pragma.exec(statement))
+            return sqlError(QStringLiteral("cannot set up connection (%1)").arg(statement), pragma.lastError());
+    }
+    return db;
+}
+
+Result<QSqlQuery> Database::prepare(const QString &sql) const
+{
+    Result<QSqlDatabase> db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery query(*db);
+    if (!query.prepare(sql))
+        return sqlError(QStringLiteral("cannot prepare statement"), query.lastError());
+    return query;
+}
+
+Result<void> Database::exec(QSqlQuery &query, const QString &what)
+{
+    if (!query.exec())
+        return sqlError(what, query.lastError());
+    return {};
+}
+
+Result<QSqlQuery> Database::run(const QString &sql, const QVariantList &values, const QString &what) const
+{
+    Result<QSqlQuery> query = prepare(sql);
+    if (!query)
+        return makeError(ErrorCode::Database, what + QStringLiteral(": ") + query.error().message);
+    for (const QVariant &value : values)
+        query->addBindValue(value);
+    if (Result<void> done = exec(*query, what); !done)
+        return done.error();
+    return query;
+}
+
+Transaction::Transaction(const Database &database)
+{
+    Result<QSqlDatabase> db = database.connection();
+    if (!db) {
+        m_error = db.error();
+        return;
+    }
+    m_db = *db;
+    m_active = m_db.transaction();
+    if (!m_active)
+        m_error = sqlError(QStringLiteral("cannot begin transaction"), m_db.lastError());
+}
+
+Transaction::~Transaction()
+{
+    if (m_active)
+        m_db.rollback();
+}
+
+Result<void> Transaction::commit()
+{
+    if (!m_active)
+        return m_error;
+    m_active = false;
+    if (!m_db.commit()) {
+        const QSqlError error = m_db.lastError();
+        m_db.rollback();
+        return sqlError(QStringLiteral("cannot commit"), error);
+    }
+    return {};
+}
+
+} // namespace vestnik

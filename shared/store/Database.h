@@ -1,0 +1,89 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariant>
+
+#include <memory>
+
+namespace vestnik {
+
+class Config;
+
+/// Which SQL dialect a connection speaks; repositories pick their statements by it.
+enum class Dialect { Sqlite, Postgres };
+
+QString dialectName(Dialect dialect);
+
+/// Where the database is and how to log in.
+struct DatabaseSettings {
+    Dialect dialect = Dialect::Sqlite;
+    QString path;        ///< SQLite file (":memory:" is refused: every thread needs the same data)
+    QString host;
+    int port = 5432;
+    QString name;
+    QString user;
+    QString password;
+    QString options;     ///< extra driver options, e.g. "sslmode=verify-full"
+
+    /// From the `database.*` keys; a relative SQLite path is taken below `worker.data_dir`.
+    static DatabaseSettings fromConfig(const Config &config);
+    /// A human description without the password, for logs ("sqlite:/var/lib/vestnik/vestnik.db").
+    QString describe() const;
+};
+
+/// The database of a Vestnik process. Qt Sql connections belong to one thread each: `connection()`
+/// hands every thread its own, opened on first use with the same settings.
+class Database final
+{
+public:
+    /// Opens (and for SQLite creates) the database and checks it answers.
+    static Result<std::shared_ptr<Database>> open(const DatabaseSettings &settings);
+    ~Database();
+    Q_DISABLE_COPY_MOVE(Database)
+
+    Dialect dialect() const { return m_settings.dialect; }
+    const DatabaseSettings &settings() const { return m_settings; }
+
+    /// This thread's connection (opened on first use).
+    Result<QSqlDatabase> connection() const;
+
+    /// Prepares `sql` on this thread's connection.
+    Result<QSqlQuery> prepare(const QString &sql) const;
+    /// Executes a prepared query, turning a failure into an Error that names `what`.
+    static Result<void> exec(QSqlQuery &query, const QString &what);
+    /// Prepares, binds positional values and executes in one step.
+    Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what) const;
+
+private:
+    explicit Database(DatabaseSettings settings);
+    QString connectionName() const;
+    Result<QSqlDatabase> openConnection(const QString &name) const;
+
+    DatabaseSettings m_settings;
+    QString m_connectionPrefix;
+};
+
+/// A transaction on this thread's connection that rolls back unless committed.
+class Transaction final
+{
+public:
+    explicit Transaction(const Database &database);
+    ~Transaction();
+    Q_DISABLE_COPY_MOVE(Transaction)
+
+    /// Whether BEGIN succeeded; if not, `error()` says why.
+    bool isActive() const { return m_active; }
+    const Error &error() const { return m_error; }
+    Result<void> commit();
+
+private:
+    QSqlDatabase m_db;
+    bool m_active = false;
+    Error m_error;
+};
+
+} // namespace vestnik

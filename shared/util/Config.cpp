@@ -1,0 +1,292 @@
+#include "util/Config.h"
+
+#include "util/Logging.h"
+
+#include <QFile>
+#include <QHostAddress>
+
+namespace vestnik {
+
+namespace {
+
+using Type = ConfigKey::Type;
+
+QList<ConfigKey> buildSchema()
+{
+    const auto choice = [](QString key, QString def, QStringList choices, QString description) {
+        ConfigKey k;
+        k.key = std::move(key);
+        k.type = Type::Choice;
+        k.defaultValue = std::move(def);
+        k.description = std::move(description);
+        k.choices = std::move(choices);
+        return k;
+    };
+    const auto integer = [](QString key, qint64 def, qint64 min, qint64 max, QString description) {
+        ConfigKey k;
+        k.key = std::move(key);
+        k.type = Type::Integer;
+        k.defaultValue = QString::number(def);
+        k.description = std::move(description);
+        k.minimum = min;
+        k.maximum = max;
+        return k;
+    };
+    const auto string = [](QString key, QString def, QString description, bool secret = false) {
+        ConfigKey k;
+        k.key = std::move(key);
+        k.defaultValue = std::move(def);
+        k.description = std::move(description);
+        k.isSecret = secret;
+        return k;
+    };
+    const auto path = [](QString key, QString def, QString description) {
+        ConfigKey k;
+        k.key = std::move(key);
+        k.type = Type::Path;
+        k.defaultValue = std::move(def);
+        k.description = std::move(description);
+        return k;
+    };
+
+    return {
+        path(QStringLiteral("worker.data_dir"), QStringLiteral("vestnik-data"),
+             QStringLiteral("Directory for the SQLite database, keys and generated certificates")),
+        choice(QStringLiteral("database.driver"), QStringLiteral("sqlite"),
+               {QStringLiteral("sqlite"), QStringLiteral("postgres")},
+               QStringLiteral("Storage backend: embedded SQLite or PostgreSQL")),
+        path(QStringLiteral("database.path"), QStringLiteral("vestnik.db"),
+             QStringLiteral("SQLite database file, relative to worker.data_dir")),
+        string(QStringLiteral("database.host"), QStringLiteral("127.0.0.1"), QStringLiteral("PostgreSQL host")),
+        integer(QStringLiteral("database.port"), 5432, 1, 65535, QStringLiteral("PostgreSQL port")),
+        string(QStringLiteral("database.name"), QStringLiteral("vestnik"), QStringLiteral("PostgreSQL database")),
+        string(QStringLiteral("database.user"), QStringLiteral("vestnik"), QStringLiteral("PostgreSQL user")),
+        string(QStringLiteral("database.password"), QString(), QStringLiteral("PostgreSQL password"), true),
+        string(QStringLiteral("database.options"), QString(),
+               QStringLiteral("Extra connection options, e.g. sslmode=verify-full;sslrootcert=/path/ca.pem")),
+        path(QStringLiteral("security.seal_key_file"), QStringLiteral("seal.key"),
+             QStringLiteral("Key file for sealing device tokens and provider keys at rest, relative to "
+                            "worker.data_dir; created on first start when missing")),
+        string(QStringLiteral("security.seal_key"), QString(),
+               QStringLiteral("Sealing key as 64 hex digits; overrides security.seal_key_file"), true),
+        string(QStringLiteral("http.address"), QStringLiteral("127.0.0.1"),
+               QStringLiteral("Address the worker listens on")),
+        integer(QStringLiteral("http.port"), 8780, 0, 65535,
+                QStringLiteral("Port the worker listens on (0 picks a free one)")),
+        choice(QStringLiteral("log.format"), QStringLiteral("json"), {QStringLiteral("json"), QStringLiteral("text")},
+               QStringLiteral("Log line format on stderr")),
+        choice(QStringLiteral("log.level"), QStringLiteral("info"),
+               {QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"),
+                QStringLiteral("critical")},
+               QStringLiteral("Lowest level written")),
+    };
+}
+
+const ConfigKey *findKey(const QString &key)
+{
+    for (const ConfigKey &k : Config::schema()) {
+        if (k.key == key)
+            return &k;
+    }
+    return nullptr;
+}
+
+QString describeValue(const ConfigKey &key, const QString &value)
+{
+    return key.isSecret ? QStringLiteral("(secret)") : QLatin1Char('\'') + value + QLatin1Char('\'');
+}
+
+// Returns an empty string when the value fits the key, else what is wrong with it.
+QString checkValue(const ConfigKey &key, const QString &value)
+{
+    switch (key.type) {
+    case Type::String:
+    case Type::Path:
+        return QString();
+    case Type::Integer: {
+        bool ok = false;
+        const qint64 n = value.trimmed().toLongLong(&ok);
+        if (!ok)
+            return QStringLiteral("%1 is not a whole number").arg(describeValue(key, value));
+        if (n < key.minimum || n > key.maximum)
+            return QStringLiteral("%1 is outside %2..%3").arg(value).arg(key.minimum).arg(key.maximum);
+        return QString();
+    }
+    case Type::Boolean: {
+        static const QStringList valid{QStringLiteral("true"), QStringLiteral("false"), QStringLiteral("yes"),
+                                       QStringLiteral("no"), QStringLiteral("on"), QStringLiteral("off"),
+                                       QStringLiteral("1"), QStringLiteral("0")};
+        if (!valid.contains(value.trimmed().toLower()))
+            return QStringLiteral("%1 is not a boolean (true/false, yes/no, on/off, 1/0)")
+                .arg(describeValue(key, value));
+        return QString();
+    }
+    case Type::Choice:
+        if (!key.choices.contains(value.trimmed()))
+            return QStringLiteral("%1 is not one of: %2")
+                .arg(describeValue(key, value), key.choices.join(QStringLiteral(", ")));
+        return QString();
+    }
+    return QString();
+}
+
+} // namespace
+
+QString ConfigKey::environmentName() const
+{
+    QString name = key.toUpper();
+    name.replace(QLatin1Char('.'), QLatin1Char('_'));
+    return QStringLiteral("VESTNIK_") + name;
+}
+
+const QList<ConfigKey> &Config::schema()
+{
+    static const QList<ConfigKey> keys = buildSchema();
+    return keys;
+}
+
+Result<Config> Config::load(const QString &path, const QProcessEnvironment &environment)
+{
+    if (path.isEmpty())
+        return fromIni(QString(), QString(), environment);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return makeError(ErrorCode::InvalidConfig,
+                         QStringLiteral("cannot read configuration file %1: %2").arg(path, file.errorString()));
+    return fromIni(QString::fromUtf8(file.readAll()), path, environment);
+}
+
+Result<Config> Config::fromIni(const QString &text, const QString &origin, const QProcessEnvironment &environment)
+{
+    Config config;
+    for (const ConfigKey &key : schema())
+        config.m_values.insert(key.key, Value{key.defaultValue, QStringLiteral("default")});
+
+    QStringList problems;
+    QString section;
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString line = lines.at(i).trimmed();
+        const QString where = QStringLiteral("%1:%2").arg(origin).arg(i + 1);
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')) || line.startsWith(QLatin1Char(';')))
+            continue;
+        if (line.startsWith(QLatin1Char('['))) {
+            if (!line.endsWith(QLatin1Char(']'))) {
+                problems << QStringLiteral("%1: section header '%2' lacks its closing ']'").arg(where, line);
+                continue;
+            }
+            section = line.mid(1, line.size() - 2).trimmed();
+            continue;
+        }
+        const qsizetype eq = line.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            problems << QStringLiteral("%1: expected 'name = value', got '%2'").arg(where, line);
+            continue;
+        }
+        const QString name = line.left(eq).trimmed();
+        QString value = line.mid(eq + 1).trimmed();
+        if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) && value.endsWith(QLatin1Char('"')))
+            value = value.mid(1, value.size() - 2);
+        const QString key = section.isEmpty() ? name : section + QLatin1Char('.') + name;
+        if (!findKey(key)) {
+            problems << QStringLiteral("%1: unknown key '%2'").arg(where, key);
+            continue;
+        }
+        config.m_values.insert(key, Value{value, where});
+    }
+
+    for (const ConfigKey &key : schema()) {
+        const QString variable = key.environmentName();
+        if (environment.contains(variable))
+            config.m_values.insert(key.key, Value{environment.value(variable), variable});
+    }
+
+    if (!problems.isEmpty())
+        return makeError(ErrorCode::InvalidConfig, problems.join(QLatin1Char('\n')));
+    if (Result<void> valid = config.validate(); !valid)
+        return valid.error();
+    return config;
+}
+
+Result<void> Config::validate() const
+{
+    QStringList problems;
+    for (const ConfigKey &key : schema()) {
+        const Value &value = m_values.value(key.key);
+        const QString problem = checkValue(key, value.text);
+        if (!problem.isEmpty())
+            problems << QStringLiteral("%1 (from %2): %3").arg(key.key, value.origin, problem);
+    }
+    if (string(QStringLiteral("database.driver")) == QStringLiteral("postgres")) {
+        for (const QString &required : {QStringLiteral("database.host"), QStringLiteral("database.name"),
+                                        QStringLiteral("database.user")}) {
+            if (string(required).isEmpty())
+                problems << QStringLiteral("%1 (from %2): must be set when database.driver is postgres")
+                                .arg(required, origin(required));
+        }
+    } else if (string(QStringLiteral("database.path")).isEmpty()) {
+        problems << QStringLiteral("database.path (from %1): must be set when database.driver is sqlite")
+                        .arg(origin(QStringLiteral("database.path")));
+    }
+    const QString address = string(QStringLiteral("http.address"));
+    if (QHostAddress(address).isNull() && address != QStringLiteral("localhost"))
+        problems << QStringLiteral("http.address (from %1): '%2' is not an IP address")
+                        .arg(origin(QStringLiteral("http.address")), address);
+    const QString sealKey = string(QStringLiteral("security.seal_key"));
+    if (!sealKey.isEmpty()) {
+        const QByteArray bytes = QByteArray::fromHex(sealKey.toLatin1());
+        if (sealKey.size() != 64 || bytes.size() != 32)
+            problems << QStringLiteral("security.seal_key (from %1): must be 64 hex digits (a 256-bit key)")
+                            .arg(origin(QStringLiteral("security.seal_key")));
+    }
+    if (!problems.isEmpty())
+        return makeError(ErrorCode::InvalidConfig, problems.join(QLatin1Char('\n')));
+    return {};
+}
+
+QString Config::string(const QString &key) const
+{
+    Q_ASSERT_X(findKey(key), "Config::string", "unknown key");
+    return m_values.value(key).text.trimmed();
+}
+
+qint64 Config::integer(const QString &key) const
+{
+    return string(key).toLongLong();
+}
+
+bool Config::boolean(const QString &key) const
+{
+    const QString v = string(key).toLower();
+    return v == QStringLiteral("true") || v == QStringLiteral("yes") || v == QStringLiteral("on")
+        || v == QStringLiteral("1");
+}
+
+QString Config::origin(const QString &key) const
+{
+    return m_values.value(key).origin;
+}
+
+QStringList Config::secretValues() const
+{
+    QStringList values;
+    for (const ConfigKey &key : schema()) {
+        if (key.isSecret && !string(key.key).isEmpty())
+            values << string(key.key);
+    }
+    return values;
+}
+
+Result<void> Config::set(const QString &key, const QString &value, const QString &origin)
+{
+    const ConfigKey *k = findKey(key);
+    if (!k)
+        return makeError(ErrorCode::InvalidConfig, QStringLiteral("unknown key '%1'").arg(key));
+    const QString problem = checkValue(*k, value);
+    if (!problem.isEmpty())
+        return makeError(ErrorCode::InvalidConfig, QStringLiteral("%1 (from %2): %3").arg(key, origin, problem));
+    m_values.insert(key, Value{value, origin});
+    return {};
+}
+
+} // namespace vestnik

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "store/Database.h"
+
+#include <QHash>
+#include <QString>
+
+namespace vestnik::test {
+
+/// The connection settings `scripts/services` wrote for this test run ($VESTNIK_SERVICES_ENV), or an
+/// empty map when the file is missing. Integration tests fail, not skip, when what they need is absent.
+QHash<QString, QString> serviceEnvironment();
+
+/// A reason the service is unusable, or an empty string. `service` is "postgres" or "kafka".
+QString missingService(const QString &service);
+
+/// Settings for the PostgreSQL test cluster.
+DatabaseSettings postgresSettings();
+
+/// Kafka bootstrap servers of the test broker.
+QString kafkaBrokers();
+
+} // namespace vestnik::test

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QObject>
+
+class QSocketNotifier;
+
+namespace vestnik {
+
+/// Turns SIGINT and SIGTERM into a Qt signal on the event loop (self-pipe), so the worker shuts down
+/// cleanly on Ctrl-C or `systemctl stop`.
+class SignalWatcher final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SignalWatcher)
+
+public:
+    explicit SignalWatcher(QObject *parent = nullptr);
+    ~SignalWatcher() override;
+
+Q_SIGNALS:
+    void terminationRequested(int signalNumber);
+
+private:
+    void onReadable();
+
+    QSocketNotifier *m_notifier = nullptr;
+};
+
+} // namespace vestnik

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "util/Config.h"
+#include "util/Result.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+class QHttpServer;
+
+namespace vestnik {
+
+class Database;
+class Sealer;
+
+/// The worker process: opens and migrates the database, loads the sealing key and serves HTTP.
+/// Roles (ingest, trigger, planner, sender) attach to it as they are built.
+class Worker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Worker)
+
+public:
+    explicit Worker(Config config, QObject *parent = nullptr);
+    ~Worker() override;
+
+    /// Starts everything; on failure nothing keeps running and the error says what to fix.
+    Result<void> start();
+    /// Where the HTTP listener is (valid after start()).
+    QUrl url() const { return m_url; }
+    int schemaVersion() const { return m_schemaVersion; }
+
+private:
+    Result<void> startHttp();
+
+    Config m_config;
+    std::shared_ptr<Database> m_database;
+    std::unique_ptr<Sealer> m_sealer;
+    std::unique_ptr<QHttpServer> m_http;
+    QUrl m_url;
+    int m_schemaVersion = 0;
+};
+
+} // namespace vestnik

@@ -1,0 +1,107 @@
+#include "WorkerMain.h"
+
+#include "SignalWatcher.h"
+#include "Worker.h"
+#include "util/Clock.h"
+#include "util/Config.h"
+#include "util/LogHandler.h"
+#include "util/Logging.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace vestnik {
+
+namespace {
+
+QString keyHelp()
+{
+    QString text = QStringLiteral("Configuration keys (file section.name, or environment variable):\n");
+    for (const ConfigKey &key : Config::schema()) {
+        text += QStringLiteral("  %1  (%2, default '%3')\n      %4\n")
+                    .arg(key.key, key.environmentName(), key.isSecret ? QString() : key.defaultValue,
+                         key.description);
+    }
+    return text;
+}
+
+void applyLevel(const QString &level)
+{
+    QString rules = QStringLiteral("vestnik.*.debug=false\n");
+    if (level == QStringLiteral("debug"))
+        rules = QStringLiteral("vestnik.*.debug=true\n");
+    else if (level == QStringLiteral("warning"))
+        rules += QStringLiteral("vestnik.*.info=false\n");
+    else if (level == QStringLiteral("critical"))
+        rules += QStringLiteral("vestnik.*.info=false\nvestnik.*.warning=false\n");
+    QLoggingCategory::setFilterRules(rules);
+}
+
+} // namespace
+
+int runWorker(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("vestnik-worker"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(VESTNIK_VERSION));
+    QCoreApplication::setOrganizationName(QStringLiteral("Vestnik"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Vestnik worker: turns events and campaigns into FCM and APNs pushes.\n\n") + keyHelp());
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption configOption({QStringLiteral("c"), QStringLiteral("config")},
+                                          QStringLiteral("Read settings from <file> (INI)."), QStringLiteral("file"));
+    const QCommandLineOption checkOption(QStringLiteral("check-config"),
+                                         QStringLiteral("Validate the configuration and exit."));
+    parser.addOption(configOption);
+    parser.addOption(checkOption);
+    parser.process(app);
+
+    Result<Config> config = Config::load(parser.value(configOption), QProcessEnvironment::systemEnvironment());
+    if (!config) {
+        std::fprintf(stderr, "vestnik-worker: invalid configuration:\n%s\n",
+                     qPrintable(config.error().message));
+        return 2;
+    }
+    if (parser.isSet(checkOption)) {
+        std::printf("configuration is valid\n");
+        return 0;
+    }
+
+    const LogHandler::Format format = config->string(QStringLiteral("log.format")) == QStringLiteral("text")
+        ? LogHandler::Format::Text
+        : LogHandler::Format::Json;
+    LogHandler logHandler(format, stderr, SystemClock::instance());
+    for (const QString &secret : config->secretValues())
+        logHandler.redactor().addSecret(secret);
+    logHandler.install();
+    applyLevel(config->string(QStringLiteral("log.level")));
+
+    Worker worker(*config);
+    if (Result<void> started = worker.start(); !started) {
+        qCCritical(lcWorker).noquote() << "cannot start:" << started.error().toString();
+        std::fprintf(stderr, "vestnik-worker: cannot start: %s\n", qPrintable(started.error().message));
+        return 1;
+    }
+
+    SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &app, [](int signalNumber) {
+        qCInfo(lcWorker) << "signal" << signalNumber << "received, stopping";
+        QCoreApplication::quit();
+    });
+
+    qCInfo(lcWorker).noquote() << "listening on" << worker.url().toString();
+    QTextStream(stdout) << "vestnik-worker " << QCoreApplication::applicationVersion() << " listening on "
+                        << worker.url().toString() << " (health: " << worker.url().toString()
+                        << "/healthz); press Ctrl-C to stop" << Qt::endl;
+    const int code = QCoreApplication::exec();
+    qCInfo(lcWorker) << "stopped";
+    return code;
+}
+
+} // namespace vestnik

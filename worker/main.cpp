@@ -1,0 +1,6 @@
+#include "WorkerMain.h"
+
+int main(int argc, char **argv)
+{
+    return vestnik::runWorker(argc, argv);
+}
