@@ -1,0 +1,46 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QHash>
+#include <QString>
+
+#include <librdkafka/rdkafka.h>
+
+#include <memory>
+
+namespace vestnik::kafka {
+
+/// RAII owners for librdkafka's C handles.
+struct HandleDeleter {
+    void operator()(rd_kafka_t *handle) const { rd_kafka_destroy(handle); }
+    void operator()(rd_kafka_conf_t *conf) const { rd_kafka_conf_destroy(conf); }
+    void operator()(rd_kafka_topic_partition_list_t *list) const { rd_kafka_topic_partition_list_destroy(list); }
+    void operator()(rd_kafka_message_t *message) const { rd_kafka_message_destroy(message); }
+    void operator()(rd_kafka_queue_t *queue) const { rd_kafka_queue_destroy(queue); }
+    void operator()(rd_kafka_event_t *event) const { rd_kafka_event_destroy(event); }
+    void operator()(rd_kafka_NewTopic_t *topic) const { rd_kafka_NewTopic_destroy(topic); }
+    void operator()(rd_kafka_AdminOptions_t *options) const { rd_kafka_AdminOptions_destroy(options); }
+};
+
+using HandlePtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
+using ConfPtr = std::unique_ptr<rd_kafka_conf_t, HandleDeleter>;
+using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, HandleDeleter>;
+using MessagePtr = std::unique_ptr<rd_kafka_message_t, HandleDeleter>;
+using QueuePtr = std::unique_ptr<rd_kafka_queue_t, HandleDeleter>;
+using EventPtr = std::unique_ptr<rd_kafka_event_t, HandleDeleter>;
+using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, HandleDeleter>;
+using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, HandleDeleter>;
+
+/// A librdkafka configuration with every given property set (names as librdkafka documents them, so
+/// SSL and SASL settings pass straight through); the error names the property that was refused.
+Result<ConfPtr> makeConf(const QHash<QString, QString> &properties);
+
+/// Creates a producer or consumer; takes ownership of `conf` only on success, as librdkafka does.
+Result<HandlePtr> makeHandle(rd_kafka_type_t type, ConfPtr conf);
+
+/// Creates a topic (no error if it exists), waiting up to `timeoutMs` for the broker's answer.
+Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor,
+                         int timeoutMs);
+
+} // namespace vestnik::kafka
