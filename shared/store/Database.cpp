@@ -170,6 +170,17 @@ Result<void> Database::exec(QSqlQuery &query, const QString &what)
     return {};
 }
 
+Result<void> Database::execute(const QString &sql, const QString &what) const
+{
+    Result<QSqlDatabase> db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery query(*db);
+    if (!query.exec(sql))
+        return sqlError(what, query.lastError());
+    return {};
+}
+
 Result<QSqlQuery> Database::run(const QString &sql, const QVariantList &values, const QString &what) const
 {
     Result<QSqlQuery> query = prepare(sql);

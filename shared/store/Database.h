@@ -55,6 +55,9 @@ public:
     Result<QSqlQuery> prepare(const QString &sql) const;
     /// Executes a prepared query, turning a failure into an Error that names `what`.
     static Result<void> exec(QSqlQuery &query, const QString &what);
+    /// Executes a statement that takes no values (DDL, migrations) without preparing it: PostgreSQL
+    /// cannot prepare DDL. Anything that carries a value goes through prepare() or run().
+    Result<void> execute(const QString &sql, const QString &what) const;
     /// Prepares, binds positional values and executes in one step.
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what) const;
 

@@ -98,10 +98,7 @@ Result<void> Migrator::ensureTable() const
         " version INTEGER PRIMARY KEY,"
         " name TEXT NOT NULL,"
         " applied_at BIGINT NOT NULL)");
-    Result<QSqlQuery> q = m_database.run(sql, {}, QStringLiteral("cannot create schema_migrations"));
-    if (!q)
-        return q.error();
-    return {};
+    return m_database.execute(sql, QStringLiteral("cannot create schema_migrations"));
 }
 
 Result<int> Migrator::currentVersion() const
@@ -152,9 +149,8 @@ Result<int> Migrator::migrate() const
         const QString what = QStringLiteral("migration %1_%2").arg(migration.version, 4, 10, QLatin1Char('0'))
                                  .arg(migration.name);
         for (const QString &statement : splitStatements(migration.sql)) {
-            Result<QSqlQuery> q = m_database.run(statement, {}, what);
-            if (!q)
-                return q.error();
+            if (Result<void> done = m_database.execute(statement, what); !done)
+                return done.error();
         }
         Result<QSqlQuery> record =
             m_database.run(QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),

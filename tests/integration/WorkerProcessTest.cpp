@@ -1,0 +1,169 @@
+// Runs the shipped vestnik-worker binary the way an operator does: start, ask it for its health, stop it
+// with a signal; on SQLite and on the real PostgreSQL; and with a bad configuration.
+#include "TestServices.h"
+#include "store/Migrator.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace vestnik;
+
+class WorkerProcessTest final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void startsServesAndStopsOnSqlite();
+    void startsOnPostgres();
+    void badConfigurationNamesTheKey();
+    void unreachableDatabaseFailsWithoutLeakingThePassword();
+
+private:
+    struct Run {
+        QUrl url;
+        QByteArray stderrText;
+        int exitCode = -1;
+    };
+    // Starts the worker, waits for its "listening" line, checks /healthz, stops it with SIGTERM.
+    void runHealthy(const QProcessEnvironment &env, const QString &expectedDatabase, Run &run);
+};
+
+namespace {
+
+QProcessEnvironment baseEnvironment(const QString &dataDir)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), dataDir);
+    env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
+    env.insert(QStringLiteral("VESTNIK_LOG_FORMAT"), QStringLiteral("json"));
+    return env;
+}
+
+} // namespace
+
+void WorkerProcessTest::runHealthy(const QProcessEnvironment &env, const QString &expectedDatabase, Run &run)
+{
+    QProcess worker;
+    worker.setProcessEnvironment(env);
+    worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {});
+    QVERIFY(worker.waitForStarted());
+
+    static const QRegularExpression listening(QStringLiteral(R"(listening on (http://\S+:\d+))"));
+    QString out;
+    QTRY_VERIFY2_WITH_TIMEOUT((out += QString::fromUtf8(worker.readAllStandardOutput()), listening.match(out).hasMatch())
+                                  || worker.state() == QProcess::NotRunning,
+                              "no listening line", 30'000);
+    QVERIFY2(worker.state() == QProcess::Running, worker.readAllStandardError().constData());
+    run.url = QUrl(listening.match(out).captured(1));
+
+    QNetworkAccessManager network;
+    QNetworkReply *reply = network.get(QNetworkRequest(run.url.resolved(QUrl(QStringLiteral("/healthz")))));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QVERIFY(finished.wait(10'000));
+    QCOMPARE(reply->error(), QNetworkReply::NoError);
+    const QJsonObject health = QJsonDocument::fromJson(reply->readAll()).object();
+    reply->deleteLater();
+    QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+    QCOMPARE(health.value(QStringLiteral("database")).toString(), expectedDatabase);
+    const Dialect dialect = expectedDatabase == QStringLiteral("postgres") ? Dialect::Postgres : Dialect::Sqlite;
+    QCOMPARE(health.value(QStringLiteral("schema_version")).toInt(), Migrator::available(dialect).constLast().version);
+
+    ::kill(pid_t(worker.processId()), SIGTERM);
+    QVERIFY(worker.waitForFinished(15'000));
+    run.exitCode = worker.exitStatus() == QProcess::NormalExit ? worker.exitCode() : -1;
+    run.stderrText = worker.readAllStandardError();
+}
+
+void WorkerProcessTest::startsServesAndStopsOnSqlite()
+{
+    QTemporaryDir dir;
+    Run run;
+    runHealthy(baseEnvironment(dir.path()), QStringLiteral("sqlite"), run);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("vestnik.db"))));
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("seal.key"))));
+
+    // every log line is a JSON object, and the stop was logged
+    const QList<QByteArray> lines = run.stderrText.trimmed().split('\n');
+    QVERIFY(lines.size() >= 2);
+    for (const QByteArray &line : lines) {
+        QJsonParseError error;
+        QJsonDocument::fromJson(line, &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+    }
+    QVERIFY(run.stderrText.contains("stopping"));
+
+    // a second start on the same data directory reuses the database (nothing to migrate)
+    Run again;
+    runHealthy(baseEnvironment(dir.path()), QStringLiteral("sqlite"), again);
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY(!again.stderrText.contains("applied"));
+}
+
+void WorkerProcessTest::startsOnPostgres()
+{
+    const QString missing = test::missingService(QStringLiteral("postgres"));
+    if (!missing.isEmpty())
+        QFAIL(qPrintable(missing));
+    const DatabaseSettings pg = test::postgresSettings();
+    QTemporaryDir dir;
+    QProcessEnvironment env = baseEnvironment(dir.path());
+    env.insert(QStringLiteral("VESTNIK_DATABASE_DRIVER"), QStringLiteral("postgres"));
+    env.insert(QStringLiteral("VESTNIK_DATABASE_HOST"), pg.host);
+    env.insert(QStringLiteral("VESTNIK_DATABASE_PORT"), QString::number(pg.port));
+    env.insert(QStringLiteral("VESTNIK_DATABASE_NAME"), pg.name);
+    env.insert(QStringLiteral("VESTNIK_DATABASE_USER"), pg.user);
+    env.insert(QStringLiteral("VESTNIK_DATABASE_PASSWORD"), pg.password);
+    Run run;
+    runHealthy(env, QStringLiteral("postgres"), run);
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(!run.stderrText.contains(pg.password.toUtf8()));
+}
+
+void WorkerProcessTest::badConfigurationNamesTheKey()
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env = baseEnvironment(dir.path());
+    env.insert(QStringLiteral("VESTNIK_DATABASE_DRIVER"), QStringLiteral("oracle"));
+    QProcess worker;
+    worker.setProcessEnvironment(env);
+    worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {});
+    QVERIFY(worker.waitForFinished(15'000));
+    QCOMPARE(worker.exitCode(), 2);
+    const QByteArray err = worker.readAllStandardError();
+    QVERIFY2(err.contains("database.driver") && err.contains("VESTNIK_DATABASE_DRIVER") && err.contains("oracle"),
+             err.constData());
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("vestnik.db"))));
+}
+
+void WorkerProcessTest::unreachableDatabaseFailsWithoutLeakingThePassword()
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env = baseEnvironment(dir.path());
+    const QString password = QStringLiteral("pw-that-must-not-leak-42");
+    env.insert(QStringLiteral("VESTNIK_DATABASE_DRIVER"), QStringLiteral("postgres"));
+    env.insert(QStringLiteral("VESTNIK_DATABASE_PORT"), QStringLiteral("1")); // nothing listens there
+    env.insert(QStringLiteral("VESTNIK_DATABASE_PASSWORD"), password);
+    QProcess worker;
+    worker.setProcessEnvironment(env);
+    worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {QStringLiteral("--config"), QString()});
+    QVERIFY(worker.waitForFinished(30'000));
+    QCOMPARE(worker.exitCode(), 1);
+    const QByteArray err = worker.readAllStandardError();
+    QVERIFY2(err.contains("cannot open postgres://vestnik@127.0.0.1:1/vestnik"), err.constData());
+    QVERIFY(!err.contains(password.toUtf8()));
+}
+
+QTEST_GUILESS_MAIN(WorkerProcessTest)
+#include "WorkerProcessTest.moc"
