@@ -24,7 +24,8 @@ int runConsole(int argc, char **argv)
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption languageOption(
-        QStringLiteral("lang"), QApplication::translate("vestnik", "User interface language (ru, en); default: the system's."),
+        QStringLiteral("lang"),
+        QApplication::translate("vestnik", "User interface language (ru, en); default: the system's."),
         QStringLiteral("code"));
     parser.addOption(languageOption);
     parser.process(app);

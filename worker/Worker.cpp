@@ -24,9 +24,10 @@ Result<void> Worker::start()
         return makeError(ErrorCode::Io, QStringLiteral("cannot create worker.data_dir %1").arg(dataDir.absolutePath()));
 
     const QString hexKey = m_config.string(QStringLiteral("security.seal_key"));
-    Result<Sealer> sealer = hexKey.isEmpty()
-        ? Sealer::loadOrCreate(dataDir.absoluteFilePath(m_config.string(QStringLiteral("security.seal_key_file"))))
-        : Sealer::fromKey(QByteArray::fromHex(hexKey.toLatin1()));
+    Result<Sealer> sealer =
+        hexKey.isEmpty()
+            ? Sealer::loadOrCreate(dataDir.absoluteFilePath(m_config.string(QStringLiteral("security.seal_key_file"))))
+            : Sealer::fromKey(QByteArray::fromHex(hexKey.toLatin1()));
     if (!sealer)
         return sealer.error();
     m_sealer = std::make_unique<Sealer>(std::move(*sealer));

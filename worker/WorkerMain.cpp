@@ -22,8 +22,7 @@ QString keyHelp()
     QString text = QStringLiteral("Configuration keys (file section.name, or environment variable):\n");
     for (const ConfigKey &key : Config::schema()) {
         text += QStringLiteral("  %1  (%2, default '%3')\n      %4\n")
-                    .arg(key.key, key.environmentName(), key.isSecret ? QString() : key.defaultValue,
-                         key.description);
+                    .arg(key.key, key.environmentName(), key.isSecret ? QString() : key.defaultValue, key.description);
     }
     return text;
 }
@@ -64,8 +63,7 @@ int runWorker(int argc, char **argv)
 
     Result<Config> config = Config::load(parser.value(configOption), QProcessEnvironment::systemEnvironment());
     if (!config) {
-        std::fprintf(stderr, "vestnik-worker: invalid configuration:\n%s\n",
-                     qPrintable(config.error().message));
+        std::fprintf(stderr, "vestnik-worker: invalid configuration:\n%s\n", qPrintable(config.error().message));
         return 2;
     }
     if (parser.isSet(checkOption)) {
@@ -74,8 +72,8 @@ int runWorker(int argc, char **argv)
     }
 
     const LogHandler::Format format = config->string(QStringLiteral("log.format")) == QStringLiteral("text")
-        ? LogHandler::Format::Text
-        : LogHandler::Format::Json;
+                                          ? LogHandler::Format::Text
+                                          : LogHandler::Format::Json;
     LogHandler logHandler(format, stderr, SystemClock::instance());
     for (const QString &secret : config->secretValues())
         logHandler.redactor().addSecret(secret);

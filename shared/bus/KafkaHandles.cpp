@@ -9,11 +9,11 @@ Result<ConfPtr> makeConf(const QHash<QString, QString> &properties)
     ConfPtr conf(rd_kafka_conf_new());
     std::array<char, 512> error{};
     for (auto it = properties.cbegin(); it != properties.cend(); ++it) {
-        if (rd_kafka_conf_set(conf.get(), it.key().toUtf8().constData(), it.value().toUtf8().constData(),
-                              error.data(), error.size())
+        if (rd_kafka_conf_set(conf.get(), it.key().toUtf8().constData(), it.value().toUtf8().constData(), error.data(),
+                              error.size())
             != RD_KAFKA_CONF_OK) {
-            return makeError(ErrorCode::InvalidConfig, QStringLiteral("Kafka property %1: %2")
-                                                           .arg(it.key(), QString::fromUtf8(error.data())));
+            return makeError(ErrorCode::InvalidConfig,
+                             QStringLiteral("Kafka property %1: %2").arg(it.key(), QString::fromUtf8(error.data())));
         }
     }
     return conf;
@@ -30,12 +30,11 @@ Result<HandlePtr> makeHandle(rd_kafka_type_t type, ConfPtr conf)
     return HandlePtr(handle);
 }
 
-Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor,
-                         int timeoutMs)
+Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor, int timeoutMs)
 {
     std::array<char, 512> error{};
-    NewTopicPtr topic(rd_kafka_NewTopic_new(name.toUtf8().constData(), partitions, replicationFactor, error.data(),
-                                            error.size()));
+    NewTopicPtr topic(
+        rd_kafka_NewTopic_new(name.toUtf8().constData(), partitions, replicationFactor, error.data(), error.size()));
     if (!topic)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("topic %1: %2").arg(name, QString::fromUtf8(error.data())));
@@ -49,8 +48,9 @@ Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions
     if (!event)
         return makeError(ErrorCode::Broker, QStringLiteral("no answer creating topic %1").arg(name));
     if (rd_kafka_event_error(event.get()))
-        return makeError(ErrorCode::Broker, QStringLiteral("creating topic %1: %2")
-                                                .arg(name, QString::fromUtf8(rd_kafka_event_error_string(event.get()))));
+        return makeError(ErrorCode::Broker,
+                         QStringLiteral("creating topic %1: %2")
+                             .arg(name, QString::fromUtf8(rd_kafka_event_error_string(event.get()))));
     size_t count = 0;
     const rd_kafka_topic_result_t **results =
         rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);

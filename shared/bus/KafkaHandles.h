@@ -6,7 +6,6 @@
 #include <QString>
 
 #include <librdkafka/rdkafka.h>
-
 #include <memory>
 
 namespace vestnik::kafka {
@@ -40,7 +39,6 @@ Result<ConfPtr> makeConf(const QHash<QString, QString> &properties);
 Result<HandlePtr> makeHandle(rd_kafka_type_t type, ConfPtr conf);
 
 /// Creates a topic (no error if it exists), waiting up to `timeoutMs` for the broker's answer.
-Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor,
-                         int timeoutMs);
+Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor, int timeoutMs);
 
 } // namespace vestnik::kafka

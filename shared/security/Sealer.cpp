@@ -1,14 +1,13 @@
 #include "security/Sealer.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QDir>
-
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <memory>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 
 namespace vestnik {
 
@@ -105,10 +104,11 @@ Result<QByteArray> Sealer::seal(const QByteArray &plaintext, const QByteArray &c
     if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k, n) != 1
         || (!context.isEmpty()
             && EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char *>(context.constData()),
-                                 int(context.size())) != 1)
+                                 int(context.size()))
+                   != 1)
         || EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char *>(cipher.data()), &len,
                              reinterpret_cast<const unsigned char *>(plaintext.constData()), int(plaintext.size()))
-            != 1
+               != 1
         || EVP_EncryptFinal_ex(ctx.get(), nullptr, &len) != 1)
         return cryptoError(QStringLiteral("AES-256-GCM encryption failed"));
     QByteArray tag(kTagSize, Qt::Uninitialized);
@@ -143,9 +143,11 @@ Result<QByteArray> Sealer::open(const QByteArray &sealed, const QByteArray &cont
     if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k, n) != 1
         || (!context.isEmpty()
             && EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char *>(context.constData()),
-                                 int(context.size())) != 1)
+                                 int(context.size()))
+                   != 1)
         || EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char *>(plain.data()), &len,
-                             reinterpret_cast<const unsigned char *>(cipher.constData()), int(cipher.size())) != 1
+                             reinterpret_cast<const unsigned char *>(cipher.constData()), int(cipher.size()))
+               != 1
         || EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag.data()) != 1
         || EVP_DecryptFinal_ex(ctx.get(), nullptr, &len) != 1)
         return cryptoError(QStringLiteral("sealed value does not open: wrong key, wrong context or tampered"));

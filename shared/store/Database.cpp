@@ -51,8 +51,7 @@ QString DatabaseSettings::describe() const
 Database::Database(DatabaseSettings settings)
     : m_settings(std::move(settings)),
       m_connectionPrefix(QStringLiteral("vestnik-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
-{
-}
+{}
 
 Database::~Database()
 {
@@ -75,8 +74,7 @@ Result<std::shared_ptr<Database>> Database::open(const DatabaseSettings &setting
 {
     if (settings.dialect == Dialect::Sqlite) {
         if (settings.path.isEmpty() || settings.path == QStringLiteral(":memory:"))
-            return makeError(ErrorCode::InvalidConfig,
-                             QStringLiteral("database.path must name a file for SQLite"));
+            return makeError(ErrorCode::InvalidConfig, QStringLiteral("database.path must name a file for SQLite"));
         const QString dir = QFileInfo(settings.path).absolutePath();
         if (!QDir().mkpath(dir))
             return makeError(ErrorCode::Io, QStringLiteral("cannot create directory %1").arg(dir));
@@ -92,7 +90,7 @@ Result<std::shared_ptr<Database>> Database::open(const DatabaseSettings &setting
 QString Database::connectionName() const
 {
     return m_connectionPrefix + QLatin1Char('-')
-        + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+           + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
 }
 
 Result<QSqlDatabase> Database::connection() const
@@ -115,10 +113,10 @@ Result<QSqlDatabase> Database::openConnection(const QString &name) const
     QSqlDatabase db = QSqlDatabase::addDatabase(sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
     if (!db.isValid()) {
         QSqlDatabase::removeDatabase(name);
-        return makeError(ErrorCode::Database,
-                         QStringLiteral("the Qt Sql driver for %1 is not installed (package libqt6sql6-%2)")
-                             .arg(dialectName(m_settings.dialect), sqlite ? QStringLiteral("sqlite")
-                                                                          : QStringLiteral("psql")));
+        return makeError(
+            ErrorCode::Database,
+            QStringLiteral("the Qt Sql driver for %1 is not installed (package libqt6sql6-%2)")
+                .arg(dialectName(m_settings.dialect), sqlite ? QStringLiteral("sqlite") : QStringLiteral("psql")));
     }
     if (sqlite) {
         db.setDatabaseName(m_settings.path);
@@ -141,10 +139,10 @@ Result<QSqlDatabase> Database::openConnection(const QString &name) const
         return sqlError(QStringLiteral("cannot open %1").arg(m_settings.describe()), error);
     }
     QSqlQuery pragma(db);
-    const QStringList setup = sqlite
-        ? QStringList{QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
-                      QStringLiteral("PRAGMA foreign_keys=ON")}
-        : QStringList{QStringLiteral("SET TIME ZONE 'UTC'")};
+    const QStringList setup =
+        sqlite ? QStringList{QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
+                             QStringLiteral("PRAGMA foreign_keys=ON")}
+               : QStringList{QStringLiteral("SET TIME ZONE 'UTC'")};
     for (const QString &statement : setup) {
         if (!pragma.exec(statement))
             return sqlError(QStringLiteral("cannot set up connection (%1)").arg(statement), pragma.lastError());

@@ -21,13 +21,13 @@ QString dialectName(Dialect dialect);
 /// Where the database is and how to log in.
 struct DatabaseSettings {
     Dialect dialect = Dialect::Sqlite;
-    QString path;        ///< SQLite file (":memory:" is refused: every thread needs the same data)
+    QString path; ///< SQLite file (":memory:" is refused: every thread needs the same data)
     QString host;
     int port = 5432;
     QString name;
     QString user;
     QString password;
-    QString options;     ///< extra driver options, e.g. "sslmode=verify-full"
+    QString options; ///< extra driver options, e.g. "sslmode=verify-full"
 
     /// From the `database.*` keys; a relative SQLite path is taken below `worker.data_dir`.
     static DatabaseSettings fromConfig(const Config &config);

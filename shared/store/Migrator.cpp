@@ -66,8 +66,8 @@ QStringList Migrator::splitStatements(const QString &sql)
         }
         if (c == QLatin1Char('$')) {
             static const QRegularExpression tag(QStringLiteral(R"(\$[A-Za-z_]*\$)"));
-            const QRegularExpressionMatch m = tag.match(sql, i, QRegularExpression::NormalMatch,
-                                                        QRegularExpression::AnchorAtOffsetMatchOption);
+            const QRegularExpressionMatch m =
+                tag.match(sql, i, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
             if (m.hasMatch()) {
                 const qsizetype end = sql.indexOf(m.captured(), i + m.capturedLength());
                 const qsizetype stop = end < 0 ? n : end + m.capturedLength();
@@ -93,11 +93,10 @@ QStringList Migrator::splitStatements(const QString &sql)
 
 Result<void> Migrator::ensureTable() const
 {
-    const QString sql = QStringLiteral(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY,"
-        " name TEXT NOT NULL,"
-        " applied_at BIGINT NOT NULL)");
+    const QString sql = QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                       " version INTEGER PRIMARY KEY,"
+                                       " name TEXT NOT NULL,"
+                                       " applied_at BIGINT NOT NULL)");
     return m_database.execute(sql, QStringLiteral("cannot create schema_migrations"));
 }
 
@@ -105,8 +104,8 @@ Result<int> Migrator::currentVersion() const
 {
     if (Result<void> table = ensureTable(); !table)
         return table.error();
-    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"),
-                                         {}, QStringLiteral("cannot read schema version"));
+    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"), {},
+                                         QStringLiteral("cannot read schema version"));
     if (!q)
         return q.error();
     return q->next() ? q->value(0).toInt() : 0;
@@ -146,8 +145,8 @@ Result<int> Migrator::migrate() const
         Transaction tx(m_database);
         if (!tx.isActive())
             return tx.error();
-        const QString what = QStringLiteral("migration %1_%2").arg(migration.version, 4, 10, QLatin1Char('0'))
-                                 .arg(migration.name);
+        const QString what =
+            QStringLiteral("migration %1_%2").arg(migration.version, 4, 10, QLatin1Char('0')).arg(migration.name);
         for (const QString &statement : splitStatements(migration.sql)) {
             if (Result<void> done = m_database.execute(statement, what); !done)
                 return done.error();

@@ -76,8 +76,7 @@ QList<ConfigKey> buildSchema()
         choice(QStringLiteral("log.format"), QStringLiteral("json"), {QStringLiteral("json"), QStringLiteral("text")},
                QStringLiteral("Log line format on stderr")),
         choice(QStringLiteral("log.level"), QStringLiteral("info"),
-               {QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"),
-                QStringLiteral("critical")},
+               {QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("critical")},
                QStringLiteral("Lowest level written")),
     };
 }
@@ -101,8 +100,7 @@ QString checkValue(const ConfigKey &key, const QString &value)
 {
     switch (key.type) {
     case Type::String:
-    case Type::Path:
-        return QString();
+    case Type::Path: return QString();
     case Type::Integer: {
         bool ok = false;
         const qint64 n = value.trimmed().toLongLong(&ok);
@@ -114,8 +112,8 @@ QString checkValue(const ConfigKey &key, const QString &value)
     }
     case Type::Boolean: {
         static const QStringList valid{QStringLiteral("true"), QStringLiteral("false"), QStringLiteral("yes"),
-                                       QStringLiteral("no"), QStringLiteral("on"), QStringLiteral("off"),
-                                       QStringLiteral("1"), QStringLiteral("0")};
+                                       QStringLiteral("no"),   QStringLiteral("on"),    QStringLiteral("off"),
+                                       QStringLiteral("1"),    QStringLiteral("0")};
         if (!valid.contains(value.trimmed().toLower()))
             return QStringLiteral("%1 is not a boolean (true/false, yes/no, on/off, 1/0)")
                 .arg(describeValue(key, value));
@@ -218,8 +216,8 @@ Result<void> Config::validate() const
             problems << QStringLiteral("%1 (from %2): %3").arg(key.key, value.origin, problem);
     }
     if (string(QStringLiteral("database.driver")) == QStringLiteral("postgres")) {
-        for (const QString &required : {QStringLiteral("database.host"), QStringLiteral("database.name"),
-                                        QStringLiteral("database.user")}) {
+        for (const QString &required :
+             {QStringLiteral("database.host"), QStringLiteral("database.name"), QStringLiteral("database.user")}) {
             if (string(required).isEmpty())
                 problems << QStringLiteral("%1 (from %2): must be set when database.driver is postgres")
                                 .arg(required, origin(required));
@@ -259,7 +257,7 @@ bool Config::boolean(const QString &key) const
 {
     const QString v = string(key).toLower();
     return v == QStringLiteral("true") || v == QStringLiteral("yes") || v == QStringLiteral("on")
-        || v == QStringLiteral("1");
+           || v == QStringLiteral("1");
 }
 
 QString Config::origin(const QString &key) const

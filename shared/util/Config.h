@@ -18,10 +18,10 @@ struct ConfigKey {
     Type type = Type::String;
     QString defaultValue;
     QString description;
-    QStringList choices;      ///< for Choice
-    qint64 minimum = 0;       ///< for Integer
-    qint64 maximum = 0;       ///< for Integer
-    bool isSecret = false;    ///< never printed; registered with the log redactor
+    QStringList choices;   ///< for Choice
+    qint64 minimum = 0;    ///< for Integer
+    qint64 maximum = 0;    ///< for Integer
+    bool isSecret = false; ///< never printed; registered with the log redactor
 
     /// The environment variable that overrides this key, e.g. VESTNIK_DATABASE_DRIVER.
     QString environmentName() const;
@@ -39,8 +39,7 @@ public:
     /// Loads defaults, the file (if `path` is not empty) and the environment, then validates.
     static Result<Config> load(const QString &path, const QProcessEnvironment &environment);
     /// Parses INI text (for tests and `load`); `origin` names the source in messages.
-    static Result<Config> fromIni(const QString &text, const QString &origin,
-                                  const QProcessEnvironment &environment);
+    static Result<Config> fromIni(const QString &text, const QString &origin, const QProcessEnvironment &environment);
 
     QString string(const QString &key) const;
     qint64 integer(const QString &key) const;

@@ -30,13 +30,11 @@ QString levelName(QtMsgType type)
 
 LogHandler::LogHandler(Format format, std::FILE *stream, const Clock &clock)
     : m_format(format), m_stream(stream), m_clock(clock)
-{
-}
+{}
 
 LogHandler::LogHandler(Format format, QIODevice *device, const Clock &clock)
     : m_format(format), m_device(device), m_clock(clock)
-{
-}
+{}
 
 LogHandler::~LogHandler()
 {

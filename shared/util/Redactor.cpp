@@ -6,18 +6,17 @@ namespace vestnik {
 
 Redactor::Redactor()
     : m_patterns(QStringLiteral(
-          // FCM registration token: instance id, colon, opaque base64url part (usually APA91b...)
-          R"([A-Za-z0-9_-]{8,}:[A-Za-z0-9_-]{60,})"
-          // JWT / JWS compact form
-          R"(|eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)"
-          // bearer credentials in headers
-          R"(|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,})"
-          // APNs device token: 64 or more hex digits (32-byte and longer tokens)
-          R"(|\b[0-9A-Fa-f]{64,}\b)"
-          // any other long opaque base64url run (unknown token formats)
-          R"(|[A-Za-z0-9_-]{100,})"))
-{
-}
+        // FCM registration token: instance id, colon, opaque base64url part (usually APA91b...)
+        R"([A-Za-z0-9_-]{8,}:[A-Za-z0-9_-]{60,})"
+        // JWT / JWS compact form
+        R"(|eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)"
+        // bearer credentials in headers
+        R"(|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,})"
+        // APNs device token: 64 or more hex digits (32-byte and longer tokens)
+        R"(|\b[0-9A-Fa-f]{64,}\b)"
+        // any other long opaque base64url run (unknown token formats)
+        R"(|[A-Za-z0-9_-]{100,})"))
+{}
 
 void Redactor::addSecret(const QString &value)
 {

@@ -34,7 +34,7 @@ struct Error {
 };
 
 /// Either a value or an Error (std::expected is C++23; GCC 12 has none).
-template <typename T>
+template<typename T>
 class [[nodiscard]] Result final
 {
 public:
@@ -61,7 +61,7 @@ private:
 };
 
 /// Result of an operation that yields nothing but may fail.
-template <>
+template<>
 class [[nodiscard]] Result<void> final
 {
 public:

@@ -133,11 +133,10 @@ void KafkaSmokeTest::keyedMessagesArriveInOrderPerKey()
         const QByteArray key(static_cast<const char *>(message->key), qsizetype(message->key_len));
         const QByteArray value(static_cast<const char *>(message->payload), qsizetype(message->len));
         const int sequence = value.mid(value.indexOf(':') + 1).toInt();
-        QVERIFY2(sequence == expectedSequence.value(key),
-                 qPrintable(QStringLiteral("key %1: got #%2, expected #%3")
-                                .arg(QString::fromLatin1(key))
-                                .arg(sequence)
-                                .arg(expectedSequence.value(key))));
+        QVERIFY2(sequence == expectedSequence.value(key), qPrintable(QStringLiteral("key %1: got #%2, expected #%3")
+                                                                         .arg(QString::fromLatin1(key))
+                                                                         .arg(sequence)
+                                                                         .arg(expectedSequence.value(key))));
         expectedSequence[key] = sequence + 1;
         // one key, one partition: that is what per-key order rests on
         QCOMPARE(partitionOfKey.value(key, message->partition), message->partition);
@@ -160,8 +159,7 @@ void KafkaSmokeTest::keyedMessagesArriveInOrderPerKey()
     for (int p = 0; p < kPartitions; ++p) {
         int64_t low = 0;
         int64_t high = 0;
-        QCOMPARE(rd_kafka_query_watermark_offsets(consumer->get(), topic.toUtf8().constData(), p, &low, &high,
-                                                  10'000),
+        QCOMPARE(rd_kafka_query_watermark_offsets(consumer->get(), topic.toUtf8().constData(), p, &low, &high, 10'000),
                  RD_KAFKA_RESP_ERR_NO_ERROR);
         QCOMPARE(committed->elems[p].offset, high);
         total += high - low;

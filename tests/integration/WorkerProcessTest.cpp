@@ -59,9 +59,10 @@ void WorkerProcessTest::runHealthy(const QProcessEnvironment &env, const QString
 
     static const QRegularExpression listening(QStringLiteral(R"(listening on (http://\S+:\d+))"));
     QString out;
-    QTRY_VERIFY2_WITH_TIMEOUT((out += QString::fromUtf8(worker.readAllStandardOutput()), listening.match(out).hasMatch())
-                                  || worker.state() == QProcess::NotRunning,
-                              "no listening line", 30'000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        (out += QString::fromUtf8(worker.readAllStandardOutput()), listening.match(out).hasMatch())
+            || worker.state() == QProcess::NotRunning,
+        "no listening line", 30'000);
     QVERIFY2(worker.state() == QProcess::Running, worker.readAllStandardError().constData());
     run.url = QUrl(listening.match(out).captured(1));
 

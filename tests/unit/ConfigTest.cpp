@@ -48,8 +48,7 @@ void ConfigTest::environmentOverridesFile()
     QProcessEnvironment env;
     env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("9999"));
     env.insert(QStringLiteral("VESTNIK_DATABASE_PASSWORD"), QStringLiteral("from-env"));
-    Result<Config> config =
-        Config::fromIni(QStringLiteral("[http]\nport = 1234\n"), QStringLiteral("f.conf"), env);
+    Result<Config> config = Config::fromIni(QStringLiteral("[http]\nport = 1234\n"), QStringLiteral("f.conf"), env);
     QVERIFY(config.hasValue());
     QCOMPARE(config->integer(QStringLiteral("http.port")), 9999);
     QCOMPARE(config->origin(QStringLiteral("http.port")), QStringLiteral("VESTNIK_HTTP_PORT"));

@@ -1,5 +1,6 @@
-#include "util/Clock.h"
 #include "util/LogHandler.h"
+
+#include "util/Clock.h"
 #include "util/Logging.h"
 
 #include <QBuffer>
@@ -16,8 +17,8 @@ const QString kApnsToken = QStringLiteral("7a3f1c9e0b2d4f6a8c1e3b5d7f9a0c2e4b6d8
 const QString kFcmToken = QStringLiteral(
     "fGx1Yz2aQk6:APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx-Jo7Cq4pbY2yW0OS35IlDsXjS5AJ0QTBWLf1Cm4hMJH9hYmDzs1s_x"
     "Ej2Kl9wQ7cRrV3mN8");
-const QString kJwt = QStringLiteral(
-    "eyJhbGciOiJFUzI1NiIsImtpZCI6IkFCQzEyMyJ9.eyJpc3MiOiJERUYxMjMiLCJpYXQiOjE3MDAwMDAwMDB9.MEUCIQDx7fQ");
+const QString kJwt =
+    QStringLiteral("eyJhbGciOiJFUzI1NiIsImtpZCI6IkFCQzEyMyJ9.eyJpc3MiOiJERUYxMjMiLCJpYXQiOjE3MDAwMDAwMDB9.MEUCIQDx7fQ");
 
 } // namespace
 

@@ -107,9 +107,10 @@ void SealerTest::keyFileIsCreatedPrivateAndReused()
     Result<Sealer> first = Sealer::loadOrCreate(path);
     QVERIFY2(first.hasValue(), qPrintable(first.hasValue() ? QString() : first.error().message));
     QVERIFY(QFile::exists(path));
-    QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
-                                         | QFileDevice::WriteOther),
-             QFileDevice::Permissions());
+    QCOMPARE(
+        QFile::permissions(path)
+            & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther),
+        QFileDevice::Permissions());
     const QByteArray sealed = *first->seal("value");
     Result<Sealer> second = Sealer::loadOrCreate(path);
     QVERIFY(second.hasValue());
