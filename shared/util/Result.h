@@ -33,13 +33,14 @@ struct Error {
     QString toString() const { return errorCodeName(code) + QStringLiteral(": ") + message; }
 };
 
-/// Either a value or an Error (std::expected is C++23; GCC 12 has none).
-template<typename T>
+/// Either a value or an error, by default an Error (std::expected is C++23; GCC 12 has none). Modules whose
+/// errors carry more than a code and a message (e.g. template positions) name their own error type.
+template<typename T, typename E = Error>
 class [[nodiscard]] Result final
 {
 public:
     Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
-    Result(Error error) : m_state(std::in_place_index<1>, std::move(error)) {}
+    Result(E error) : m_state(std::in_place_index<1>, std::move(error)) {}
 
     bool hasValue() const { return m_state.index() == 0; }
     explicit operator bool() const { return hasValue(); }
@@ -49,7 +50,7 @@ public:
     T &&value() && { return std::get<0>(std::move(m_state)); }
     T valueOr(T fallback) const { return hasValue() ? value() : std::move(fallback); }
 
-    const Error &error() const { return std::get<1>(m_state); }
+    const E &error() const { return std::get<1>(m_state); }
 
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
@@ -57,23 +58,23 @@ public:
     const T &operator*() const & { return value(); }
 
 private:
-    std::variant<T, Error> m_state;
+    std::variant<T, E> m_state;
 };
 
 /// Result of an operation that yields nothing but may fail.
-template<>
-class [[nodiscard]] Result<void> final
+template<typename E>
+class [[nodiscard]] Result<void, E> final
 {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)) {}
+    Result(E error) : m_error(std::move(error)) {}
 
     bool hasValue() const { return !m_error.has_value(); }
     explicit operator bool() const { return hasValue(); }
-    const Error &error() const { return *m_error; }
+    const E &error() const { return *m_error; }
 
 private:
-    std::optional<Error> m_error;
+    std::optional<E> m_error;
 };
 
 inline Error makeError(ErrorCode code, QString message)
