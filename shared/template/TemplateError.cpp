@@ -1,0 +1,29 @@
+#include "template/TemplateError.h"
+
+namespace vestnik {
+
+QString TemplateError::message(const QString &language) const
+{
+    const bool russian = language.startsWith(QStringLiteral("ru"));
+    const QString text = russian ? messageRu : messageEn;
+    if (line <= 0)
+        return text;
+    return russian ? QStringLiteral("строка %1, столбец %2: %3").arg(line).arg(column).arg(text)
+                   : QStringLiteral("line %1, column %2: %3").arg(line).arg(column).arg(text);
+}
+
+QString TemplateError::kindName() const
+{
+    switch (kind) {
+    case Kind::Syntax: return QStringLiteral("syntax");
+    case Kind::UnknownFilter: return QStringLiteral("unknown_filter");
+    case Kind::FilterArguments: return QStringLiteral("filter_arguments");
+    case Kind::Section: return QStringLiteral("section");
+    case Kind::MissingVariable: return QStringLiteral("missing_variable");
+    case Kind::WrongType: return QStringLiteral("wrong_type");
+    case Kind::Locale: return QStringLiteral("locale");
+    }
+    return QStringLiteral("syntax");
+}
+
+} // namespace vestnik
