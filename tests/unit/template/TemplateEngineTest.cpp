@@ -68,6 +68,9 @@ private Q_SLOTS:
     void scopesAreLayered();
     void listsVariables();
     void rendersConcurrently();
+    void russianPluralTable();
+    void englishPluralTable();
+    void pluralFractions();
 };
 
 void TemplateEngineTest::renders_data()
@@ -357,6 +360,73 @@ void TemplateEngineTest::rendersConcurrently()
     for (std::thread &thread : threads)
         thread.join();
     QCOMPARE(mismatches.load(), 0);
+}
+
+namespace {
+
+// CLDR's rule for Russian integers, written out independently of ICU.
+QString russianForm(int n, const QStringList &forms)
+{
+    if (n % 10 == 1 && n % 100 != 11)
+        return forms.at(0);
+    if (n % 10 >= 2 && n % 10 <= 4 && !(n % 100 >= 12 && n % 100 <= 14))
+        return forms.at(1);
+    return forms.at(2);
+}
+
+QString renderNumber(const CompiledTemplate &compiled, const json &n)
+{
+    const json data = {{"n", n}};
+    Result<QString, TemplateError> out = compiled.renderToString(JsonScopes{&data});
+    return out ? *out : out.error().message();
+}
+
+} // namespace
+
+void TemplateEngineTest::russianPluralTable()
+{
+    const QStringList forms{QStringLiteral("товар"), QStringLiteral("товара"), QStringLiteral("товаров")};
+    Result<CompiledTemplate, TemplateError> compiled =
+        TemplateCompiler::compile(QStringLiteral("{{n}} {{n|plural:товар,товара,товаров}}"), QStringLiteral("ru-RU"));
+    QVERIFY(compiled.hasValue());
+    for (int n = 0; n <= 125; ++n)
+        QCOMPARE(renderNumber(*compiled, n), QStringLiteral("%1 %2").arg(n).arg(russianForm(n, forms)));
+    // the cases marketers get wrong by hand
+    QCOMPARE(renderNumber(*compiled, 1), QStringLiteral("1 товар"));
+    QCOMPARE(renderNumber(*compiled, 3), QStringLiteral("3 товара"));
+    QCOMPARE(renderNumber(*compiled, 5), QStringLiteral("5 товаров"));
+    QCOMPARE(renderNumber(*compiled, 11), QStringLiteral("11 товаров"));
+    QCOMPARE(renderNumber(*compiled, 21), QStringLiteral("21 товар"));
+    QCOMPARE(renderNumber(*compiled, 112), QStringLiteral("112 товаров"));
+    QCOMPARE(renderNumber(*compiled, 1001), QStringLiteral("1001 товар"));
+    // numbers given as text count the same
+    QCOMPARE(renderNumber(*compiled, "22"), QStringLiteral("22 товара"));
+}
+
+void TemplateEngineTest::englishPluralTable()
+{
+    Result<CompiledTemplate, TemplateError> compiled =
+        TemplateCompiler::compile(QStringLiteral("{{n}} {{n|plural:item,items}}"), QStringLiteral("en"));
+    QVERIFY(compiled.hasValue());
+    for (int n = 0; n <= 125; ++n)
+        QCOMPARE(renderNumber(*compiled, n),
+                 QStringLiteral("%1 %2").arg(n).arg(n == 1 ? QStringLiteral("item") : QStringLiteral("items")));
+}
+
+void TemplateEngineTest::pluralFractions()
+{
+    Result<CompiledTemplate, TemplateError> withOther =
+        TemplateCompiler::compile(QStringLiteral("{{n|plural:# литр,# литра,# литров,# литра}}"), QStringLiteral("ru"));
+    QVERIFY(withOther.hasValue());
+    QCOMPARE(renderNumber(*withOther, 1.5), QStringLiteral("1,5 литра"));
+    QCOMPARE(renderNumber(*withOther, 2), QStringLiteral("2 литра"));
+    Result<CompiledTemplate, TemplateError> withoutOther =
+        TemplateCompiler::compile(QStringLiteral("{{n|plural:литр,литра,литров}}"), QStringLiteral("ru"));
+    QCOMPARE(renderNumber(*withoutOther, 2.5), QStringLiteral("литров"));
+    Result<CompiledTemplate, TemplateError> english =
+        TemplateCompiler::compile(QStringLiteral("{{n|plural:# mile,# miles}}"), QStringLiteral("en"));
+    QCOMPARE(renderNumber(*english, 1.5), QStringLiteral("1.5 miles"));
+    QCOMPARE(renderNumber(*english, 1), QStringLiteral("1 mile"));
 }
 
 QTEST_GUILESS_MAIN(TemplateEngineTest)
