@@ -31,6 +31,13 @@ bool isEmptyValue(const nlohmann::json *value)
     return !value || value->is_null() || (value->is_string() && value->get_ref<const std::string &>().empty());
 }
 
+void writePlaceholder(const detail::Expression &expr, std::string &out, const TemplateRenderOptions &options)
+{
+    out += "{{" + expr.name.toStdString() + "}}";
+    if (options.missing && !options.missing->contains(expr.name))
+        options.missing->append(expr.name);
+}
+
 } // namespace
 
 CompiledTemplate::CompiledTemplate(std::shared_ptr<const detail::Program> program) : m_program(std::move(program)) {}
@@ -55,8 +62,13 @@ Result<void, TemplateError> CompiledTemplate::render(const VariableLookup &looku
             const nlohmann::json *value = lookup.find(expr.path);
             if (expr.filters.empty()) {
                 // the common case: a plain variable, appended straight from the lookup's storage
-                if (isEmptyValue(value))
-                    return detail::missingVariable(expr);
+                if (isEmptyValue(value)) {
+                    if (!options.keepMissing)
+                        return detail::missingVariable(expr);
+                    writePlaceholder(expr, out, options);
+                    ++pc;
+                    break;
+                }
                 if (json && value->is_string()) {
                     detail::appendJsonEscaped(out, value->get_ref<const std::string &>());
                 } else if (json) {
@@ -70,13 +82,23 @@ Result<void, TemplateError> CompiledTemplate::render(const VariableLookup &looku
             } else {
                 detail::FilterValue current;
                 current.json = isEmptyValue(value) ? nullptr : value;
+                bool missing = false;
                 for (const detail::Filter &filter : expr.filters) {
-                    if (auto done = detail::applyFilter(filter, current, expr, program, options); !done)
-                        return done.error();
+                    if (auto done = detail::applyFilter(filter, current, expr, program, options); !done) {
+                        if (!options.keepMissing || done.error().kind != TemplateError::Kind::MissingVariable)
+                            return done.error();
+                        missing = true;
+                        break;
+                    }
+                }
+                if (missing || (!current.isText && current.isMissing())) {
+                    if (!options.keepMissing)
+                        return detail::missingVariable(expr);
+                    writePlaceholder(expr, out, options);
+                    ++pc;
+                    break;
                 }
                 if (!current.isText) {
-                    if (current.isMissing())
-                        return detail::missingVariable(expr);
                     if (auto done = detail::appendPlain(current.text, *current.json, expr); !done)
                         return done.error();
                 }

@@ -25,7 +25,9 @@ enum class TemplateEscape {
 /// Per-render settings of a CompiledTemplate.
 struct TemplateRenderOptions {
     TemplateEscape escape = TemplateEscape::None;
-    std::string_view timeZone; ///< IANA id of the recipient's zone for dates (empty: UTC)
+    std::string_view timeZone;      ///< IANA id of the recipient's zone for dates (empty: UTC)
+    bool keepMissing = false;       ///< previews only: write `{{name}}` for a variable without value instead of failing
+    QStringList *missing = nullptr; ///< with keepMissing: collects the variables written as placeholders
 };
 
 /// A template parsed once (see TemplateCompiler) and rendered many times. Immutable; copies share the

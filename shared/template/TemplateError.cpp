@@ -5,11 +5,14 @@ namespace vestnik {
 QString TemplateError::message(const QString &language) const
 {
     const bool russian = language.startsWith(QStringLiteral("ru"));
-    const QString text = russian ? messageRu : messageEn;
-    if (line <= 0)
-        return text;
-    return russian ? QStringLiteral("строка %1, столбец %2: %3").arg(line).arg(column).arg(text)
-                   : QStringLiteral("line %1, column %2: %3").arg(line).arg(column).arg(text);
+    QString text = russian ? messageRu : messageEn;
+    if (line > 0) {
+        text = russian ? QStringLiteral("строка %1, столбец %2: %3").arg(line).arg(column).arg(text)
+                       : QStringLiteral("line %1, column %2: %3").arg(line).arg(column).arg(text);
+    }
+    if (!field.isEmpty())
+        text = field + QStringLiteral(": ") + text;
+    return text;
 }
 
 QString TemplateError::kindName() const

@@ -17,14 +17,26 @@ struct TemplateError {
         Locale,          ///< the locale is not known
     };
 
+    TemplateError() = default;
+    TemplateError(Kind k, int atLine, int atColumn, QString aboutVariable, QString english, QString russian)
+        : kind(k),
+          line(atLine),
+          column(atColumn),
+          variable(std::move(aboutVariable)),
+          messageEn(std::move(english)),
+          messageRu(std::move(russian))
+    {}
+
     Kind kind = Kind::Syntax;
     int line = 0;     ///< 1-based; 0 when the error is not tied to a position
     int column = 0;   ///< 1-based, in characters (code points)
     QString variable; ///< the variable concerned, when there is one
     QString messageEn;
     QString messageRu;
+    QString field; ///< where in a push template, e.g. "title" or "variants.en.buttons.0.label"
 
-    /// The message in the given language ("ru" gives Russian, anything else English), with its position.
+    /// The message in the given language ("ru" gives Russian, anything else English), with its field and
+    /// position.
     QString message(const QString &language = QStringLiteral("en")) const;
     /// Stable machine name of the kind ("syntax", "missing_variable", ...).
     QString kindName() const;
