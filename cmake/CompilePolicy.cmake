@@ -27,3 +27,13 @@ if(ENABLE_SANITIZERS)
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(vestnik_policy INTERFACE -fsanitize=address,undefined)
 endif()
+
+if(ENABLE_FUZZING)
+    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+        message(FATAL_ERROR "ENABLE_FUZZING needs clang (CXX=clang++)")
+    endif()
+    # Coverage feedback from every library the fuzz targets reach, not only from the targets themselves.
+    target_compile_options(vestnik_policy INTERFACE
+        -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+    target_link_options(vestnik_policy INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,90 @@
+#include "template/TemplateCatalog.h"
+
+#include "store/TemplateRepository.h"
+#include "util/Logging.h"
+
+namespace vestnik {
+
+TemplateCatalog::TemplateCatalog(const TemplateRepository &repository) : m_repository(repository) {}
+
+Result<SavedTemplate, QList<TemplateIssue>> TemplateCatalog::save(const PushTemplate &pushTemplate,
+                                                                  const nlohmann::json &sample, const QString &author)
+{
+    QList<TemplateIssue> errors;
+    if (pushTemplate.id.isEmpty()) {
+        errors << TemplateIssue{TemplateIssue::Severity::Error, QStringLiteral("id"),
+                                QStringLiteral("a template needs an id"), QStringLiteral("у шаблона должен быть id")};
+    }
+    if (pushTemplate.name.trimmed().isEmpty()) {
+        errors << TemplateIssue{TemplateIssue::Severity::Error, QStringLiteral("name"),
+                                QStringLiteral("a template needs a name"),
+                                QStringLiteral("у шаблона должно быть название")};
+    }
+    const TemplatePreview preview = TemplatePreview::build(pushTemplate, sample);
+    SavedTemplate saved;
+    for (const TemplateIssue &issue : preview.issues()) {
+        if (issue.isError())
+            errors << issue;
+        else
+            saved.warnings << issue;
+    }
+    if (!errors.isEmpty())
+        return errors;
+
+    Result<int> version = m_repository.saveVersion(pushTemplate.id, pushTemplate.name, pushTemplate.toJson(), author);
+    if (!version) {
+        return QList<TemplateIssue>{
+            TemplateIssue{TemplateIssue::Severity::Error, QString(),
+                          QStringLiteral("the template could not be stored: ") + version.error().message,
+                          QStringLiteral("шаблон не удалось сохранить: ") + version.error().message}};
+    }
+    saved.version = *version;
+    QMutexLocker locker(&m_mutex);
+    m_cache.insert_or_assign({pushTemplate.id, saved.version}, *preview.compiled());
+    qCInfo(lcDelivery).noquote() << "template" << pushTemplate.id << "saved as version" << saved.version << "by"
+                                 << author;
+    return saved;
+}
+
+Result<CompiledPushTemplate> TemplateCatalog::compiled(const QString &templateId, int version)
+{
+    if (version > 0) {
+        QMutexLocker locker(&m_mutex);
+        if (const auto it = m_cache.find({templateId, version}); it != m_cache.end())
+            return it->second;
+    }
+    Result<std::optional<TemplateVersion>> stored =
+        version > 0 ? m_repository.version(templateId, version) : m_repository.latest(templateId);
+    if (!stored)
+        return stored.error();
+    if (!*stored) {
+        return makeError(ErrorCode::NotFound,
+                         version > 0 ? QStringLiteral("template %1 has no version %2").arg(templateId).arg(version)
+                                     : QStringLiteral("no template %1").arg(templateId));
+    }
+    const int resolved = (*stored)->version;
+    {
+        QMutexLocker locker(&m_mutex);
+        if (const auto it = m_cache.find({templateId, resolved}); it != m_cache.end())
+            return it->second;
+    }
+    Result<PushTemplate> parsed = PushTemplate::fromJson((*stored)->content);
+    if (!parsed) {
+        return makeError(ErrorCode::Internal, QStringLiteral("stored template %1 version %2 is unreadable: %3")
+                                                  .arg(templateId)
+                                                  .arg(resolved)
+                                                  .arg(parsed.error().message));
+    }
+    Result<CompiledPushTemplate, TemplateError> compiled = CompiledPushTemplate::compile(*parsed);
+    if (!compiled) {
+        return makeError(ErrorCode::Internal, QStringLiteral("stored template %1 version %2 does not compile: %3")
+                                                  .arg(templateId)
+                                                  .arg(resolved)
+                                                  .arg(compiled.error().message()));
+    }
+    QMutexLocker locker(&m_mutex);
+    m_cache.insert_or_assign({templateId, resolved}, *compiled);
+    return *compiled;
+}
+
+} // namespace vestnik

@@ -1,0 +1,160 @@
+#include "template/TemplateCatalog.h"
+
+#include "store/Database.h"
+#include "store/Migrator.h"
+#include "store/TemplateRepository.h"
+#include "util/Clock.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace vestnik;
+
+namespace {
+
+PushTemplate fixture(const char *name)
+{
+    QFile file(QStringLiteral(VESTNIK_TEST_DATA_DIR "/") + QLatin1String(name));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read fixture %s", name);
+    return *PushTemplate::fromJson(QJsonDocument::fromJson(file.readAll()).object());
+}
+
+const nlohmann::json kSample = {{"имя", "Анна"}, {"название_товара", "Чайник"}, {"sku", "A-17"}};
+
+} // namespace
+
+class TemplateCatalogTest final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void savesVersionsAndPinsThem();
+    void refusesInvalidTemplates_data();
+    void refusesInvalidTemplates();
+    void keepsWarnings();
+    void unknownTemplateOrVersion();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::shared_ptr<Database> m_database;
+    std::unique_ptr<TemplateRepository> m_repository;
+    ManualClock m_clock;
+};
+
+void TemplateCatalogTest::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    DatabaseSettings settings;
+    settings.path = m_dir->filePath(QStringLiteral("catalog.db"));
+    Result<std::shared_ptr<Database>> database = Database::open(settings);
+    QVERIFY(database.hasValue());
+    m_database = *database;
+    QVERIFY(Migrator(*m_database).migrate().hasValue());
+    m_repository = std::make_unique<TemplateRepository>(*m_database, m_clock);
+}
+
+void TemplateCatalogTest::cleanup()
+{
+    m_repository.reset();
+    m_database.reset();
+    m_dir.reset();
+}
+
+void TemplateCatalogTest::savesVersionsAndPinsThem()
+{
+    TemplateCatalog catalog(*m_repository);
+    PushTemplate t = fixture("back_in_stock.json");
+    Result<SavedTemplate, QList<TemplateIssue>> first = catalog.save(t, kSample, QStringLiteral("marketer@shop"));
+    QVERIFY2(first.hasValue(), qPrintable(first.hasValue() ? QString() : first.error().at(0).message()));
+    QCOMPARE(first->version, 1);
+
+    t.content.body = QStringLiteral("«{{название_товара}}» вернулся");
+    Result<SavedTemplate, QList<TemplateIssue>> second = catalog.save(t, kSample, QStringLiteral("marketer@shop"));
+    QCOMPARE(second->version, 2);
+
+    const nlohmann::json user = kSample;
+    // a fresh catalog (another worker) reads and compiles the stored versions
+    TemplateCatalog reader(*m_repository);
+    Result<CompiledPushTemplate> latest = reader.compiled(t.id);
+    QVERIFY(latest.hasValue());
+    QCOMPARE(QString::fromStdString(latest->render(JsonScopes{&user}, QStringLiteral("ru"))->body),
+             QStringLiteral("«Чайник» вернулся"));
+    Result<CompiledPushTemplate> pinned = reader.compiled(t.id, 1);
+    QVERIFY(pinned.hasValue());
+    QCOMPARE(QString::fromStdString(pinned->render(JsonScopes{&user}, QStringLiteral("ru"))->body),
+             QStringLiteral("«Чайник» ждёт вас"));
+    Result<std::optional<TemplateVersion>> stored = m_repository->version(t.id, 2);
+    QCOMPARE((*stored)->createdBy, QStringLiteral("marketer@shop"));
+}
+
+void TemplateCatalogTest::refusesInvalidTemplates_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("fragment");
+    QTest::newRow("syntax") << QStringLiteral("body") << QStringLiteral("Привет, {{имя")
+                            << QStringLiteral("body: line 1, column 9: tag is not closed");
+    QTest::newRow("unknown filter") << QStringLiteral("title") << QStringLiteral("{{имя|shout}}")
+                                    << QStringLiteral("unknown filter 'shout'");
+    QTest::newRow("plural count") << QStringLiteral("en.body") << QStringLiteral("{{n|plural:item}}")
+                                  << QStringLiteral("variants.en.body: line 1, column 5: filter 'plural' takes 2");
+    QTest::newRow("too large") << QStringLiteral("body") << QString(5000, QLatin1Char('x'))
+                               << QStringLiteral("FCM allows 4096");
+    QTest::newRow("no name") << QStringLiteral("name") << QString() << QStringLiteral("name: a template needs a name");
+}
+
+void TemplateCatalogTest::refusesInvalidTemplates()
+{
+    QFETCH(QString, field);
+    QFETCH(QString, value);
+    QFETCH(QString, fragment);
+    PushTemplate t = fixture("back_in_stock.json");
+    if (field == QStringLiteral("body"))
+        t.content.body = value;
+    else if (field == QStringLiteral("title"))
+        t.content.title = value;
+    else if (field == QStringLiteral("en.body"))
+        t.variants[QStringLiteral("en")].body = value;
+    else
+        t.name = value;
+    TemplateCatalog catalog(*m_repository);
+    Result<SavedTemplate, QList<TemplateIssue>> saved = catalog.save(t, kSample, QStringLiteral("m"));
+    QVERIFY(!saved.hasValue());
+    QStringList messages;
+    for (const TemplateIssue &issue : saved.error())
+        messages << issue.message();
+    QVERIFY2(messages.join(QLatin1Char('\n')).contains(fragment), qPrintable(messages.join(QLatin1Char('\n'))));
+    // nothing was stored
+    QVERIFY(!m_repository->latest(t.id)->has_value());
+}
+
+void TemplateCatalogTest::keepsWarnings()
+{
+    TemplateCatalog catalog(*m_repository);
+    Result<SavedTemplate, QList<TemplateIssue>> saved =
+        catalog.save(fixture("back_in_stock.json"), nlohmann::json::object(), QStringLiteral("m"));
+    QVERIFY(saved.hasValue());
+    QCOMPARE(saved->version, 1);
+    QVERIFY(!saved->warnings.isEmpty());
+    QVERIFY(saved->warnings.at(0).message().contains(QStringLiteral("sample recipient has no value")));
+}
+
+void TemplateCatalogTest::unknownTemplateOrVersion()
+{
+    TemplateCatalog catalog(*m_repository);
+    Result<CompiledPushTemplate> missing = catalog.compiled(QStringLiteral("nope"));
+    QVERIFY(!missing.hasValue());
+    QCOMPARE(missing.error().code, ErrorCode::NotFound);
+    QVERIFY(catalog.save(fixture("back_in_stock.json"), kSample, QStringLiteral("m")).hasValue());
+    Result<CompiledPushTemplate> noVersion = catalog.compiled(QStringLiteral("back-in-stock"), 7);
+    QVERIFY(!noVersion.hasValue());
+    QVERIFY(noVersion.error().message.contains(QStringLiteral("no version 7")));
+}
+
+QTEST_GUILESS_MAIN(TemplateCatalogTest)
+#include "TemplateCatalogTest.moc"
