@@ -132,9 +132,13 @@ Result<RenderedPush, TemplateError> CompiledPushTemplate::render(const VariableL
 
     RenderedPush push;
     push.locale = content->locale;
+    const std::string recipient = recipientLocale.toStdString();
+    TemplateRenderOptions localized = options;
+    if (localized.locale.empty())
+        localized.locale = recipient;
     const auto renderField = [&](const CompiledTemplate &t, std::string &out,
                                  const QString &field) -> Result<void, TemplateError> {
-        if (auto done = t.render(lookup, out, options); !done) {
+        if (auto done = t.render(lookup, out, localized); !done) {
             TemplateError error = done.error();
             error.field = content->fieldPrefix + field;
             return error;

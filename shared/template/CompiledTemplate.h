@@ -25,7 +25,10 @@ enum class TemplateEscape {
 /// Per-render settings of a CompiledTemplate.
 struct TemplateRenderOptions {
     TemplateEscape escape = TemplateEscape::None;
-    std::string_view timeZone;      ///< IANA id of the recipient's zone for dates (empty: UTC)
+    std::string_view timeZone; ///< IANA id of the recipient's zone for dates (empty: UTC)
+    /// The recipient's BCP 47 locale for number, currency and date formats, used when it has the template's
+    /// language (`en-GB` for an `en` template); empty or another language: the template's locale.
+    std::string_view locale;
     bool keepMissing = false;       ///< previews only: write `{{name}}` for a variable without value instead of failing
     QStringList *missing = nullptr; ///< with keepMissing: collects the variables written as placeholders
 };

@@ -5,6 +5,7 @@
 #include <QMutex>
 
 #include <charconv>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <unicode/datefmt.h>
@@ -280,6 +281,49 @@ void formatNumber(const icu::number::LocalizedNumberFormatter &formatter, const 
     formatted.toString(status).toUTF8String(out);
 }
 
+// The locale numbers and dates are formatted in: the recipient's, when it speaks the template's language.
+const icu::Locale &formatLocale(const Program &program, std::string_view recipient)
+{
+    if (recipient.empty())
+        return program.locale;
+    thread_local std::map<std::string, icu::Locale, std::less<>> parsed;
+    auto it = parsed.find(recipient);
+    if (it == parsed.end()) {
+        icu::ErrorCode status;
+        icu::Locale locale = icu::Locale::forLanguageTag(std::string(recipient), status);
+        if (status.isFailure() || locale.isBogus())
+            locale = icu::Locale();
+        it = parsed.emplace(std::string(recipient), locale).first;
+    }
+    if (std::strcmp(it->second.getLanguage(), program.locale.getLanguage()) != 0)
+        return program.locale;
+    return it->second;
+}
+
+// The filter's formatter, re-localized for `locale` when that is not the template's (cached per thread).
+const icu::number::LocalizedNumberFormatter &numberFormatter(const Filter &filter, const Program &program,
+                                                             const icu::Locale &locale)
+{
+    if (locale == program.locale)
+        return *filter.formatter;
+    thread_local std::map<std::string, icu::number::LocalizedNumberFormatter> cache;
+    icu::ErrorCode status;
+    const icu::UnicodeString skeleton = filter.formatter->toSkeleton(status);
+    std::string key = locale.getName();
+    key += '|';
+    skeleton.toUTF8String(key);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        icu::ErrorCode parseStatus;
+        icu::number::LocalizedNumberFormatter localized =
+            icu::number::NumberFormatter::forSkeleton(skeleton, parseStatus).locale(locale);
+        if (parseStatus.isFailure())
+            return *filter.formatter;
+        it = cache.emplace(std::move(key), std::move(localized)).first;
+    }
+    return it->second;
+}
+
 // Date formatters are not thread-safe; each thread keeps its own, per locale, style and zone.
 icu::DateFormat *dateFormatter(const icu::Locale &locale, int style, bool withTime, std::string_view zone)
 {
@@ -531,7 +575,7 @@ Result<void, TemplateError> applyFilter(const Filter &filter, FilterValue &value
                              filter.kind == FilterKind::Number ? QStringLiteral("number") : QStringLiteral("currency"),
                              QStringLiteral("a number"), QStringLiteral("числом"), textOf(value));
         std::string out;
-        formatNumber(*filter.formatter, *number, out);
+        formatNumber(numberFormatter(filter, program, formatLocale(program, options.locale)), *number, out);
         value.text = std::move(out);
         value.isText = true;
         break;
@@ -557,8 +601,9 @@ Result<void, TemplateError> applyFilter(const Filter &filter, FilterValue &value
                                  QStringLiteral("датой (ISO 8601 или миллисекунды с 1970 года)"), text);
             when = UDate(parsed.toMSecsSinceEpoch());
         }
-        icu::DateFormat *format = dateFormatter(program.locale, filter.count, filter.kind == FilterKind::DateTime,
-                                                dateOnly ? std::string_view() : options.timeZone);
+        icu::DateFormat *format =
+            dateFormatter(formatLocale(program, options.locale), filter.count, filter.kind == FilterKind::DateTime,
+                          dateOnly ? std::string_view() : options.timeZone);
         if (!format)
             return wrongType(expression, QStringLiteral("date"), QStringLiteral("a date"), QStringLiteral("датой"),
                              "?");
@@ -579,7 +624,7 @@ Result<void, TemplateError> applyFilter(const Filter &filter, FilterValue &value
             value.text = form;
         } else {
             std::string formatted;
-            formatNumber(*filter.formatter, *number, formatted);
+            formatNumber(numberFormatter(filter, program, formatLocale(program, options.locale)), *number, formatted);
             std::string out;
             for (const char c : form) {
                 if (c == '#')

@@ -31,23 +31,31 @@ const json kData = [] {
     "date": "2026-03-08T09:30:00Z",
     "day": "2026-12-31",
     "list": [1, 2],
-    "obj": {"a": 1}
+    "obj": {"a": 1},
+    "big": 1234567,
+    "late": "2026-03-08T20:00:00Z"
 })");
     data["quote"] = "Say \"hi\"\\ \n ok";
     return data;
 }();
 
 QString render(const QString &source, const QString &locale = QStringLiteral("ru"),
-               CompiledTemplate::Escape escape = CompiledTemplate::Escape::None, std::string_view zone = {})
+               CompiledTemplate::Escape escape = CompiledTemplate::Escape::None, std::string_view zone = {},
+               std::string_view recipientLocale = {})
 {
     Result<CompiledTemplate, TemplateError> compiled = TemplateCompiler::compile(source, locale);
     if (!compiled)
         return QStringLiteral("COMPILE ERROR: ") + compiled.error().message();
     const JsonScopes scopes{&kData};
-    Result<QString, TemplateError> out = compiled->renderToString(scopes, {escape, zone});
+    TemplateRenderOptions options;
+    options.escape = escape;
+    options.timeZone = zone;
+    options.locale = recipientLocale;
+    Result<QString, TemplateError> out = compiled->renderToString(scopes, options);
     if (!out)
         return QStringLiteral("RENDER ERROR: ") + out.error().message();
-    return *out;
+    // ICU uses narrow/no-break spaces in numbers; compare them as plain spaces
+    return out->replace(QChar(0x00A0), QLatin1Char(' ')).replace(QChar(0x202F), QLatin1Char(' '));
 }
 
 } // namespace
@@ -68,6 +76,7 @@ private Q_SLOTS:
     void scopesAreLayered();
     void listsVariables();
     void rendersConcurrently();
+    void formatsForTheRecipient();
     void russianPluralTable();
     void englishPluralTable();
     void pluralFractions();
@@ -152,10 +161,7 @@ void TemplateEngineTest::renders()
     QFETCH(QString, source);
     QFETCH(QString, locale);
     QFETCH(QString, expected);
-    // ICU uses narrow/no-break spaces in numbers; compare them as plain spaces
-    QString actual = render(source, locale);
-    actual.replace(QChar(0x00A0), QLatin1Char(' ')).replace(QChar(0x202F), QLatin1Char(' '));
-    QCOMPARE(actual, expected);
+    QCOMPARE(render(source, locale), expected);
 }
 
 void TemplateEngineTest::compileErrors_data()
@@ -360,6 +366,26 @@ void TemplateEngineTest::rendersConcurrently()
     for (std::thread &thread : threads)
         thread.join();
     QCOMPARE(mismatches.load(), 0);
+}
+
+void TemplateEngineTest::formatsForTheRecipient()
+{
+    const auto none = CompiledTemplate::Escape::None;
+    const QString en = QStringLiteral("en");
+    QCOMPARE(render(QStringLiteral("{{date|date:short}}"), en), QStringLiteral("3/8/26"));
+    QCOMPARE(render(QStringLiteral("{{date|date:short}}"), en, none, {}, "en-GB"), QStringLiteral("08/03/2026"));
+    QCOMPARE(render(QStringLiteral("{{big|number}}"), en), QStringLiteral("1,234,567"));
+    QCOMPARE(render(QStringLiteral("{{big|number}}"), en, none, {}, "en-IN"), QStringLiteral("12,34,567"));
+    QCOMPARE(render(QStringLiteral("{{big|plural:# item,# items}}"), en, none, {}, "en-IN"),
+             QStringLiteral("12,34,567 items"));
+    // another language than the template's keeps the template's formats
+    QCOMPARE(render(QStringLiteral("{{big|number}}"), en, none, {}, "ru-RU"), QStringLiteral("1,234,567"));
+    // the recipient's time zone moves the clock, and across midnight the day
+    QCOMPARE(render(QStringLiteral("{{date|datetime:short}}"), QStringLiteral("ru"), none, "Europe/Moscow"),
+             QStringLiteral("08.03.2026, 12:30"));
+    QCOMPARE(render(QStringLiteral("{{late|date:short}}"), QStringLiteral("ru"), none, "Asia/Vladivostok"),
+             QStringLiteral("09.03.2026"));
+    QCOMPARE(render(QStringLiteral("{{late|date:short}}"), QStringLiteral("ru")), QStringLiteral("08.03.2026"));
 }
 
 namespace {
