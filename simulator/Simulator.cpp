@@ -1,0 +1,223 @@
+#include "Simulator.h"
+
+#include "SimLogging.h"
+#include "admin/AdminServer.h"
+#include "control/DeliveryRecorder.h"
+#include "control/FaultInjector.h"
+#include "google/AccessTokenStore.h"
+#include "google/FcmSendEndpoint.h"
+#include "google/GoogleOAuthEndpoint.h"
+#include "google/GoogleService.h"
+#include "transport/CertificateAuthority.h"
+#include "transport/DelayQueue.h"
+#include "transport/Http2Listener.h"
+#include "transport/TlsServerContext.h"
+#include "util/Clock.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+namespace vestnik::sim {
+
+Simulator::Simulator(SimSettings settings, const Clock &clock, QObject *parent)
+    : QObject(parent),
+      m_settings(std::move(settings)),
+      m_clock(clock),
+      m_delays(std::make_unique<DelayQueue>()),
+      m_faults(std::make_unique<FaultInjector>(clock)),
+      m_recorder(std::make_unique<DeliveryRecorder>()),
+      m_accessTokens(std::make_unique<AccessTokenStore>())
+{}
+
+Simulator::~Simulator() = default;
+
+Result<void> Simulator::prepareTls()
+{
+    if (!m_settings.tlsCertificate.isEmpty()) {
+        m_certificatePath = m_settings.tlsCertificate;
+        m_keyPath = m_settings.tlsKey;
+        return {};
+    }
+    Result<CertificateAuthority> ca = CertificateAuthority::loadOrCreate(m_settings.dataDir);
+    if (!ca)
+        return ca.error();
+    QStringList names = {QStringLiteral("localhost"),
+                         QStringLiteral("127.0.0.1"),
+                         QStringLiteral("::1"),
+                         QStringLiteral("oauth2.googleapis.com"),
+                         QStringLiteral("fcm.googleapis.com"),
+                         QStringLiteral("api.push.apple.com"),
+                         QStringLiteral("api.sandbox.push.apple.com")};
+    for (const QHostAddress &host : {m_settings.host, m_settings.adminHost}) {
+        if (!host.isLoopback() && host != QHostAddress::Any && host != QHostAddress::AnyIPv6
+            && host != QHostAddress::AnyIPv4)
+            names << host.toString();
+    }
+    names << m_settings.serverNames;
+    names.removeDuplicates();
+    if (Result<void> issued = ca->ensureServerCertificate(names); !issued)
+        return issued;
+    m_caPath = QFileInfo(ca->certificatePath()).absoluteFilePath();
+    m_certificatePath = ca->serverCertificatePath();
+    m_keyPath = ca->serverKeyPath();
+    if (!m_settings.caOut.isEmpty()) {
+        QFile::remove(m_settings.caOut);
+        if (!QFile::copy(m_caPath, m_settings.caOut))
+            return makeError(ErrorCode::Io,
+                             QStringLiteral("cannot write the CA certificate to %1").arg(m_settings.caOut));
+    }
+    return {};
+}
+
+Result<void> Simulator::loadGoogle()
+{
+    m_oauth = std::make_unique<GoogleOAuthEndpoint>(*m_accessTokens, m_clock);
+    m_oauth->setTokenLifetime(m_settings.googleTokenLifetime);
+    for (const SimSettings::ServiceAccountFile &file : std::as_const(m_settings.serviceAccounts)) {
+        Result<ServiceAccount> account = ServiceAccount::fromFile(file.path);
+        if (!account)
+            return account.error();
+        if (!file.projectNumber.isEmpty())
+            account->projectNumber = file.projectNumber;
+        m_oauth->addServiceAccount(*account);
+        qCInfo(lcSim).noquote() << "google: trusting service account" << account->clientEmail << "of project"
+                                << account->projectId;
+    }
+    m_fcm = std::make_unique<FcmSendEndpoint>(*m_accessTokens, *m_faults, *m_recorder, m_clock);
+    m_google = std::make_unique<GoogleService>(*m_oauth, *m_fcm);
+    return {};
+}
+
+Result<void> Simulator::start()
+{
+    Behaviour base;
+    base.seed = m_settings.seed;
+    Result<Behaviour> behaviour = Behaviour::fromJson(m_settings.behaviour, m_clock.nowMs(), base);
+    if (!behaviour)
+        return behaviour.error();
+    if (m_settings.hasSeed)
+        behaviour->seed = m_settings.seed;
+    m_faults->setBehaviour(*behaviour);
+
+    if (Result<void> tls = prepareTls(); !tls)
+        return tls;
+    if (Result<void> google = loadGoogle(); !google)
+        return google;
+
+    Result<std::shared_ptr<TlsServerContext>> plainTls =
+        TlsServerContext::create({m_certificatePath, m_keyPath, false, QString()});
+    if (!plainTls)
+        return plainTls.error();
+
+    ListenerProfile google;
+    google.name = QStringLiteral("google");
+    // What Google's front ends announce: 100 streams, 1 MiB stream windows, a large connection window.
+    google.initialWindowSize = 1 << 20;
+    google.connectionWindowSize = 16 << 20;
+    google.maxHeaderListSize = 65536;
+    m_googleListener = new Http2Listener(*plainTls, google, *m_google, *m_delays, this);
+    updateListenerProfiles();
+    if (!m_googleListener->listen(m_settings.host, quint16(m_settings.googlePort)))
+        return makeError(ErrorCode::Io, QStringLiteral("google: cannot listen on %1:%2: %3")
+                                            .arg(m_settings.host.toString())
+                                            .arg(m_settings.googlePort)
+                                            .arg(m_googleListener->errorString()));
+
+    m_admin = new AdminServer(*this, this);
+    if (Result<void> admin = m_admin->listen(m_settings.adminHost, m_settings.adminPort); !admin)
+        return admin;
+    return {};
+}
+
+void Simulator::stop()
+{
+    const QByteArray goodbye = QJsonDocument(QJsonObject{{QStringLiteral("reason"), QStringLiteral("Shutdown")}})
+                                   .toJson(QJsonDocument::Compact);
+    for (Http2Listener *listener : {m_googleListener}) {
+        if (!listener)
+            continue;
+        listener->close();
+        listener->shutdownConnections(goodbye);
+    }
+}
+
+void Simulator::updateListenerProfiles()
+{
+    const Behaviour &behaviour = m_faults->behaviour();
+    if (m_googleListener) {
+        ListenerProfile profile = m_googleListener->profile();
+        profile.maxConcurrentStreams = behaviour.fcmMaxConcurrentStreams;
+        m_googleListener->setProfile(profile);
+    }
+}
+
+QUrl Simulator::urlOf(const QString &scheme, const Http2Listener *listener)
+{
+    if (!listener || !listener->isListening())
+        return {};
+    QUrl url;
+    url.setScheme(scheme);
+    const QHostAddress address = listener->serverAddress();
+    url.setHost(address == QHostAddress::Any || address == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1")
+                                                                                 : address.toString());
+    url.setPort(listener->serverPort());
+    return url;
+}
+
+QUrl Simulator::googleUrl() const
+{
+    return urlOf(QStringLiteral("https"), m_googleListener);
+}
+
+QUrl Simulator::adminUrl() const
+{
+    return m_admin ? m_admin->url() : QUrl();
+}
+
+Result<void> Simulator::applyBehaviour(const QJsonObject &json, bool replace)
+{
+    Behaviour base;
+    base.seed = m_settings.seed;
+    Result<Behaviour> behaviour = Behaviour::fromJson(json, m_clock.nowMs(), replace ? base : m_faults->behaviour());
+    if (!behaviour)
+        return behaviour.error();
+    m_faults->setBehaviour(*behaviour);
+    updateListenerProfiles();
+    return {};
+}
+
+QJsonObject Simulator::behaviourJson() const
+{
+    return m_faults->behaviour().toJson();
+}
+
+QJsonObject Simulator::statusJson() const
+{
+    QJsonObject listeners;
+    for (const Http2Listener *listener : {m_googleListener}) {
+        if (listener)
+            listeners.insert(listener->profile().name,
+                             QJsonObject{{QStringLiteral("url"), urlOf(QStringLiteral("https"), listener).toString()},
+                                         {QStringLiteral("connections"), listener->connectionCount()}});
+    }
+    return QJsonObject{{QStringLiteral("listeners"), listeners},
+                       {QStringLiteral("delayed_responses"), double(m_delays->pending())},
+                       {QStringLiteral("google_access_tokens"), double(m_accessTokens->size())}};
+}
+
+Result<void> Simulator::writeRecording(const QString &path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("cannot write the recording to %1: %2").arg(path, file.errorString()));
+    file.write(QJsonDocument(m_recorder->toJson()).toJson(QJsonDocument::Indented));
+    if (!file.commit())
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("cannot write the recording to %1: %2").arg(path, file.errorString()));
+    return {};
+}
+
+} // namespace vestnik::sim

@@ -1,0 +1,6 @@
+#include "SimMain.h"
+
+int main(int argc, char **argv)
+{
+    return vestnik::sim::runSimulator(argc, argv);
+}
