@@ -55,18 +55,19 @@ Database::Database(DatabaseSettings settings)
 
 Database::~Database()
 {
-    // Only this thread's connection may be closed here; the others' names are dropped with them.
+    // Only this thread's connection may be touched here; the others' names are just dropped (asking for
+    // another thread's connection makes Qt warn).
     const QString currentName = connectionName();
     const QStringList names = QSqlDatabase::connectionNames();
     for (const QString &name : names) {
-        if (name.startsWith(m_connectionPrefix)) {
-            {
-                QSqlDatabase db = QSqlDatabase::database(name, false);
-                if (db.isOpen() && name == currentName)
-                    db.close();
-            }
-            QSqlDatabase::removeDatabase(name);
+        if (!name.startsWith(m_connectionPrefix))
+            continue;
+        if (name == currentName) {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            if (db.isOpen())
+                db.close();
         }
+        QSqlDatabase::removeDatabase(name);
     }
 }
 

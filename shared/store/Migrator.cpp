@@ -57,6 +57,13 @@ QStringList Migrator::splitStatements(const QString &sql)
                 ++i;
             continue;
         }
+        if (c == QLatin1Char('/') && i + 1 < n && sql.at(i + 1) == QLatin1Char('*')) {
+            // A block comment may hold semicolons and quotes; it separates tokens like a space.
+            const qsizetype end = sql.indexOf(QStringLiteral("*/"), i + 2);
+            i = end < 0 ? n : end + 2;
+            current += QLatin1Char(' ');
+            continue;
+        }
         if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
             const qsizetype end = sql.indexOf(c, i + 1);
             const qsizetype stop = end < 0 ? n : end + 1;
@@ -65,7 +72,7 @@ QStringList Migrator::splitStatements(const QString &sql)
             continue;
         }
         if (c == QLatin1Char('$')) {
-            static const QRegularExpression tag(QStringLiteral(R"(\$[A-Za-z_]*\$)"));
+            static const QRegularExpression tag(QStringLiteral(R"(\$([A-Za-z_][A-Za-z0-9_]*)?\$)"));
             const QRegularExpressionMatch m =
                 tag.match(sql, i, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
             if (m.hasMatch()) {

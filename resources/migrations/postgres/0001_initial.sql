@@ -96,7 +96,7 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
 CREATE INDEX deliveries_by_user ON deliveries (user_id, created_at);
-CREATE INDEX deliveries_by_campaign ON deliveries (campaign_id);
+CREATE INDEX deliveries_by_campaign ON deliveries (campaign_id, status);
 
 -- The status trail: every transition of a delivery, in order.
 CREATE TABLE delivery_events (

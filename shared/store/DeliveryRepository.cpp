@@ -1,0 +1,348 @@
+#include "store/DeliveryRepository.h"
+
+#include "store/Database.h"
+#include "store/SqlValues.h"
+#include "util/Clock.h"
+
+#include <QStringList>
+
+namespace vestnik {
+
+namespace {
+
+const QString kColumns = QStringLiteral(
+    "notification_id, user_id, device_id, app_id, platform, template_id, template_version, campaign_id, event_id,"
+    " status, attempts, next_attempt_at, provider_message_id, error_code, error_message, created_at, updated_at,"
+    " sent_at, delivered_at, opened_at, clicked_at, converted_at, failed_at");
+
+constexpr int kInsertColumns = 12;
+constexpr int kEventColumns = 4;
+
+// How far along the lifecycle a status is; the current status never moves to a lower stage, because
+// reports race (the app's 'delivered' can arrive before the sender records 'sent').
+int stage(DeliveryStatus status)
+{
+    switch (status) {
+    case DeliveryStatus::Queued:
+    case DeliveryStatus::Sending:
+    case DeliveryStatus::RetryScheduled: return 0;
+    case DeliveryStatus::Sent:
+    case DeliveryStatus::Failed:
+    case DeliveryStatus::InvalidToken: return 1;
+    case DeliveryStatus::Delivered: return 2;
+    case DeliveryStatus::Opened:
+    case DeliveryStatus::Dismissed: return 3;
+    case DeliveryStatus::Clicked: return 4;
+    case DeliveryStatus::Converted: return 5;
+    }
+    return 0;
+}
+
+// The stage of the stored status as an SQL expression, built from the constants above (no values).
+const QString &storedStageSql()
+{
+    static const QString sql = []() -> QString {
+        QString s = QStringLiteral("(CASE status");
+        const QList<DeliveryStatus> statuses = allDeliveryStatuses();
+        for (DeliveryStatus status : statuses)
+            s += QStringLiteral(" WHEN '%1' THEN %2").arg(deliveryStatusName(status)).arg(stage(status));
+        s += QStringLiteral(" ELSE 0 END)");
+        return s;
+    }();
+    return sql;
+}
+
+// The column that keeps the first time a status was reported, if it has one.
+QString timestampColumn(DeliveryStatus status)
+{
+    switch (status) {
+    case DeliveryStatus::Sent: return QStringLiteral("sent_at");
+    case DeliveryStatus::Delivered: return QStringLiteral("delivered_at");
+    case DeliveryStatus::Opened: return QStringLiteral("opened_at");
+    case DeliveryStatus::Clicked: return QStringLiteral("clicked_at");
+    case DeliveryStatus::Converted: return QStringLiteral("converted_at");
+    case DeliveryStatus::Failed:
+    case DeliveryStatus::InvalidToken: return QStringLiteral("failed_at");
+    case DeliveryStatus::Queued:
+    case DeliveryStatus::Sending:
+    case DeliveryStatus::RetryScheduled:
+    case DeliveryStatus::Dismissed: return QString();
+    }
+    return QString();
+}
+
+QString placeholderRows(int rows, int columns)
+{
+    const QString row = sqlvalues::placeholderRow(columns);
+    QStringList all;
+    all.reserve(rows);
+    for (int i = 0; i < rows; ++i)
+        all.append(row);
+    return all.join(QStringLiteral(", "));
+}
+
+Result<Delivery> deliveryFrom(const QSqlQuery &q)
+{
+    Delivery d;
+    d.notificationId = q.value(0).toString();
+    d.userId = q.value(1).toString();
+    d.deviceId = q.value(2).toLongLong();
+    d.appId = q.value(3).toString();
+    const std::optional<Platform> platform = platformFromName(q.value(4).toString());
+    const std::optional<DeliveryStatus> status = deliveryStatusFromName(q.value(9).toString());
+    if (!platform || !status)
+        return makeError(ErrorCode::Database, QStringLiteral("delivery %1 has an unknown platform '%2' or status '%3'")
+                                                  .arg(d.notificationId, q.value(4).toString(), q.value(9).toString()));
+    d.platform = *platform;
+    d.templateId = q.value(5).toString();
+    d.templateVersion = sqlvalues::optionalInt(q.value(6));
+    d.campaignId = q.value(7).toString();
+    d.eventId = q.value(8).toString();
+    d.status = *status;
+    d.attempts = q.value(10).toInt();
+    d.nextAttemptAtMs = sqlvalues::optionalInt64(q.value(11));
+    d.providerMessageId = q.value(12).toString();
+    d.errorCode = q.value(13).toString();
+    d.errorMessage = q.value(14).toString();
+    d.createdAtMs = q.value(15).toLongLong();
+    d.updatedAtMs = q.value(16).toLongLong();
+    d.sentAtMs = sqlvalues::optionalInt64(q.value(17));
+    d.deliveredAtMs = sqlvalues::optionalInt64(q.value(18));
+    d.openedAtMs = sqlvalues::optionalInt64(q.value(19));
+    d.clickedAtMs = sqlvalues::optionalInt64(q.value(20));
+    d.convertedAtMs = sqlvalues::optionalInt64(q.value(21));
+    d.failedAtMs = sqlvalues::optionalInt64(q.value(22));
+    return d;
+}
+
+Error unknownNotification(const QString &what)
+{
+    return makeError(ErrorCode::NotFound, what + QStringLiteral(": no such delivery"));
+}
+
+} // namespace
+
+DeliveryRepository::DeliveryRepository(const Database &database, const Clock &clock)
+    : m_database(database), m_clock(clock)
+{}
+
+Result<int> DeliveryRepository::insertBatch(const QList<Delivery> &deliveries) const
+{
+    for (const Delivery &d : deliveries) {
+        if (d.notificationId.isEmpty() || d.userId.isEmpty() || d.appId.isEmpty())
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("a delivery needs a notification id, a user and an app (got '%1')")
+                                 .arg(d.notificationId));
+    }
+    if (deliveries.isEmpty())
+        return 0;
+    const qint64 now = m_clock.nowMs();
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    int inserted = 0;
+    for (qsizetype from = 0; from < deliveries.size(); from += kBatchRows) {
+        Result<int> chunk = insertChunk(deliveries.mid(from, kBatchRows), now);
+        if (!chunk)
+            return chunk.error();
+        inserted += *chunk;
+    }
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return inserted;
+}
+
+Result<int> DeliveryRepository::insertChunk(const QList<Delivery> &chunk, qint64 nowMs) const
+{
+    const QString sql = QStringLiteral("INSERT INTO deliveries (notification_id, user_id, device_id, app_id, platform,"
+                                       " template_id, template_version, campaign_id, event_id, status, created_at,"
+                                       " updated_at) VALUES ")
+                        + placeholderRows(int(chunk.size()), kInsertColumns)
+                        + QStringLiteral(" ON CONFLICT (notification_id) DO NOTHING RETURNING notification_id");
+    QVariantList values;
+    values.reserve(chunk.size() * kInsertColumns);
+    const QString queued = deliveryStatusName(DeliveryStatus::Queued);
+    for (const Delivery &d : chunk) {
+        values << d.notificationId << d.userId << d.deviceId << d.appId << platformName(d.platform)
+               << sqlvalues::nullableText(d.templateId) << sqlvalues::nullable(d.templateVersion)
+               << sqlvalues::nullableText(d.campaignId) << sqlvalues::nullableText(d.eventId) << queued << nowMs
+               << nowMs;
+    }
+    Result<QSqlQuery> q = m_database.run(sql, values,
+                                         QStringLiteral("cannot insert %1 deliveries starting with %2")
+                                             .arg(chunk.size())
+                                             .arg(chunk.constFirst().notificationId));
+    if (!q)
+        return q.error();
+    QStringList fresh;
+    while (q->next())
+        fresh.append(q->value(0).toString());
+    q->finish();
+    if (fresh.isEmpty())
+        return 0;
+    if (Result<void> events = appendEvents(fresh, DeliveryStatus::Queued, nowMs, QString()); !events)
+        return events.error();
+    return int(fresh.size());
+}
+
+Result<void> DeliveryRepository::appendEvents(const QStringList &notificationIds, DeliveryStatus status, qint64 atMs,
+                                              const QString &detail) const
+{
+    const QString sql = QStringLiteral("INSERT INTO delivery_events (notification_id, status, at, detail) VALUES ")
+                        + placeholderRows(int(notificationIds.size()), kEventColumns);
+    QVariantList values;
+    values.reserve(notificationIds.size() * kEventColumns);
+    const QString name = deliveryStatusName(status);
+    for (const QString &id : notificationIds)
+        values << id << name << atMs << sqlvalues::text(detail);
+    Result<QSqlQuery> q = m_database.run(
+        sql, values, QStringLiteral("cannot append '%1' to the trail of %2 deliveries").arg(name).arg(values.size()));
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<void> DeliveryRepository::recordStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs,
+                                              const QString &detail) const
+{
+    const QString what =
+        QStringLiteral("cannot record '%1' for delivery %2").arg(deliveryStatusName(status), notificationId);
+    QString sql = QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
+                  + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?");
+    QVariantList values{stage(status), deliveryStatusName(status), m_clock.nowMs()};
+    if (const QString column = timestampColumn(status); !column.isEmpty()) {
+        sql += QStringLiteral(", %1 = COALESCE(%1, ?)").arg(column);
+        values << atMs;
+    }
+    sql += QStringLiteral(" WHERE notification_id = ?");
+    values << notificationId;
+
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    Result<QSqlQuery> q = m_database.run(sql, values, what);
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return unknownNotification(what);
+    if (Result<void> event = appendEvents({notificationId}, status, atMs, detail); !event)
+        return event.error();
+    return tx.commit();
+}
+
+Result<int> DeliveryRepository::scheduleRetry(const QString &notificationId, qint64 nextAttemptAtMs,
+                                              const QString &errorCode, const QString &errorMessage) const
+{
+    const QString what = QStringLiteral("cannot schedule a retry of delivery %1").arg(notificationId);
+    const qint64 now = m_clock.nowMs();
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
+            + QStringLiteral(" <= ? THEN ? ELSE status END, attempts = attempts + 1, next_attempt_at = ?,"
+                             " error_code = ?, error_message = ?, updated_at = ? WHERE notification_id = ?"
+                             " RETURNING attempts"),
+        {stage(DeliveryStatus::RetryScheduled), deliveryStatusName(DeliveryStatus::RetryScheduled), nextAttemptAtMs,
+         sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage), now, notificationId},
+        what);
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return unknownNotification(what);
+    const int attempts = q->value(0).toInt();
+    q->finish();
+    const QString detail = errorMessage.isEmpty() ? errorCode : errorCode + QStringLiteral(": ") + errorMessage;
+    if (Result<void> event = appendEvents({notificationId}, DeliveryStatus::RetryScheduled, now, detail); !event)
+        return event.error();
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return attempts;
+}
+
+Result<QList<Delivery>> DeliveryRepository::selectDeliveries(const QString &where, const QVariantList &values,
+                                                             const QString &what) const
+{
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM deliveries WHERE ") + where, values, what);
+    if (!q)
+        return q.error();
+    QList<Delivery> deliveries;
+    while (q->next()) {
+        Result<Delivery> delivery = deliveryFrom(*q);
+        if (!delivery)
+            return delivery.error();
+        deliveries.append(std::move(*delivery));
+    }
+    return deliveries;
+}
+
+Result<QList<Delivery>> DeliveryRepository::dueForRetry(qint64 nowMs, int limit) const
+{
+    return selectDeliveries(
+        QStringLiteral("status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, notification_id LIMIT ?"),
+        {deliveryStatusName(DeliveryStatus::RetryScheduled), nowMs, limit},
+        QStringLiteral("cannot read the deliveries due for retry"));
+}
+
+Result<std::optional<Delivery>> DeliveryRepository::find(const QString &notificationId) const
+{
+    Result<QList<Delivery>> found = selectDeliveries(QStringLiteral("notification_id = ?"), {notificationId},
+                                                     QStringLiteral("cannot read delivery %1").arg(notificationId));
+    if (!found)
+        return found.error();
+    if (found->isEmpty())
+        return std::optional<Delivery>();
+    return std::optional<Delivery>(found->constFirst());
+}
+
+Result<QList<DeliveryEvent>> DeliveryRepository::trail(const QString &notificationId) const
+{
+    const QString what = QStringLiteral("cannot read the trail of delivery %1").arg(notificationId);
+    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT id, notification_id, status, at, detail"
+                                                        " FROM delivery_events WHERE notification_id = ? ORDER BY id"),
+                                         {notificationId}, what);
+    if (!q)
+        return q.error();
+    QList<DeliveryEvent> events;
+    while (q->next()) {
+        const std::optional<DeliveryStatus> status = deliveryStatusFromName(q->value(2).toString());
+        if (!status)
+            return makeError(ErrorCode::Database,
+                             what + QStringLiteral(": unknown status '%1'").arg(q->value(2).toString()));
+        events.append(DeliveryEvent{q->value(0).toLongLong(), q->value(1).toString(), *status, q->value(3).toLongLong(),
+                                    q->value(4).toString()});
+    }
+    return events;
+}
+
+Result<QMap<DeliveryStatus, qint64>> DeliveryRepository::selectCounts(const QString &where,
+                                                                      const QVariantList &values) const
+{
+    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT status, COUNT(*) FROM deliveries") + where
+                                             + QStringLiteral(" GROUP BY status"),
+                                         values, QStringLiteral("cannot count deliveries by status"));
+    if (!q)
+        return q.error();
+    QMap<DeliveryStatus, qint64> counts;
+    while (q->next()) {
+        const std::optional<DeliveryStatus> status = deliveryStatusFromName(q->value(0).toString());
+        if (!status)
+            return makeError(ErrorCode::Database,
+                             QStringLiteral("deliveries hold an unknown status '%1'").arg(q->value(0).toString()));
+        counts.insert(*status, q->value(1).toLongLong());
+    }
+    return counts;
+}
+
+Result<QMap<DeliveryStatus, qint64>> DeliveryRepository::countsByStatus() const
+{
+    return selectCounts(QString(), {});
+}
+
+Result<QMap<DeliveryStatus, qint64>> DeliveryRepository::countsByStatus(const QString &campaignId) const
+{
+    return selectCounts(QStringLiteral(" WHERE campaign_id = ?"), {campaignId});
+}
+
+} // namespace vestnik

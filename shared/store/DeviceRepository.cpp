@@ -1,0 +1,178 @@
+#include "store/DeviceRepository.h"
+
+#include "security/Sealer.h"
+#include "store/Database.h"
+#include "store/SqlValues.h"
+#include "store/UserRepository.h"
+#include "util/Clock.h"
+
+namespace vestnik {
+
+namespace {
+
+const QString kColumns = QStringLiteral("id, user_id, app_id, platform, token_sealed, locale, active, registered_at,"
+                                        " updated_at, deactivated_at, deactivation_reason");
+
+// Authenticated with the sealed token: a value copied into another app's row does not open.
+QByteArray tokenContext(const QString &appId)
+{
+    return (QStringLiteral("devices.token:") + appId).toUtf8();
+}
+
+} // namespace
+
+DeviceRepository::DeviceRepository(const Database &database, const Clock &clock, const Sealer &sealer)
+    : m_database(database), m_clock(clock), m_sealer(sealer)
+{}
+
+Result<qint64> DeviceRepository::registerDevice(const QString &userId, const QString &appId, Platform platform,
+                                                const QString &token, const QString &locale) const
+{
+    const QString what = QStringLiteral("cannot register a device of user %1 in app %2").arg(userId, appId);
+    if (token.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, what + QStringLiteral(": the token is empty"));
+    Result<QByteArray> sealed = m_sealer.seal(token.toUtf8(), tokenContext(appId));
+    if (!sealed)
+        return makeError(sealed.error().code, what + QStringLiteral(": ") + sealed.error().message);
+
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    // A write first: SQLite then takes its write lock at once instead of upgrading a read lock later.
+    if (Result<void> user = UserRepository(m_database, m_clock).ensureExists(userId); !user)
+        return user.error();
+    Result<QSqlQuery> app = m_database.run(QStringLiteral("SELECT 1 FROM apps WHERE id = ?"), {appId}, what);
+    if (!app)
+        return app.error();
+    if (!app->next())
+        return makeError(ErrorCode::NotFound, what + QStringLiteral(": no such app"));
+    app->finish();
+
+    const qint64 now = m_clock.nowMs();
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("INSERT INTO devices (user_id, app_id, platform, token_sealed, token_hash, locale, active,"
+                       " registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, ?)"
+                       " ON CONFLICT (app_id, token_hash) DO UPDATE SET user_id = excluded.user_id,"
+                       " platform = excluded.platform, token_sealed = excluded.token_sealed,"
+                       " locale = excluded.locale, active = TRUE, registered_at = excluded.registered_at,"
+                       " updated_at = excluded.updated_at, deactivated_at = NULL, deactivation_reason = NULL"
+                       " RETURNING id"),
+        {userId, appId, platformName(platform), *sealed, Sealer::tokenHash(token.toUtf8()), sqlvalues::text(locale),
+         now, now},
+        what);
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return makeError(ErrorCode::Internal, what + QStringLiteral(": no id returned"));
+    const qint64 id = q->value(0).toLongLong();
+    q->finish();
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return id;
+}
+
+Result<Device> DeviceRepository::deviceFrom(const QSqlQuery &q) const
+{
+    Device device;
+    device.id = q.value(0).toLongLong();
+    device.userId = q.value(1).toString();
+    device.appId = q.value(2).toString();
+    const std::optional<Platform> platform = platformFromName(q.value(3).toString());
+    if (!platform)
+        return makeError(
+            ErrorCode::Database,
+            QStringLiteral("device %1 has an unknown platform '%2'").arg(device.id).arg(q.value(3).toString()));
+    device.platform = *platform;
+    Result<QByteArray> token = m_sealer.open(q.value(4).toByteArray(), tokenContext(device.appId));
+    if (!token)
+        return makeError(
+            token.error().code,
+            QStringLiteral("cannot open the token of device %1: %2").arg(device.id).arg(token.error().message));
+    device.token = QString::fromUtf8(*token);
+    device.locale = q.value(5).toString();
+    device.isActive = q.value(6).toBool();
+    device.registeredAtMs = q.value(7).toLongLong();
+    device.updatedAtMs = q.value(8).toLongLong();
+    device.deactivatedAtMs = sqlvalues::optionalInt64(q.value(9));
+    device.deactivationReason = q.value(10).toString();
+    return device;
+}
+
+Result<QList<Device>> DeviceRepository::activeForUser(const QString &userId) const
+{
+    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT ") + kColumns
+                                             + QStringLiteral(" FROM devices WHERE user_id = ? AND active ORDER BY id"),
+                                         {userId}, QStringLiteral("cannot read the devices of user %1").arg(userId));
+    if (!q)
+        return q.error();
+    QList<Device> devices;
+    while (q->next()) {
+        Result<Device> device = deviceFrom(*q);
+        if (!device)
+            return device.error();
+        devices.append(std::move(*device));
+    }
+    return devices;
+}
+
+Result<std::optional<Device>> DeviceRepository::findOne(const QString &where, const QVariantList &values,
+                                                        const QString &what) const
+{
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM devices WHERE ") + where, values, what);
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<Device>();
+    Result<Device> device = deviceFrom(*q);
+    if (!device)
+        return device.error();
+    return std::optional<Device>(std::move(*device));
+}
+
+Result<std::optional<Device>> DeviceRepository::find(qint64 deviceId) const
+{
+    return findOne(QStringLiteral("id = ?"), {deviceId}, QStringLiteral("cannot read device %1").arg(deviceId));
+}
+
+Result<std::optional<Device>> DeviceRepository::findByToken(const QString &appId, const QString &token) const
+{
+    return findOne(QStringLiteral("app_id = ? AND token_hash = ?"), {appId, Sealer::tokenHash(token.toUtf8())},
+                   QStringLiteral("cannot look up a token of app %1").arg(appId));
+}
+
+Result<bool> DeviceRepository::deactivate(qint64 deviceId, const QString &reason) const
+{
+    const QString what = QStringLiteral("cannot deactivate device %1").arg(deviceId);
+    const qint64 now = m_clock.nowMs();
+    Result<QSqlQuery> q = m_database.run(QStringLiteral("UPDATE devices SET active = FALSE, deactivated_at = ?,"
+                                                        " deactivation_reason = ?, updated_at = ?"
+                                                        " WHERE id = ? AND active"),
+                                         {now, sqlvalues::text(reason), now, deviceId}, what);
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() > 0)
+        return true;
+    Result<QSqlQuery> exists = m_database.run(QStringLiteral("SELECT 1 FROM devices WHERE id = ?"), {deviceId}, what);
+    if (!exists)
+        return exists.error();
+    if (!exists->next())
+        return makeError(ErrorCode::NotFound, what + QStringLiteral(": no such device"));
+    return false;
+}
+
+Result<bool> DeviceRepository::deactivateIfRegisteredBefore(const QString &appId, const QString &token,
+                                                            qint64 invalidatedAtMs, const QString &reason) const
+{
+    const qint64 now = m_clock.nowMs();
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("UPDATE devices SET active = FALSE, deactivated_at = ?, deactivation_reason = ?, updated_at = ?"
+                       " WHERE app_id = ? AND token_hash = ? AND active AND registered_at < ?"),
+        {now, sqlvalues::text(reason), now, appId, Sealer::tokenHash(token.toUtf8()), invalidatedAtMs},
+        QStringLiteral("cannot deactivate a token of app %1").arg(appId));
+    if (!q)
+        return q.error();
+    return q->numRowsAffected() > 0;
+}
+
+} // namespace vestnik

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "model/Device.h"
+#include "util/Result.h"
+
+#include <QList>
+#include <QString>
+#include <QVariant>
+
+#include <optional>
+
+class QSqlQuery;
+
+namespace vestnik {
+
+class Clock;
+class Database;
+class Sealer;
+
+/// The device registry: push tokens per user and app. Tokens are stored sealed, with a SHA-256 hash
+/// for lookups; they are opened only when read back for sending.
+class DeviceRepository final
+{
+public:
+    DeviceRepository(const Database &database, const Clock &clock, const Sealer &sealer);
+
+    /// Registers a token and returns the device id. Registering a token the app already knows moves it
+    /// to `userId`, reactivates it and refreshes its registration time, keeping the id. A user seen for
+    /// the first time is created bare; an unknown app is NotFound.
+    Result<qint64> registerDevice(const QString &userId, const QString &appId, Platform platform, const QString &token,
+                                  const QString &locale = QString()) const;
+    /// The user's active devices with their opened tokens, by id.
+    Result<QList<Device>> activeForUser(const QString &userId) const;
+    /// The device with this id, or nothing.
+    Result<std::optional<Device>> find(qint64 deviceId) const;
+    /// The device of an app's token (active or not), or nothing.
+    Result<std::optional<Device>> findByToken(const QString &appId, const QString &token) const;
+
+    /// Deactivates a device (e.g. FCM UNREGISTERED); returns false when it already was inactive, NotFound
+    /// for an unknown id.
+    Result<bool> deactivate(qint64 deviceId, const QString &reason) const;
+    /// The APNs 410 rule: deactivates the app's token only if the provider found it invalid after it was
+    /// last registered (a token re-registered since then stays active). Returns whether it deactivated.
+    Result<bool> deactivateIfRegisteredBefore(const QString &appId, const QString &token, qint64 invalidatedAtMs,
+                                              const QString &reason) const;
+
+private:
+    Result<Device> deviceFrom(const QSqlQuery &query) const;
+    Result<std::optional<Device>> findOne(const QString &where, const QVariantList &values, const QString &what) const;
+
+    const Database &m_database;
+    const Clock &m_clock;
+    const Sealer &m_sealer;
+};
+
+} // namespace vestnik

@@ -1,0 +1,66 @@
+#include "store/SqlValues.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+namespace vestnik::sqlvalues {
+
+QVariant nullable(std::optional<qint64> value)
+{
+    return value ? QVariant(qlonglong(*value)) : QVariant(QMetaType::fromType<qlonglong>());
+}
+
+QVariant nullable(std::optional<int> value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<int>());
+}
+
+QVariant text(const QString &text)
+{
+    return text.isNull() ? QVariant(QStringLiteral("")) : QVariant(text);
+}
+
+QVariant nullableText(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
+
+std::optional<qint64> optionalInt64(const QVariant &value)
+{
+    if (value.isNull())
+        return std::nullopt;
+    return value.toLongLong();
+}
+
+std::optional<int> optionalInt(const QVariant &value)
+{
+    if (value.isNull())
+        return std::nullopt;
+    return value.toInt();
+}
+
+QString jsonText(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+Result<QJsonObject> jsonObject(const QVariant &value, const QString &what)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(value.toString().toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return makeError(ErrorCode::Database,
+                         QStringLiteral("%1 holds no JSON object: %2").arg(what, error.errorString()));
+    return document.object();
+}
+
+QString placeholderRow(int columns)
+{
+    QString row = QStringLiteral("(");
+    for (int i = 0; i < columns; ++i)
+        row += i == 0 ? QStringLiteral("?") : QStringLiteral(", ?");
+    row += QLatin1Char(')');
+    return row;
+}
+
+} // namespace vestnik::sqlvalues

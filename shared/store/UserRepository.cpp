@@ -1,0 +1,83 @@
+#include "store/UserRepository.h"
+
+#include "store/Database.h"
+#include "store/SqlValues.h"
+#include "util/Clock.h"
+
+namespace vestnik {
+
+namespace {
+
+Error missingId()
+{
+    return makeError(ErrorCode::InvalidArgument, QStringLiteral("a user needs an id"));
+}
+
+} // namespace
+
+UserRepository::UserRepository(const Database &database, const Clock &clock) : m_database(database), m_clock(clock) {}
+
+Result<void> UserRepository::upsert(const User &user) const
+{
+    if (user.id.isEmpty())
+        return missingId();
+    const qint64 now = m_clock.nowMs();
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("INSERT INTO users (id, locale, timezone, attributes, created_at, updated_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?)"
+                       " ON CONFLICT (id) DO UPDATE SET locale = excluded.locale, timezone = excluded.timezone,"
+                       " attributes = excluded.attributes, updated_at = excluded.updated_at"),
+        {user.id, sqlvalues::text(user.locale), sqlvalues::text(user.timezone), sqlvalues::jsonText(user.attributes),
+         now, now},
+        QStringLiteral("cannot save user %1").arg(user.id));
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<void> UserRepository::ensureExists(const QString &id) const
+{
+    if (id.isEmpty())
+        return missingId();
+    const qint64 now = m_clock.nowMs();
+    Result<QSqlQuery> q =
+        m_database.run(QStringLiteral("INSERT INTO users (id, created_at, updated_at) VALUES (?, ?, ?)"
+                                      " ON CONFLICT (id) DO NOTHING"),
+                       {id, now, now}, QStringLiteral("cannot create user %1").arg(id));
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<std::optional<User>> UserRepository::find(const QString &id) const
+{
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("SELECT id, locale, timezone, attributes, created_at, updated_at FROM users WHERE id = ?"), {id},
+        QStringLiteral("cannot read user %1").arg(id));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<User>();
+    Result<QJsonObject> attributes = sqlvalues::jsonObject(q->value(3), QStringLiteral("user %1").arg(id));
+    if (!attributes)
+        return attributes.error();
+    User user;
+    user.id = q->value(0).toString();
+    user.locale = q->value(1).toString();
+    user.timezone = q->value(2).toString();
+    user.attributes = *attributes;
+    user.createdAtMs = q->value(4).toLongLong();
+    user.updatedAtMs = q->value(5).toLongLong();
+    return std::optional<User>(std::move(user));
+}
+
+Result<bool> UserRepository::remove(const QString &id) const
+{
+    Result<QSqlQuery> q = m_database.run(QStringLiteral("DELETE FROM users WHERE id = ?"), {id},
+                                         QStringLiteral("cannot delete user %1").arg(id));
+    if (!q)
+        return q.error();
+    return q->numRowsAffected() > 0;
+}
+
+} // namespace vestnik

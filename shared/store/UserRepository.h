@@ -1,0 +1,36 @@
+#pragma once
+
+#include "model/User.h"
+#include "util/Result.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace vestnik {
+
+class Clock;
+class Database;
+
+/// Users: their locale, timezone and attributes.
+class UserRepository final
+{
+public:
+    UserRepository(const Database &database, const Clock &clock);
+
+    /// Creates the user or replaces locale, timezone and attributes; keeps the creation time.
+    Result<void> upsert(const User &user) const;
+    /// Creates a bare user (no locale, timezone or attributes) unless one exists; used where a user
+    /// appears first through an event or a device registration.
+    Result<void> ensureExists(const QString &id) const;
+    /// The user, or nothing when there is none.
+    Result<std::optional<User>> find(const QString &id) const;
+    /// Deletes the user with their activity and devices; returns whether there was one.
+    Result<bool> remove(const QString &id) const;
+
+private:
+    const Database &m_database;
+    const Clock &m_clock;
+};
+
+} // namespace vestnik

@@ -1,0 +1,131 @@
+#pragma once
+
+#include "TestDatabase.h"
+#include "model/Delivery.h"
+#include "model/DeliveryStatus.h"
+#include "security/Sealer.h"
+#include "util/Clock.h"
+#include "util/Result.h"
+
+#include <QObject>
+#include <QTest>
+
+#include <memory>
+#include <optional>
+
+namespace vestnik {
+
+/// QTest prints statuses by name.
+inline char *toString(DeliveryStatus status)
+{
+    return QTest::toString(deliveryStatusName(status));
+}
+
+namespace test {
+
+template<typename T>
+QByteArray errorText(const Result<T> &result)
+{
+    return result.hasValue() ? QByteArray() : result.error().toString().toUtf8();
+}
+
+} // namespace test
+} // namespace vestnik
+
+/// Fails the test with the error's message unless `expr` (a Result) holds a value; evaluates it once.
+#define VT_OK(expr)                                                                                                    \
+    do {                                                                                                               \
+        const auto &vtResult = (expr);                                                                                 \
+        QVERIFY2(vtResult.hasValue(), vestnik::test::errorText(vtResult).constData());                                 \
+    } while (false)
+
+/// Fails the test unless `expr` (a Result) holds an error with code `errorCode`.
+#define VT_FAILS_WITH(expr, errorCode)                                                                                 \
+    do {                                                                                                               \
+        const auto &vtResult = (expr);                                                                                 \
+        QVERIFY2(!vtResult.hasValue(), "expected an error, got a value");                                              \
+        QCOMPARE(vestnik::errorCodeName(vtResult.error().code), vestnik::errorCodeName(errorCode));                    \
+    } while (false)
+
+/// The repository suite: every repository of shared/store against a fresh database per test, on SQLite
+/// or (VESTNIK_TEST_DIALECT=postgres) on the real PostgreSQL.
+class RepositoryTest final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    // RepositoryTestMigrator.cpp: tests named migrator* start from an empty, unmigrated database.
+    void migratorBringsFreshDatabaseToLatest();
+    void migratorSecondRunAppliesNothing();
+    void migratorRefusesNewerSchema();
+    void migratorDialectsHaveTheSameVersions();
+    void migratorSplitsStatements_data();
+    void migratorSplitsStatements();
+
+    // RepositoryTestUsers.cpp
+    void userRoundTripsUnicodeAttributes();
+    void userUpsertReplacesButKeepsCreationTime();
+    void userFindUnknownIsEmpty();
+    void userRemoveTakesActivityAndDevicesAlong();
+    void activityCountsAndMinMax_data();
+    void activityCountsAndMinMax();
+    void activityCreatesBareUserOnlyWhenMissing();
+    void activityForUserListsOnlyThatUser();
+    void activityRejectsNonPositiveCount();
+
+    // RepositoryTestApps.cpp
+    void appUpsertRenamesAndKeepsCreationTime();
+    void credentialIsStoredSealed();
+    void credentialIsReplacedPerProvider();
+    void credentialForUnknownAppIsNotFound();
+    void credentialDoesNotOpenWithAnotherKeyOrInAnotherRow();
+
+    // RepositoryTestDevices.cpp
+    void deviceTokenIsStoredSealed();
+    void deviceReRegistrationKeepsIdAndMovesUser();
+    void deviceSameTokenInTwoAppsIsTwoDevices();
+    void deviceRegistrationForUnknownAppIsNotFound();
+    void deviceDeactivate();
+    void deviceApnsInvalidationRule_data();
+    void deviceApnsInvalidationRule();
+
+    // RepositoryTestTemplates.cpp
+    void templateVersionsAreNumberedFromOne();
+    void templateContentRoundTripsUnicode();
+    void templateVersionsArePerTemplate();
+    void templateConcurrentSavesGetDistinctNumbers();
+    void templateUnknownIsEmpty();
+
+    // RepositoryTestDeliveries.cpp
+    void deliveryBatchInsertIsIdempotent();
+    void deliveryLargeBatch();
+    void deliveryDuplicateWithinBatchCountsOnce();
+    void deliveryStatusSetsItsTimestamp_data();
+    void deliveryStatusSetsItsTimestamp();
+    void deliveryTimestampsFirstTimeWins();
+    void deliveryStatusNeverMovesBack();
+    void deliveryTrailInRecordedOrder();
+    void deliveryUnknownNotificationIsNotFound();
+    void deliveryRetrySchedulingAndDue();
+    void deliveryCountsByStatusPerCampaign();
+
+private:
+    const vestnik::Database &db() const { return m_test->database(); }
+    vestnik::Dialect dialect() const { return db().dialect(); }
+    const vestnik::Sealer &sealer() const { return *m_sealer; }
+    /// Creates app "shop" (most device tests need one).
+    void createApp(const QString &id = QStringLiteral("shop"));
+    /// The first column of the first row of a raw query, for checks below the repositories.
+    QVariant scalar(const QString &sql, const QVariantList &values = {}) const;
+    /// Every column of the rows a raw query returns, as bytes.
+    QByteArrayList rawColumns(const QString &sql, const QVariantList &values = {}) const;
+    static vestnik::Delivery delivery(const QString &notificationId, const QString &campaignId = QString());
+
+    std::unique_ptr<vestnik::test::TestDatabase> m_test;
+    vestnik::ManualClock m_clock;
+    std::optional<vestnik::Sealer> m_sealer;
+};

@@ -1,0 +1,197 @@
+#include "RepositoryTest.h"
+#include "store/DeviceRepository.h"
+
+#include <QFile>
+
+using namespace vestnik;
+
+namespace {
+
+const QString kApp = QStringLiteral("shop");
+// Shaped like an APNs token: 64 hex digits.
+const QString kToken = QStringLiteral("7c9f1e0b3a5d4e6f8a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f");
+
+} // namespace
+
+void RepositoryTest::deviceTokenIsStoredSealed()
+{
+    createApp();
+    const DeviceRepository devices(db(), m_clock, sealer());
+    Result<qint64> id = devices.registerDevice(QStringLiteral("u1"), kApp, Platform::Ios, kToken, QStringLiteral("ru"));
+    VT_OK(id);
+
+    const QByteArray token = kToken.toUtf8();
+    const QByteArrayList columns = rawColumns(QStringLiteral("SELECT * FROM devices WHERE id = ?"), {*id});
+    QVERIFY(!columns.isEmpty());
+    for (const QByteArray &column : columns) {
+        QVERIFY2(!column.contains(token), column.constData());
+        QVERIFY2(!column.contains(token.left(16)), column.constData());
+    }
+    QCOMPARE(scalar(QStringLiteral("SELECT token_hash FROM devices WHERE id = ?"), {*id}).toByteArray(),
+             Sealer::tokenHash(token));
+    if (dialect() == Dialect::Sqlite) {
+        // Nor anywhere on disk: the database file and its write-ahead log.
+        for (const QString &suffix : {QString(), QStringLiteral("-wal")}) {
+            QFile file(m_test->sqlitePath() + suffix);
+            if (!file.open(QIODevice::ReadOnly))
+                continue;
+            QVERIFY2(!file.readAll().contains(token), qPrintable(file.fileName()));
+        }
+    }
+
+    Result<QList<Device>> active = devices.activeForUser(QStringLiteral("u1"));
+    VT_OK(active);
+    QCOMPARE(active->size(), 1);
+    const Device &device = active->constFirst();
+    QCOMPARE(device.id, *id);
+    QCOMPARE(device.token, kToken);
+    QCOMPARE(device.appId, kApp);
+    QCOMPARE(device.platform, Platform::Ios);
+    QCOMPARE(device.locale, QStringLiteral("ru"));
+    QVERIFY(device.isActive);
+    QCOMPARE(device.registeredAtMs, m_clock.nowMs());
+}
+
+void RepositoryTest::deviceReRegistrationKeepsIdAndMovesUser()
+{
+    createApp();
+    const DeviceRepository devices(db(), m_clock, sealer());
+    Result<qint64> first = devices.registerDevice(QStringLiteral("alice"), kApp, Platform::Android, kToken);
+    VT_OK(first);
+    VT_OK(devices.deactivate(*first, QStringLiteral("UNREGISTERED")));
+
+    m_clock.advance(std::chrono::hours(2));
+    Result<qint64> second =
+        devices.registerDevice(QStringLiteral("bob"), kApp, Platform::Android, kToken, QStringLiteral("en-GB"));
+    VT_OK(second);
+    QCOMPARE(*second, *first);
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM devices")).toInt(), 1);
+
+    Result<std::optional<Device>> found = devices.findByToken(kApp, kToken);
+    VT_OK(found);
+    QVERIFY(found->has_value());
+    const Device &device = **found;
+    QCOMPARE(device.userId, QStringLiteral("bob"));
+    QVERIFY(device.isActive);
+    QCOMPARE(device.registeredAtMs, m_clock.nowMs());
+    QCOMPARE(device.locale, QStringLiteral("en-GB"));
+    QVERIFY(!device.deactivatedAtMs.has_value());
+    QVERIFY(device.deactivationReason.isEmpty());
+
+    Result<QList<Device>> alice = devices.activeForUser(QStringLiteral("alice"));
+    VT_OK(alice);
+    QVERIFY(alice->isEmpty());
+    Result<QList<Device>> bob = devices.activeForUser(QStringLiteral("bob"));
+    VT_OK(bob);
+    QCOMPARE(bob->size(), 1);
+    QCOMPARE(bob->constFirst().id, *first);
+}
+
+void RepositoryTest::deviceSameTokenInTwoAppsIsTwoDevices()
+{
+    createApp();
+    createApp(QStringLiteral("bank"));
+    const DeviceRepository devices(db(), m_clock, sealer());
+    Result<qint64> shop = devices.registerDevice(QStringLiteral("u"), kApp, Platform::Web, kToken);
+    Result<qint64> bank = devices.registerDevice(QStringLiteral("u"), QStringLiteral("bank"), Platform::Web, kToken);
+    VT_OK(shop);
+    VT_OK(bank);
+    QVERIFY(*shop != *bank);
+    VT_OK(devices.deactivate(*shop, QStringLiteral("test")));
+    Result<QList<Device>> active = devices.activeForUser(QStringLiteral("u"));
+    VT_OK(active);
+    QCOMPARE(active->size(), 1);
+    QCOMPARE(active->constFirst().appId, QStringLiteral("bank"));
+    QCOMPARE(active->constFirst().token, kToken);
+}
+
+void RepositoryTest::deviceRegistrationForUnknownAppIsNotFound()
+{
+    const DeviceRepository devices(db(), m_clock, sealer());
+    VT_FAILS_WITH(devices.registerDevice(QStringLiteral("u"), QStringLiteral("ghost"), Platform::Ios, kToken),
+                  ErrorCode::NotFound);
+    // Nothing half-done stays behind, not even the bare user.
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM devices")).toInt(), 0);
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM users")).toInt(), 0);
+    createApp();
+    VT_FAILS_WITH(devices.registerDevice(QStringLiteral("u"), kApp, Platform::Ios, QString()),
+                  ErrorCode::InvalidArgument);
+    Result<std::optional<Device>> none = devices.findByToken(kApp, kToken);
+    VT_OK(none);
+    QVERIFY(!none->has_value());
+}
+
+void RepositoryTest::deviceDeactivate()
+{
+    createApp();
+    const DeviceRepository devices(db(), m_clock, sealer());
+    Result<qint64> id = devices.registerDevice(QStringLiteral("u"), kApp, Platform::Android, kToken);
+    VT_OK(id);
+    m_clock.advance(std::chrono::minutes(1));
+    Result<bool> first = devices.deactivate(*id, QStringLiteral("UNREGISTERED"));
+    VT_OK(first);
+    QVERIFY(*first);
+    m_clock.advance(std::chrono::minutes(1));
+    Result<bool> again = devices.deactivate(*id, QStringLiteral("something else"));
+    VT_OK(again);
+    QVERIFY(!*again);
+
+    Result<std::optional<Device>> found = devices.find(*id);
+    VT_OK(found);
+    QVERIFY(found->has_value());
+    QVERIFY(!(*found)->isActive);
+    QCOMPARE((*found)->deactivationReason, QStringLiteral("UNREGISTERED")); // the first reason stays
+    QCOMPARE((*found)->deactivatedAtMs, std::optional<qint64>(m_clock.nowMs() - 60'000));
+    QCOMPARE((*found)->token, kToken);
+    Result<QList<Device>> active = devices.activeForUser(QStringLiteral("u"));
+    VT_OK(active);
+    QVERIFY(active->isEmpty());
+
+    VT_FAILS_WITH(devices.deactivate(*id + 1000, QStringLiteral("x")), ErrorCode::NotFound);
+}
+
+void RepositoryTest::deviceApnsInvalidationRule_data()
+{
+    QTest::addColumn<qint64>("invalidatedOffsetMs"); // relative to the registration
+    QTest::addColumn<bool>("reRegisteredAfter");     // the app registers the token again after the invalidation
+    QTest::addColumn<bool>("deactivated");
+
+    QTest::newRow("invalidated after registration") << qint64(60'000) << false << true;
+    QTest::newRow("invalidated 1 ms after registration") << qint64(1) << false << true;
+    QTest::newRow("invalidated at the registration") << qint64(0) << false << false;
+    QTest::newRow("invalidated before registration") << qint64(-86'400'000) << false << false;
+    QTest::newRow("re-registered since") << qint64(60'000) << true << false;
+}
+
+void RepositoryTest::deviceApnsInvalidationRule()
+{
+    QFETCH(qint64, invalidatedOffsetMs);
+    QFETCH(bool, reRegisteredAfter);
+    QFETCH(bool, deactivated);
+    createApp();
+    const DeviceRepository devices(db(), m_clock, sealer());
+    const qint64 registeredAt = m_clock.nowMs();
+    Result<qint64> id = devices.registerDevice(QStringLiteral("u"), kApp, Platform::Ios, kToken);
+    VT_OK(id);
+    if (reRegisteredAfter) {
+        m_clock.setMs(registeredAt + invalidatedOffsetMs + 1000);
+        VT_OK(devices.registerDevice(QStringLiteral("u"), kApp, Platform::Ios, kToken));
+    }
+    m_clock.setMs(registeredAt + 3'600'000);
+
+    Result<bool> result =
+        devices.deactivateIfRegisteredBefore(kApp, kToken, registeredAt + invalidatedOffsetMs, QStringLiteral("410"));
+    VT_OK(result);
+    QCOMPARE(*result, deactivated);
+    Result<std::optional<Device>> found = devices.find(*id);
+    VT_OK(found);
+    QVERIFY(found->has_value());
+    QCOMPARE((*found)->isActive, !deactivated);
+    QCOMPARE((*found)->deactivationReason, deactivated ? QStringLiteral("410") : QString());
+
+    // The rule looks only at that app's token.
+    Result<bool> unknown = devices.deactivateIfRegisteredBefore(kApp, QStringLiteral("other-token"), m_clock.nowMs(),
+                                                                QStringLiteral("410"));
+    VT_OK(unknown);
+    QVERIFY(!*unknown);
+}
