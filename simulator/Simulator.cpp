@@ -2,6 +2,7 @@
 
 #include "SimLogging.h"
 #include "admin/AdminServer.h"
+#include "apns/ApnsService.h"
 #include "control/DeliveryRecorder.h"
 #include "control/FaultInjector.h"
 #include "google/AccessTokenStore.h"
@@ -90,6 +91,41 @@ Result<void> Simulator::loadGoogle()
     return {};
 }
 
+Result<void> Simulator::loadApns()
+{
+    m_apns = std::make_unique<ApnsService>(m_settings.apnsEnvironment, *m_faults, *m_recorder, m_clock);
+    m_apns->setDisallowedTopics(m_settings.apnsDisallowedTopics);
+    for (const SimSettings::ApnsKeyFile &file : std::as_const(m_settings.apnsKeys)) {
+        Result<JwtKey> key = JwtKey::fromPemFile(file.path, JwtAlgorithm::ES256);
+        if (!key)
+            return makeError(ErrorCode::InvalidConfig,
+                             QStringLiteral("APNs key %1: %2").arg(file.keyId, key.error().message));
+        m_apns->addKey(ApnsKey{file.teamId, file.keyId, key->publicKey(), file.environment, file.topics});
+        qCInfo(lcSim).noquote() << "apns: trusting key" << file.keyId << "of team" << file.teamId;
+    }
+    return {};
+}
+
+Result<void> Simulator::listen(Http2Listener *listener, int port)
+{
+    if (listener->listen(m_settings.host, quint16(port)))
+        return {};
+    return makeError(ErrorCode::Io, QStringLiteral("%1: cannot listen on %2:%3: %4")
+                                        .arg(listener->profile().name, m_settings.host.toString())
+                                        .arg(port)
+                                        .arg(listener->errorString()));
+}
+
+QList<Http2Listener *> Simulator::listeners() const
+{
+    QList<Http2Listener *> list;
+    for (Http2Listener *listener : {m_googleListener, m_apnsListener}) {
+        if (listener)
+            list << listener;
+    }
+    return list;
+}
+
 Result<void> Simulator::start()
 {
     Behaviour base;
@@ -105,6 +141,8 @@ Result<void> Simulator::start()
         return tls;
     if (Result<void> google = loadGoogle(); !google)
         return google;
+    if (Result<void> apns = loadApns(); !apns)
+        return apns;
 
     Result<std::shared_ptr<TlsServerContext>> plainTls =
         TlsServerContext::create({m_certificatePath, m_keyPath, false, QString()});
@@ -118,12 +156,30 @@ Result<void> Simulator::start()
     google.connectionWindowSize = 16 << 20;
     google.maxHeaderListSize = 65536;
     m_googleListener = new Http2Listener(*plainTls, google, *m_google, *m_delays, this);
+
+    // APNs asks for a client certificate (certificate-based auth) but never insists; without a CA to check
+    // certificates against (a given server certificate and no --apns-client-ca) it does not ask.
+    const QString clientCa = m_settings.apnsClientCa.isEmpty() ? m_caPath : m_settings.apnsClientCa;
+    Result<std::shared_ptr<TlsServerContext>> apnsTls =
+        TlsServerContext::create({m_certificatePath, m_keyPath, !clientCa.isEmpty(), clientCa});
+    if (!apnsTls)
+        return apnsTls.error();
+    ListenerProfile apns;
+    apns.name = QStringLiteral("apns");
+    // The SETTINGS APNs was seen to send (PROVIDERS.md 3.1), and its GOAWAY for a stream-limit violation.
+    apns.maxHeaderListSize = 8000;
+    apns.goAwayOnStreamLimitViolation = true;
+    apns.streamLimitDebugData =
+        QByteArrayLiteral("{\"reason\":\"Maximum active streams violated for this endpoint.\"}");
+    apns.idleTimeoutMs = m_settings.apnsIdleTimeoutSeconds * 1000;
+    apns.idleDebugData = QByteArrayLiteral("{\"reason\":\"IdleTimeout\"}");
+    m_apnsListener = new Http2Listener(*apnsTls, apns, *m_apns, *m_delays, this);
+
     updateListenerProfiles();
-    if (!m_googleListener->listen(m_settings.host, quint16(m_settings.googlePort)))
-        return makeError(ErrorCode::Io, QStringLiteral("google: cannot listen on %1:%2: %3")
-                                            .arg(m_settings.host.toString())
-                                            .arg(m_settings.googlePort)
-                                            .arg(m_googleListener->errorString()));
+    if (Result<void> listening = listen(m_googleListener, m_settings.googlePort); !listening)
+        return listening;
+    if (Result<void> listening = listen(m_apnsListener, m_settings.apnsPort); !listening)
+        return listening;
 
     m_admin = new AdminServer(*this, this);
     if (Result<void> admin = m_admin->listen(m_settings.adminHost, m_settings.adminPort); !admin)
@@ -135,9 +191,7 @@ void Simulator::stop()
 {
     const QByteArray goodbye = QJsonDocument(QJsonObject{{QStringLiteral("reason"), QStringLiteral("Shutdown")}})
                                    .toJson(QJsonDocument::Compact);
-    for (Http2Listener *listener : {m_googleListener}) {
-        if (!listener)
-            continue;
+    for (Http2Listener *listener : listeners()) {
         listener->close();
         listener->shutdownConnections(goodbye);
     }
@@ -150,6 +204,11 @@ void Simulator::updateListenerProfiles()
         ListenerProfile profile = m_googleListener->profile();
         profile.maxConcurrentStreams = behaviour.fcmMaxConcurrentStreams;
         m_googleListener->setProfile(profile);
+    }
+    if (m_apnsListener) {
+        ListenerProfile profile = m_apnsListener->profile();
+        profile.maxConcurrentStreams = behaviour.apnsInitialStreams;
+        m_apnsListener->setProfile(profile);
     }
 }
 
@@ -169,6 +228,11 @@ QUrl Simulator::urlOf(const QString &scheme, const Http2Listener *listener)
 QUrl Simulator::googleUrl() const
 {
     return urlOf(QStringLiteral("https"), m_googleListener);
+}
+
+QUrl Simulator::apnsUrl() const
+{
+    return urlOf(QStringLiteral("https"), m_apnsListener);
 }
 
 QUrl Simulator::adminUrl() const
@@ -196,11 +260,10 @@ QJsonObject Simulator::behaviourJson() const
 QJsonObject Simulator::statusJson() const
 {
     QJsonObject listeners;
-    for (const Http2Listener *listener : {m_googleListener}) {
-        if (listener)
-            listeners.insert(listener->profile().name,
-                             QJsonObject{{QStringLiteral("url"), urlOf(QStringLiteral("https"), listener).toString()},
-                                         {QStringLiteral("connections"), listener->connectionCount()}});
+    for (const Http2Listener *listener : this->listeners()) {
+        listeners.insert(listener->profile().name,
+                         QJsonObject{{QStringLiteral("url"), urlOf(QStringLiteral("https"), listener).toString()},
+                                     {QStringLiteral("connections"), listener->connectionCount()}});
     }
     return QJsonObject{{QStringLiteral("listeners"), listeners},
                        {QStringLiteral("delayed_responses"), double(m_delays->pending())},

@@ -17,6 +17,7 @@ namespace vestnik::sim {
 
 class AccessTokenStore;
 class AdminServer;
+class ApnsService;
 class DelayQueue;
 class DeliveryRecorder;
 class FaultInjector;
@@ -42,6 +43,7 @@ public:
     void stop();
 
     QUrl googleUrl() const;
+    QUrl apnsUrl() const;
     QUrl adminUrl() const;
     /// The CA certificate clients should trust (empty when a certificate was given instead).
     QString caCertificatePath() const { return m_caPath; }
@@ -58,6 +60,9 @@ public:
 private:
     Result<void> prepareTls();
     Result<void> loadGoogle();
+    Result<void> loadApns();
+    Result<void> listen(Http2Listener *listener, int port);
+    QList<Http2Listener *> listeners() const;
     void updateListenerProfiles();
     static QUrl urlOf(const QString &scheme, const Http2Listener *listener);
 
@@ -73,7 +78,9 @@ private:
     std::unique_ptr<GoogleOAuthEndpoint> m_oauth;
     std::unique_ptr<FcmSendEndpoint> m_fcm;
     std::unique_ptr<GoogleService> m_google;
+    std::unique_ptr<ApnsService> m_apns;
     Http2Listener *m_googleListener = nullptr;
+    Http2Listener *m_apnsListener = nullptr;
     AdminServer *m_admin = nullptr;
 };
 

@@ -136,8 +136,7 @@ const Behaviour::GoAwayRule *FaultInjector::goAwayRule(PushService service) cons
 void FaultInjector::applyGoAwayRule(PushService service, ServerConnection &connection, int streamId) const
 {
     const Behaviour::GoAwayRule *rule = goAwayRule(service);
-    // Client streams are odd and counted from 1: the N-th one has id 2N - 1.
-    if (!rule || streamId < int(2 * rule->afterStreams - 1))
+    if (!rule || connection.requestsDispatched() < rule->afterStreams)
         return;
     const QString reason = rule->reason.isEmpty() ? QStringLiteral("Shutdown") : rule->reason;
     connection.goAway(rule->errorCode,

@@ -44,7 +44,7 @@ public:
     std::chrono::milliseconds latency(PushService service, std::string_view token, quint64 attempt) const;
     /// The GOAWAY-after-N-streams rule of a service, if any.
     const Behaviour::GoAwayRule *goAwayRule(PushService service) const;
-    /// Sends the rule's GOAWAY on `connection` when the request on `streamId` is its N-th stream (or later).
+    /// Sends the rule's GOAWAY on `connection` when the request on `streamId` is its N-th request (or later).
     void applyGoAwayRule(PushService service, ServerConnection &connection, int streamId) const;
 
     /// A reproducible number in [0, 1) for (seed, service, token, attempt, purpose).

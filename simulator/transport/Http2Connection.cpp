@@ -278,6 +278,7 @@ void Http2Connection::dispatch(Stream &stream)
         nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, streamId, NGHTTP2_REFUSED_STREAM);
         return;
     }
+    ++m_requestsDispatched;
     HttpResponse response = m_handler.handle(stream.request, *this);
     if (response.delay.count() > 0) {
         const QPointer<Http2Connection> self(this);

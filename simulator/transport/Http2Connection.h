@@ -41,6 +41,7 @@ public:
 
     quint64 connectionId() const override { return m_id; }
     quint32 streamsStarted() const override { return m_streamsStarted; }
+    quint32 requestsDispatched() const override { return m_requestsDispatched; }
     void setMaxConcurrentStreams(quint32 limit) override;
     void goAway(quint32 errorCode, const QByteArray &debugData, int lastStreamId) override;
     QByteArray peerCertificate() const override { return m_peerCertificate; }
@@ -105,6 +106,7 @@ private:
     std::deque<quint32> m_unacknowledgedLimits; // MAX_CONCURRENT_STREAMS values sent, oldest first
     quint32 m_acknowledgedLimit = 0xffffffffu;  // RFC 9113: unlimited until the client has acknowledged one
     quint32 m_streamsStarted = 0;
+    quint32 m_requestsDispatched = 0;
     int m_goAwayLastStreamId = -1;
     QByteArray m_peerCertificate;
     bool m_isPeerTrusted = false;

@@ -18,6 +18,8 @@ public:
     virtual quint64 connectionId() const = 0;
     /// Streams the client has opened on this connection so far (the current one included).
     virtual quint32 streamsStarted() const = 0;
+    /// Complete requests handed to the service so far (the current one included).
+    virtual quint32 requestsDispatched() const = 0;
     /// Sends SETTINGS_MAX_CONCURRENT_STREAMS = `limit`; the client is held to it once it has acknowledged.
     virtual void setMaxConcurrentStreams(quint32 limit) = 0;
     /// Sends GOAWAY: streams up to `lastStreamId` are still answered, later ones are refused; the connection

@@ -179,6 +179,49 @@ HttpExchange curl(const QString &caPath, const QStringList &arguments)
     return exchange;
 }
 
+QList<HttpExchange> curlSequence(const QString &caPath, const QList<QStringList> &transfers)
+{
+    QTemporaryDir dir;
+    QStringList all;
+    for (qsizetype i = 0; i < transfers.size(); ++i) {
+        if (i > 0)
+            all << QStringLiteral("--next");
+        all << QStringLiteral("-sS") << QStringLiteral("--http2") << QStringLiteral("--max-time")
+            << QStringLiteral("20") << QStringLiteral("--cacert") << caPath << QStringLiteral("-D")
+            << dir.filePath(QStringLiteral("headers%1").arg(i)) << QStringLiteral("-o")
+            << dir.filePath(QStringLiteral("body%1").arg(i)) << QStringLiteral("-w")
+            << QStringLiteral("%{http_code} %{http_version} %{num_connects}\\n");
+        all << transfers.at(i);
+    }
+    QByteArray out;
+    QByteArray err;
+    run(QStringLiteral("curl"), all, &out, &err);
+    const QList<QByteArray> lines = out.trimmed().split('\n');
+    QList<HttpExchange> exchanges;
+    for (qsizetype i = 0; i < transfers.size(); ++i) {
+        HttpExchange exchange;
+        const QList<QByteArray> parts = lines.value(i).split(' ');
+        exchange.status = parts.value(0).toInt();
+        exchange.httpVersion = QString::fromLatin1(parts.value(1));
+        exchange.newConnections = parts.value(2).toInt();
+        exchange.diagnostics = err;
+        QFile headers(dir.filePath(QStringLiteral("headers%1").arg(i)));
+        if (headers.open(QIODevice::ReadOnly)) {
+            const QList<QByteArray> headerLines = headers.readAll().split('\n');
+            for (const QByteArray &line : headerLines) {
+                const qsizetype colon = line.indexOf(':');
+                if (colon > 0 && !line.startsWith("HTTP/"))
+                    exchange.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
+            }
+        }
+        QFile body(dir.filePath(QStringLiteral("body%1").arg(i)));
+        if (body.open(QIODevice::ReadOnly))
+            exchange.body = body.readAll();
+        exchanges << exchange;
+    }
+    return exchanges;
+}
+
 HttpExchange adminCall(const QUrl &admin, const QString &method, const QString &path, const QByteArray &body)
 {
     QStringList arguments = {QStringLiteral("--http1.1"), QStringLiteral("-X"), method};
@@ -249,6 +292,25 @@ QString OpenSslTool::issueCertificate(const QString &name, const QString &keyPat
         arguments << QStringLiteral("-CA") << caCertificate << QStringLiteral("-CAkey") << caKey
                   << QStringLiteral("-CAcreateserial");
     return run(QStringLiteral("openssl"), arguments) == 0 ? certificate : QString();
+}
+
+QByteArray googleAccessToken(const SimProcess &sim, const OpenSslTool &openssl, const QString &keyPath,
+                             const QString &clientEmail)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QByteArray assertion = openssl.signJwt(
+        keyPath, {{QStringLiteral("alg"), QStringLiteral("RS256")}, {QStringLiteral("typ"), QStringLiteral("JWT")}},
+        {{QStringLiteral("iss"), clientEmail},
+         {QStringLiteral("scope"), QStringLiteral("https://www.googleapis.com/auth/firebase.messaging")},
+         {QStringLiteral("aud"), QStringLiteral("https://oauth2.googleapis.com/token")},
+         {QStringLiteral("iat"), double(now)},
+         {QStringLiteral("exp"), double(now + 3600)}});
+    const HttpExchange reply =
+        curl(sim.caPath, {QStringLiteral("--data-binary"),
+                          QStringLiteral("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=")
+                              + QString::fromLatin1(assertion),
+                          sim.google.resolved(QUrl(QStringLiteral("/token"))).toString()});
+    return reply.json().value(QStringLiteral("access_token")).toString().toLatin1();
 }
 
 QByteArray serviceAccountJson(const QString &keyPath, const QString &clientEmail, const QString &projectId,

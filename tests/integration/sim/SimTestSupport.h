@@ -36,6 +36,7 @@ public:
     QUrl admin;
     QString caPath;
     QString error() const { return m_error; }
+    qint64 processId() const { return m_process.processId(); }
     QByteArray standardError();
 
 private:
@@ -51,12 +52,15 @@ struct HttpExchange {
     QString httpVersion;                   ///< "2" for HTTP/2
     QHash<QByteArray, QByteArray> headers; ///< lower-case names
     QByteArray body;
-    QByteArray diagnostics; ///< the client's stderr / verbose output
+    QByteArray diagnostics;  ///< the client's stderr / verbose output
+    int newConnections = -1; ///< connections curl opened for this exchange (0: it reused one)
     QJsonObject json() const;
 };
 
 /// Runs curl (HTTP/2 over TLS, trusting `caPath`) with extra arguments, e.g. {"-d", body, "-H", "...", url}.
 HttpExchange curl(const QString &caPath, const QStringList &arguments);
+/// Several exchanges in one curl run (`--next`), so that they share a connection when curl can reuse it.
+QList<HttpExchange> curlSequence(const QString &caPath, const QList<QStringList> &transfers);
 /// JSON from an admin URL via curl (HTTP/1.1, plain); method GET, PUT, PATCH or DELETE.
 HttpExchange adminCall(const QUrl &admin, const QString &method, const QString &path, const QByteArray &body = {});
 
@@ -82,6 +86,11 @@ public:
 private:
     QString m_directory;
 };
+
+/// An FCM access token from the simulator's OAuth endpoint for the account of `keyPath` / `clientEmail`
+/// (JWT-bearer grant signed with the openssl tool); empty on failure.
+QByteArray googleAccessToken(const SimProcess &sim, const OpenSslTool &openssl, const QString &keyPath,
+                             const QString &clientEmail);
 
 /// A Google service-account key file for `keyPath` (what the Firebase console hands out).
 QByteArray serviceAccountJson(const QString &keyPath, const QString &clientEmail, const QString &projectId,
