@@ -1,25 +1,14 @@
 #include "template/PushTemplate.h"
 
+#include "TemplateFixtures.h"
 #include "template/CompiledPushTemplate.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QTest>
 
 using namespace vestnik;
 
-namespace {
-
-// Fixtures with escaped quotes live in files: Qt 6.4's moc cannot tokenize such raw string literals.
-QJsonObject fixture(const char *name)
-{
-    QFile file(QStringLiteral(VESTNIK_TEST_DATA_DIR "/") + QLatin1String(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read fixture %s", name);
-    return QJsonDocument::fromJson(file.readAll()).object();
-}
-
-} // namespace
+namespace {} // namespace
 
 class PushTemplateTest final : public QObject
 {
@@ -38,7 +27,7 @@ private Q_SLOTS:
 
 void PushTemplateTest::jsonRoundTrip()
 {
-    Result<PushTemplate> parsed = PushTemplate::fromJson(fixture("back_in_stock.json"));
+    Result<PushTemplate> parsed = PushTemplate::fromJson(test::templateFixtureJson("back_in_stock.json"));
     QVERIFY2(parsed.hasValue(), qPrintable(parsed.hasValue() ? QString() : parsed.error().message));
     QCOMPARE(parsed->name, QStringLiteral("Снова в наличии"));
     QCOMPARE(parsed->content.buttons.size(), 1);
@@ -112,7 +101,7 @@ void PushTemplateTest::localeFallback()
     QFETCH(QString, recipient);
     QFETCH(QString, chosen);
     QFETCH(QString, title);
-    const PushTemplate t = *PushTemplate::fromJson(fixture("back_in_stock.json"));
+    const PushTemplate t = *PushTemplate::fromJson(test::templateFixtureJson("back_in_stock.json"));
     QString actual;
     const TemplateContent content = t.contentFor(recipient, &actual);
     QCOMPARE(actual, chosen);
@@ -125,7 +114,7 @@ void PushTemplateTest::localeFallback()
 void PushTemplateTest::compiledRendersTheRecipientsVariant()
 {
     Result<CompiledPushTemplate, TemplateError> compiled =
-        CompiledPushTemplate::compile(*PushTemplate::fromJson(fixture("back_in_stock.json")));
+        CompiledPushTemplate::compile(*PushTemplate::fromJson(test::templateFixtureJson("back_in_stock.json")));
     QVERIFY2(compiled.hasValue(), qPrintable(compiled.hasValue() ? QString() : compiled.error().message()));
     QCOMPARE(compiled->locales(), (QStringList{QStringLiteral("ru"), QStringLiteral("en"), QStringLiteral("ru-UA")}));
     const nlohmann::json user = {{"имя", "Анна"}, {"название_товара", "Чайник"}, {"sku", "A-17"}};
@@ -155,7 +144,7 @@ void PushTemplateTest::compiledRendersTheRecipientsVariant()
 
 void PushTemplateTest::compileErrorNamesTheField()
 {
-    PushTemplate t = *PushTemplate::fromJson(fixture("back_in_stock.json"));
+    PushTemplate t = *PushTemplate::fromJson(test::templateFixtureJson("back_in_stock.json"));
     t.variants[QStringLiteral("en")].buttons[0].label = QStringLiteral("Buy {{count|plural:item}}");
     Result<CompiledPushTemplate, TemplateError> compiled = CompiledPushTemplate::compile(t);
     QVERIFY(!compiled.hasValue());
@@ -168,7 +157,7 @@ void PushTemplateTest::compileErrorNamesTheField()
 void PushTemplateTest::renderErrorNamesFieldAndVariable()
 {
     Result<CompiledPushTemplate, TemplateError> compiled =
-        CompiledPushTemplate::compile(*PushTemplate::fromJson(fixture("back_in_stock.json")));
+        CompiledPushTemplate::compile(*PushTemplate::fromJson(test::templateFixtureJson("back_in_stock.json")));
     const nlohmann::json user = {{"sku", "A-17"}};
     Result<RenderedPush, TemplateError> rendered = compiled->render(JsonScopes{&user}, QStringLiteral("ru"));
     QVERIFY(!rendered.hasValue());

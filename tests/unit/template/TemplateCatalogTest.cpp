@@ -1,11 +1,11 @@
 #include "template/TemplateCatalog.h"
 
+#include "TemplateFixtures.h"
 #include "store/Database.h"
 #include "store/Migrator.h"
 #include "store/TemplateRepository.h"
 #include "util/Clock.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -13,14 +13,6 @@
 using namespace vestnik;
 
 namespace {
-
-PushTemplate fixture(const char *name)
-{
-    QFile file(QStringLiteral(VESTNIK_TEST_DATA_DIR "/") + QLatin1String(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read fixture %s", name);
-    return *PushTemplate::fromJson(QJsonDocument::fromJson(file.readAll()).object());
-}
 
 const nlohmann::json kSample = {{"имя", "Анна"}, {"название_товара", "Чайник"}, {"sku", "A-17"}};
 
@@ -68,7 +60,7 @@ void TemplateCatalogTest::cleanup()
 void TemplateCatalogTest::savesVersionsAndPinsThem()
 {
     TemplateCatalog catalog(*m_repository);
-    PushTemplate t = fixture("back_in_stock.json");
+    PushTemplate t = test::templateFixture("back_in_stock.json");
     Result<SavedTemplate, QList<TemplateIssue>> first = catalog.save(t, kSample, QStringLiteral("marketer@shop"));
     QVERIFY2(first.hasValue(), qPrintable(first.hasValue() ? QString() : first.error().at(0).message()));
     QCOMPARE(first->version, 1);
@@ -113,7 +105,7 @@ void TemplateCatalogTest::refusesInvalidTemplates()
     QFETCH(QString, field);
     QFETCH(QString, value);
     QFETCH(QString, fragment);
-    PushTemplate t = fixture("back_in_stock.json");
+    PushTemplate t = test::templateFixture("back_in_stock.json");
     if (field == QStringLiteral("body"))
         t.content.body = value;
     else if (field == QStringLiteral("title"))
@@ -137,7 +129,7 @@ void TemplateCatalogTest::keepsWarnings()
 {
     TemplateCatalog catalog(*m_repository);
     Result<SavedTemplate, QList<TemplateIssue>> saved =
-        catalog.save(fixture("back_in_stock.json"), nlohmann::json::object(), QStringLiteral("m"));
+        catalog.save(test::templateFixture("back_in_stock.json"), nlohmann::json::object(), QStringLiteral("m"));
     QVERIFY(saved.hasValue());
     QCOMPARE(saved->version, 1);
     QVERIFY(!saved->warnings.isEmpty());
@@ -150,7 +142,7 @@ void TemplateCatalogTest::unknownTemplateOrVersion()
     Result<CompiledPushTemplate> missing = catalog.compiled(QStringLiteral("nope"));
     QVERIFY(!missing.hasValue());
     QCOMPARE(missing.error().code, ErrorCode::NotFound);
-    QVERIFY(catalog.save(fixture("back_in_stock.json"), kSample, QStringLiteral("m")).hasValue());
+    QVERIFY(catalog.save(test::templateFixture("back_in_stock.json"), kSample, QStringLiteral("m")).hasValue());
     Result<CompiledPushTemplate> noVersion = catalog.compiled(QStringLiteral("back-in-stock"), 7);
     QVERIFY(!noVersion.hasValue());
     QVERIFY(noVersion.error().message.contains(QStringLiteral("no version 7")));

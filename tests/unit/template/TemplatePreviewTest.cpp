@@ -1,23 +1,14 @@
 #include "template/TemplatePreview.h"
 
+#include "TemplateFixtures.h"
 #include "provider/PayloadBuilder.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QTest>
 
 using namespace vestnik;
 
 namespace {
-
-// Fixtures with escaped quotes live in files: Qt 6.4's moc cannot tokenize such raw string literals.
-PushTemplate fixture(const char *name)
-{
-    QFile file(QStringLiteral(VESTNIK_TEST_DATA_DIR "/") + QLatin1String(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read fixture %s", name);
-    return *PushTemplate::fromJson(QJsonDocument::fromJson(file.readAll()).object());
-}
 
 const nlohmann::json kSample = {{"имя", "Анна"}, {"название_товара", "Чайник"}, {"sku", "A-17"}};
 
@@ -58,7 +49,7 @@ private Q_SLOTS:
 
 void TemplatePreviewTest::rendersEveryVariantForBothPlatforms()
 {
-    const TemplatePreview preview = TemplatePreview::build(fixture("back_in_stock.json"), kSample);
+    const TemplatePreview preview = TemplatePreview::build(test::templateFixture("back_in_stock.json"), kSample);
     QVERIFY2(!preview.hasErrors(),
              qPrintable(preview.issues().isEmpty() ? QString() : preview.issues().at(0).message()));
     QCOMPARE(preview.payloads().size(), 6); // ru, en, ru-UA x android, ios
@@ -75,7 +66,7 @@ void TemplatePreviewTest::rendersEveryVariantForBothPlatforms()
 
 void TemplatePreviewTest::fcmMessageFollowsTheWireFormat()
 {
-    const TemplatePreview preview = TemplatePreview::build(fixture("back_in_stock.json"), kSample);
+    const TemplatePreview preview = TemplatePreview::build(test::templateFixture("back_in_stock.json"), kSample);
     const PreviewPayload *android = find(preview, QStringLiteral("ru"), QStringLiteral("android"));
     const nlohmann::json body = nlohmann::json::parse(android->payload.toStdString());
     const nlohmann::json &message = body.at("message");
@@ -99,7 +90,7 @@ void TemplatePreviewTest::fcmMessageFollowsTheWireFormat()
 
 void TemplatePreviewTest::apnsRequestFollowsTheWireFormat()
 {
-    const PushTemplate t = fixture("back_in_stock.json");
+    const PushTemplate t = test::templateFixture("back_in_stock.json");
     const nlohmann::json user = kSample;
     Result<CompiledPushTemplate, TemplateError> compiled = CompiledPushTemplate::compile(t);
     Result<RenderedPush, TemplateError> push = compiled->render(JsonScopes{&user}, QStringLiteral("ru"));
@@ -127,7 +118,7 @@ void TemplatePreviewTest::apnsRequestFollowsTheWireFormat()
 void TemplatePreviewTest::missingSampleValuesAreWarnings()
 {
     const nlohmann::json sample = {{"sku", "A-17"}};
-    const TemplatePreview preview = TemplatePreview::build(fixture("back_in_stock.json"), sample);
+    const TemplatePreview preview = TemplatePreview::build(test::templateFixture("back_in_stock.json"), sample);
     QVERIFY(!preview.hasErrors());
     QVERIFY(hasIssue(preview, false, QStringLiteral("no value for 'название_товара'")));
     // имя has a default everywhere: no warning for it
@@ -138,7 +129,7 @@ void TemplatePreviewTest::missingSampleValuesAreWarnings()
 
 void TemplatePreviewTest::oversizedPayloadIsAnError()
 {
-    PushTemplate t = fixture("back_in_stock.json");
+    PushTemplate t = test::templateFixture("back_in_stock.json");
     t.variants[QStringLiteral("en")].body = QString(4200, QLatin1Char('x'));
     const TemplatePreview preview = TemplatePreview::build(t, kSample);
     QVERIFY(preview.hasErrors());
@@ -154,7 +145,7 @@ void TemplatePreviewTest::oversizedPayloadIsAnError()
 
 void TemplatePreviewTest::nearLimitIsAWarning()
 {
-    PushTemplate t = fixture("back_in_stock.json");
+    PushTemplate t = test::templateFixture("back_in_stock.json");
     t.content.body = QString(3500, QLatin1Char('x')); // Cyrillic would count twice: UTF-8 bytes are what count
     const TemplatePreview preview = TemplatePreview::build(t, kSample);
     QVERIFY(!preview.hasErrors());
@@ -165,7 +156,7 @@ void TemplatePreviewTest::nearLimitIsAWarning()
 
 void TemplatePreviewTest::compileErrorsAreErrors()
 {
-    PushTemplate t = fixture("back_in_stock.json");
+    PushTemplate t = test::templateFixture("back_in_stock.json");
     t.variants[QStringLiteral("en")].title = QStringLiteral("Hi {{имя");
     const TemplatePreview preview = TemplatePreview::build(t, kSample);
     QVERIFY(preview.hasErrors());
@@ -181,12 +172,12 @@ void TemplatePreviewTest::reservedDataKeysAreErrors()
 {
     for (const QString &key : {QStringLiteral("from"), QStringLiteral("google.sent_time"), QStringLiteral("gcm.x"),
                                QStringLiteral("message_type"), QStringLiteral("vestnik_nid")}) {
-        PushTemplate t = fixture("back_in_stock.json");
+        PushTemplate t = test::templateFixture("back_in_stock.json");
         t.content.data.insert(key, QStringLiteral("v"));
         const TemplatePreview preview = TemplatePreview::build(t, kSample);
         QVERIFY2(hasIssue(preview, true, QStringLiteral("reserved data key")), qPrintable(key));
     }
-    PushTemplate t = fixture("back_in_stock.json");
+    PushTemplate t = test::templateFixture("back_in_stock.json");
     t.collapseKey = QString(65, QLatin1Char('c'));
     QVERIFY(hasIssue(TemplatePreview::build(t, kSample), true, QStringLiteral("at most 64 bytes")));
 }
