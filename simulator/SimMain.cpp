@@ -187,7 +187,7 @@ int runSimulator(int argc, char **argv)
     QTextStream out(stdout);
     out << "vestnik-sim " << QCoreApplication::applicationVersion() << " ready"
         << " google=" << simulator.googleUrl().toString() << " apns=" << simulator.apnsUrl().toString()
-        << " admin=" << simulator.adminUrl().toString();
+        << " auth=" << simulator.authUrl().toString() << " admin=" << simulator.adminUrl().toString();
     if (!simulator.caCertificatePath().isEmpty())
         out << " ca=" << simulator.caCertificatePath();
     out << Qt::endl;

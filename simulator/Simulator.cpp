@@ -3,8 +3,11 @@
 #include "SimLogging.h"
 #include "admin/AdminServer.h"
 #include "apns/ApnsService.h"
+#include "auth/AuthService.h"
 #include "control/DeliveryRecorder.h"
 #include "control/FaultInjector.h"
+#include "fleet/Fleet.h"
+#include "fleet/PhoneReactor.h"
 #include "google/AccessTokenStore.h"
 #include "google/FcmSendEndpoint.h"
 #include "google/GoogleOAuthEndpoint.h"
@@ -15,6 +18,7 @@
 #include "transport/TlsServerContext.h"
 #include "util/Clock.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -106,6 +110,63 @@ Result<void> Simulator::loadApns()
     return {};
 }
 
+Result<void> Simulator::loadFleet()
+{
+    Result<Fleet> fleet = m_settings.fleetFile.isEmpty() ? Fleet::fromJson(m_settings.fleet, m_settings.seed)
+                                                         : Fleet::fromFile(m_settings.fleetFile, m_settings.seed);
+    if (!fleet)
+        return fleet.error();
+    m_fleet = std::make_unique<Fleet>(std::move(*fleet));
+    if (!m_fleet->isEmpty())
+        qCInfo(lcSim).noquote() << "fleet:" << m_fleet->users().size() << "users with" << m_fleet->devices().size()
+                                << "devices";
+    // A fleet device belongs to one FCM project and one app: pushing it from elsewhere fails as it would.
+    m_fcm->setTokenProject([this](std::string_view token) {
+        const Fleet::Device *device = m_fleet->device(PushService::Fcm, token);
+        return device ? device->project.toUtf8() : QByteArray();
+    });
+    m_apns->setTokenTopic([this](std::string_view token) {
+        const Fleet::Device *device = m_fleet->device(PushService::Apns, token);
+        return device ? device->app : QString();
+    });
+    m_reactor = new PhoneReactor(*m_fleet, *m_delays, m_clock, this);
+    if (Result<void> configured = m_reactor->configure(m_settings.reactions, m_settings.seed); !configured)
+        return configured;
+    m_recorder->setAcceptedObserver(
+        [this](PushService service, std::string_view token, const QByteArray &payload, const QByteArray &collapseId,
+               quint64 count) { m_reactor->pushAccepted(service, token, payload, collapseId, count); });
+    return {};
+}
+
+Result<void> Simulator::loadAuth()
+{
+    // The signing key lives in the data directory, so tokens and cached JWK Sets survive a restart.
+    const QString path = QDir(m_settings.dataDir).filePath(QStringLiteral("auth-signing-key.pem"));
+    Result<JwtKey> key =
+        QFile::exists(path) ? JwtKey::fromPemFile(path, JwtAlgorithm::ES256) : JwtKey::generate(JwtAlgorithm::ES256);
+    if (!key)
+        return key.error();
+    if (!QFile::exists(path)) {
+        QDir().mkpath(m_settings.dataDir);
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        file.write(key->privateKeyPem());
+        if (!file.commit())
+            return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    }
+    key->setKeyId(QString::fromLatin1(QCryptographicHash::hash(key->publicKeyPem(), QCryptographicHash::Sha256)
+                                          .toBase64(QByteArray::Base64UrlEncoding)
+                                          .left(16)));
+    m_auth = std::make_unique<AuthService>(*key, *m_fleet, m_clock);
+    m_auth->setAudience(m_settings.authAudience);
+    m_auth->setTokenLifetime(m_settings.authTokenLifetime);
+    for (const SimSettings::AuthClient &client : std::as_const(m_settings.authClients))
+        m_auth->addClient({client.id, client.secret, client.scopes});
+    return {};
+}
+
 Result<void> Simulator::listen(Http2Listener *listener, int port)
 {
     if (listener->listen(m_settings.host, quint16(port)))
@@ -119,7 +180,7 @@ Result<void> Simulator::listen(Http2Listener *listener, int port)
 QList<Http2Listener *> Simulator::listeners() const
 {
     QList<Http2Listener *> list;
-    for (Http2Listener *listener : {m_googleListener, m_apnsListener}) {
+    for (Http2Listener *listener : {m_googleListener, m_apnsListener, m_authListener}) {
         if (listener)
             list << listener;
     }
@@ -143,6 +204,10 @@ Result<void> Simulator::start()
         return google;
     if (Result<void> apns = loadApns(); !apns)
         return apns;
+    if (Result<void> fleet = loadFleet(); !fleet)
+        return fleet;
+    if (Result<void> auth = loadAuth(); !auth)
+        return auth;
 
     Result<std::shared_ptr<TlsServerContext>> plainTls =
         TlsServerContext::create({m_certificatePath, m_keyPath, false, QString()});
@@ -175,11 +240,18 @@ Result<void> Simulator::start()
     apns.idleDebugData = QByteArrayLiteral("{\"reason\":\"IdleTimeout\"}");
     m_apnsListener = new Http2Listener(*apnsTls, apns, *m_apns, *m_delays, this);
 
+    ListenerProfile auth;
+    auth.name = QStringLiteral("auth");
+    m_authListener = new Http2Listener(*plainTls, auth, *m_auth, *m_delays, this);
+
     updateListenerProfiles();
     if (Result<void> listening = listen(m_googleListener, m_settings.googlePort); !listening)
         return listening;
     if (Result<void> listening = listen(m_apnsListener, m_settings.apnsPort); !listening)
         return listening;
+    if (Result<void> listening = listen(m_authListener, m_settings.authPort); !listening)
+        return listening;
+    m_auth->setIssuer(m_settings.authIssuer.isEmpty() ? authUrl().toString() : m_settings.authIssuer);
 
     m_admin = new AdminServer(*this, this);
     if (Result<void> admin = m_admin->listen(m_settings.adminHost, m_settings.adminPort); !admin)
@@ -235,6 +307,11 @@ QUrl Simulator::apnsUrl() const
     return urlOf(QStringLiteral("https"), m_apnsListener);
 }
 
+QUrl Simulator::authUrl() const
+{
+    return urlOf(QStringLiteral("https"), m_authListener);
+}
+
 QUrl Simulator::adminUrl() const
 {
     return m_admin ? m_admin->url() : QUrl();
@@ -267,7 +344,8 @@ QJsonObject Simulator::statusJson() const
     }
     return QJsonObject{{QStringLiteral("listeners"), listeners},
                        {QStringLiteral("delayed_responses"), double(m_delays->pending())},
-                       {QStringLiteral("google_access_tokens"), double(m_accessTokens->size())}};
+                       {QStringLiteral("google_access_tokens"), double(m_accessTokens->size())},
+                       {QStringLiteral("reactions"), m_reactor ? m_reactor->statusJson() : QJsonObject()}};
 }
 
 Result<void> Simulator::writeRecording(const QString &path) const

@@ -18,6 +18,9 @@ namespace vestnik::sim {
 class AccessTokenStore;
 class AdminServer;
 class ApnsService;
+class AuthService;
+class Fleet;
+class PhoneReactor;
 class DelayQueue;
 class DeliveryRecorder;
 class FaultInjector;
@@ -44,6 +47,7 @@ public:
 
     QUrl googleUrl() const;
     QUrl apnsUrl() const;
+    QUrl authUrl() const;
     QUrl adminUrl() const;
     /// The CA certificate clients should trust (empty when a certificate was given instead).
     QString caCertificatePath() const { return m_caPath; }
@@ -51,7 +55,11 @@ public:
     /// Replaces the behaviour (`replace`) or only the keys present in `json`.
     Result<void> applyBehaviour(const QJsonObject &json, bool replace);
     QJsonObject behaviourJson() const;
+    /// The seed the simulator was started with.
+    quint64 seed() const { return m_settings.seed; }
     DeliveryRecorder &recorder() { return *m_recorder; }
+    const Fleet &fleet() const { return *m_fleet; }
+    PhoneReactor &reactor() { return *m_reactor; }
     /// Connection counts and other live figures for the admin endpoint.
     QJsonObject statusJson() const;
     /// Writes the recording as JSON (the dump on exit).
@@ -61,6 +69,8 @@ private:
     Result<void> prepareTls();
     Result<void> loadGoogle();
     Result<void> loadApns();
+    Result<void> loadFleet();
+    Result<void> loadAuth();
     Result<void> listen(Http2Listener *listener, int port);
     QList<Http2Listener *> listeners() const;
     void updateListenerProfiles();
@@ -79,8 +89,12 @@ private:
     std::unique_ptr<FcmSendEndpoint> m_fcm;
     std::unique_ptr<GoogleService> m_google;
     std::unique_ptr<ApnsService> m_apns;
+    std::unique_ptr<Fleet> m_fleet;
+    std::unique_ptr<AuthService> m_auth;
+    PhoneReactor *m_reactor = nullptr;
     Http2Listener *m_googleListener = nullptr;
     Http2Listener *m_apnsListener = nullptr;
+    Http2Listener *m_authListener = nullptr;
     AdminServer *m_admin = nullptr;
 };
 

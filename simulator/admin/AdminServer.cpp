@@ -3,6 +3,8 @@
 #include "SimLogging.h"
 #include "Simulator.h"
 #include "control/DeliveryRecorder.h"
+#include "fleet/Fleet.h"
+#include "fleet/PhoneReactor.h"
 
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -79,6 +81,18 @@ void AdminServer::addRoutes()
         return QHttpServerResponse(
             m_simulator.recorder().toJson(query.queryItemValue(QStringLiteral("service")),
                                           query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded)));
+    });
+    m_server->route(QStringLiteral("/admin/fleet"), Method::Get,
+                    [this] { return QHttpServerResponse(m_simulator.fleet().toJson()); });
+    m_server->route(QStringLiteral("/admin/reactions"), Method::Get,
+                    [this] { return QHttpServerResponse(m_simulator.reactor().configuration()); });
+    m_server->route(QStringLiteral("/admin/reactions"), Method::Put, [this](const QHttpServerRequest &request) {
+        Result<QJsonObject> body = jsonBody(request);
+        if (!body)
+            return errorResponse(Status::BadRequest, body.error().message);
+        if (Result<void> configured = m_simulator.reactor().configure(*body, m_simulator.seed()); !configured)
+            return errorResponse(Status::BadRequest, configured.error().message);
+        return QHttpServerResponse(m_simulator.reactor().configuration());
     });
     m_server->route(QStringLiteral("/admin/deliveries"), Method::Delete, [this] {
         m_simulator.recorder().clear();

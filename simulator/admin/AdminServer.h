@@ -13,7 +13,8 @@ namespace vestnik::sim {
 class Simulator;
 
 /// The control and inspection endpoint: plain HTTP/1.1 (QHttpServer) meant for loopback, JSON in and out.
-/// GET/PUT/PATCH /admin/behaviour, GET/DELETE /admin/deliveries, GET /admin/status, GET /admin/health.
+/// GET/PUT/PATCH /admin/behaviour, GET/DELETE /admin/deliveries, GET /admin/fleet, GET/PUT /admin/reactions,
+/// GET /admin/status, GET /admin/health.
 class AdminServer final : public QObject
 {
     Q_OBJECT

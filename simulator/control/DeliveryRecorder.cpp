@@ -48,7 +48,7 @@ void DeliveryRecorder::accept(PushService service, std::string_view token, const
     ++totals.accepted;
     ++totals.byStatus[200];
     if (m_observer)
-        m_observer(service, std::string(token), payload);
+        m_observer(service, token, payload, collapseId, entry.accepted);
 }
 
 void DeliveryRecorder::reject(PushService service, std::string_view token, int status, const QString &error,

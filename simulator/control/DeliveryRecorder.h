@@ -37,8 +37,8 @@ public:
         QHash<QByteArray, quint64> collapseIds;
     };
     /// Called for every accepted (non dry-run) push, e.g. to let a virtual phone react.
-    using AcceptedObserver =
-        std::function<void(PushService service, const std::string &token, const QByteArray &payload)>;
+    using AcceptedObserver = std::function<void(PushService service, std::string_view token, const QByteArray &payload,
+                                                const QByteArray &collapseId, quint64 acceptedCount)>;
 
     /// Counts a request for `token` and returns its attempt number (0 for the first).
     quint64 beginAttempt(PushService service, std::string_view token);
