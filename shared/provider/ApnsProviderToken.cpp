@@ -14,9 +14,9 @@ Result<ApnsProviderToken> ApnsProviderToken::fromP8(const QByteArray &p8Pem, QSt
                                                     const Clock &clock, std::chrono::minutes refreshAfter)
 {
     if (teamId.size() != 10 || keyId.size() != 10)
-        return makeError(ErrorCode::InvalidConfig,
-                         QStringLiteral("APNs team id and key id are 10 characters each (got '%1' and '%2')")
-                             .arg(teamId, keyId));
+        return makeError(
+            ErrorCode::InvalidConfig,
+            QStringLiteral("APNs team id and key id are 10 characters each (got '%1' and '%2')").arg(teamId, keyId));
     Result<JwtKey> key = JwtKey::fromPem(p8Pem, JwtAlgorithm::ES256);
     if (!key)
         return makeError(ErrorCode::InvalidConfig, QStringLiteral("APNs .p8 key: ") + key.error().message);
@@ -25,7 +25,10 @@ Result<ApnsProviderToken> ApnsProviderToken::fromP8(const QByteArray &p8Pem, QSt
 
 ApnsProviderToken::ApnsProviderToken(JwtKey key, QString teamId, QString keyId, const Clock &clock,
                                      std::chrono::minutes refreshAfter)
-    : m_key(std::move(key)), m_teamId(std::move(teamId)), m_keyId(std::move(keyId)), m_clock(&clock),
+    : m_key(std::move(key)),
+      m_teamId(std::move(teamId)),
+      m_keyId(std::move(keyId)),
+      m_clock(&clock),
       m_refreshAfter(std::clamp(refreshAfter, kMinimumAge, kMaximumAge))
 {}
 

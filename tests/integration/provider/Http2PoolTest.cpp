@@ -62,6 +62,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void init();
     void answersEveryRequestOnce();
+    void neverExceedsTheServersStreamLimit();
     void goawayIsSurvived();
     void timeoutAnswersOnce();
     void untrustedServerIsRefused();
@@ -133,6 +134,30 @@ void Http2PoolTest::answersEveryRequestOnce()
     QCOMPARE(error.value(QStringLiteral("status")).toString(), QStringLiteral("UNAUTHENTICATED"));
     QVERIFY(pool.connectionCount() >= 1 && pool.connectionCount() <= 2);
     QCOMPARE(pool.pendingCount(), 0);
+}
+
+void Http2PoolTest::neverExceedsTheServersStreamLimit()
+{
+    // APNs allows one stream per connection until a valid provider token was seen, and answers a client that
+    // opens more with GOAWAY; the simulator does the same.
+    Http2Endpoint endpoint = endpointFor(m_sim->apns);
+    endpoint.maxConnections = 1;
+    Http2Pool pool(endpoint);
+    Tally tally;
+    for (int i = 0; i < 200; ++i) {
+        HttpRequest request;
+        request.path = "/3/device/" + QByteArray(64, 'a');
+        request.headers = {{"apns-topic", "com.example.shop"}, {"apns-push-type", "alert"}};
+        request.body = QByteArrayLiteral(R"({"aps":{"alert":"hi"}})");
+        pool.send(std::move(request), counting(tally, i));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(tally.answered, 200, 60'000);
+    QCOMPARE(tally.duplicates, 0);
+    QCOMPARE(tally.byStatus[403], 200); // MissingProviderToken: answered, not refused
+    QCOMPARE(pool.resentCount(), 0);
+    QVERIFY2(QJsonDocument::fromJson(tally.lastBody).object().value(QStringLiteral("reason")).toString()
+                 == QStringLiteral("MissingProviderToken"),
+             tally.lastBody.constData());
 }
 
 void Http2PoolTest::goawayIsSurvived()
