@@ -30,7 +30,7 @@ and, in plain HTTP/1.1 on loopback, the admin endpoint:
   GET /admin/health, GET /admin/status
   GET /admin/behaviour, PUT /admin/behaviour (replace), PATCH /admin/behaviour (only the keys given)
   GET /admin/deliveries[?service=fcm|apns&token=T], DELETE /admin/deliveries
-  GET /admin/fleet
+  GET /admin/fleet, GET /admin/reactions, PUT /admin/reactions (the virtual phones' behaviour)
 
 Behaviour (config file "behaviour" object, or the admin endpoint; JSON):
   {"seed": 1,
@@ -117,9 +117,9 @@ void addOptions(QCommandLineParser &parser)
            "simulator's own CA, so certificates it signs (ca.key) are trusted.",
            "file");
     option({QStringLiteral("auth-client")},
-           "An Auth Service client for the client-credentials grant: ID:SECRET:SCOPE[,SCOPE...] (repeatable), e.g. "
-           "worker:s3cret:devices:read is not valid, use worker:s3cret:devices.read or the config file for scopes "
-           "with colons.",
+           "An Auth Service client for the client-credentials grant: ID:SECRET:SCOPE[,SCOPE...] (repeatable; the "
+           "secret has no colon), e.g. worker:s3cret:devices:read,events:write. Tokens with devices:read may call "
+           "GET /v1/users/{id}/devices.",
            "spec");
     option({QStringLiteral("fleet")},
            "Virtual phones: a JSON fleet definition (users, devices, platforms, locales, tokens) or a generator "

@@ -70,11 +70,14 @@ Result<SimSettings::ApnsKeyFile> apnsKeyFromText(const QString &text)
 
 Result<SimSettings::AuthClient> authClientFromText(const QString &text)
 {
-    const QStringList parts = text.split(QLatin1Char(':'));
-    if (parts.size() != 3 || parts.at(0).isEmpty() || parts.at(1).isEmpty())
+    // Scopes such as devices:read contain colons themselves: only the first two colons separate.
+    const qsizetype first = text.indexOf(QLatin1Char(':'));
+    const qsizetype second = first < 0 ? -1 : text.indexOf(QLatin1Char(':'), first + 1);
+    if (first <= 0 || second <= first + 1)
         return bad(QStringLiteral("--auth-client"),
                    QStringLiteral("'%1' must be ID:SECRET:SCOPE[,SCOPE...]").arg(text));
-    return SimSettings::AuthClient{parts.at(0), parts.at(1), parts.at(2).split(QLatin1Char(','), Qt::SkipEmptyParts)};
+    return SimSettings::AuthClient{text.left(first), text.mid(first + 1, second - first - 1),
+                                   text.mid(second + 1).split(QLatin1Char(','), Qt::SkipEmptyParts)};
 }
 
 Result<void> checkEnvironment(const QString &key, const QString &environment, bool allowBoth)

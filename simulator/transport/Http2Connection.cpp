@@ -25,6 +25,7 @@ namespace vestnik::sim {
 namespace {
 
 constexpr std::size_t kOutputHighWater = 256 * 1024;
+constexpr int kHandshakeTimeoutMs = 10'000;
 quint64 s_nextConnectionId = 1;
 
 nghttp2_nv headerField(QByteArrayView name, QByteArrayView value)
@@ -109,6 +110,11 @@ Http2Connection::Http2Connection(int socket, const std::shared_ptr<TlsServerCont
         });
         m_idleTimer->start();
     }
+    // A client that connects and never completes the handshake would otherwise hold the socket for ever.
+    QTimer::singleShot(kHandshakeTimeoutMs, this, [this] {
+        if (!m_isHandshakeDone)
+            close();
+    });
     if (!m_ssl) {
         ERR_clear_error();
         QMetaObject::invokeMethod(this, &Http2Connection::close, Qt::QueuedConnection);
