@@ -1,5 +1,5 @@
-// Drives the shipped vestnik-sim's Google OAuth and FCM HTTP v1 endpoints with curl and nghttp, and checks every
-// status and body against PROVIDERS.md (sections 1 and 2).
+// Drives the shipped vestnik-sim's FCM HTTP v1 endpoint with curl and nghttp and checks every status and body
+// against PROVIDERS.md section 1 (the OAuth endpoint it takes tokens from: GoogleOAuthTest).
 #include "SimTestSupport.h"
 
 #include <QDateTime>
@@ -48,10 +48,6 @@ private Q_SLOTS:
     void init();
     void cleanupTestCase();
 
-    void tokenGrantIssuesAccessToken();
-    void tokenGrantErrors_data();
-    void tokenGrantErrors();
-    void tokenWithoutFcmScopeIsRefusedBySend();
     void sendSucceedsWithGoogleBody();
     void sendAcceptsProjectNumberAndCamelCase();
     void authenticationAndProjectErrors();
@@ -68,7 +64,6 @@ private Q_SLOTS:
     void errorRatesAreReproducible();
     void recordingCountsDeliveriesAndDuplicates();
     void nghttpClientIsServed();
-    void expiredAccessTokenIsRefused();
 
 private:
     QByteArray assertion(const QJsonObject &claimsOverride = {}, const QString &key = {}) const;
@@ -82,7 +77,6 @@ private:
     std::unique_ptr<OpenSslTool> m_openssl;
     std::unique_ptr<SimProcess> m_sim;
     QString m_key;
-    QString m_otherKey;
     QByteArray m_accessToken;
 };
 
@@ -91,8 +85,7 @@ void FcmSendTest::initTestCase()
     QVERIFY(m_dir.isValid());
     m_openssl = std::make_unique<OpenSslTool>(m_dir.path());
     m_key = m_openssl->generateRsaKey(QStringLiteral("sa.pem"));
-    m_otherKey = m_openssl->generateRsaKey(QStringLiteral("other.pem"));
-    QVERIFY(!m_key.isEmpty() && !m_otherKey.isEmpty());
+    QVERIFY(!m_key.isEmpty());
     QFile account(m_dir.filePath(QStringLiteral("sa.json")));
     QVERIFY(account.open(QIODevice::WriteOnly));
     account.write(serviceAccountJson(m_key, kEmail, kProject, QStringLiteral("key-1"),
@@ -128,18 +121,8 @@ void FcmSendTest::cleanupTestCase()
 
 QByteArray FcmSendTest::assertion(const QJsonObject &claimsOverride, const QString &key) const
 {
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    QJsonObject claims{{QStringLiteral("iss"), kEmail},
-                       {QStringLiteral("scope"), kFcmScope},
-                       {QStringLiteral("aud"), QStringLiteral("https://oauth2.googleapis.com/token")},
-                       {QStringLiteral("iat"), double(now - 10)},
-                       {QStringLiteral("exp"), double(now + 3590)}};
-    for (auto it = claimsOverride.begin(); it != claimsOverride.end(); ++it)
-        claims.insert(it.key(), it.value());
-    const QJsonObject header{{QStringLiteral("alg"), QStringLiteral("RS256")},
-                             {QStringLiteral("typ"), QStringLiteral("JWT")},
-                             {QStringLiteral("kid"), QStringLiteral("key-1")}};
-    return m_openssl->signJwt(key.isEmpty() ? m_key : key, header, claims);
+    return serviceAccountAssertion(*m_openssl, key.isEmpty() ? m_key : key, kEmail, QStringLiteral("key-1"),
+                                   claimsOverride);
 }
 
 HttpExchange FcmSendTest::token(const QByteArray &form)
@@ -178,99 +161,6 @@ void FcmSendTest::patchBehaviour(const QByteArray &json)
     const HttpExchange reply =
         adminCall(m_sim->admin, QStringLiteral("PATCH"), QStringLiteral("/admin/behaviour"), json);
     QVERIFY2(reply.status == 200, reply.body.constData());
-}
-
-void FcmSendTest::tokenGrantIssuesAccessToken()
-{
-    const HttpExchange reply = token("grant_type=" + kJwtBearer + "&assertion=" + assertion());
-    QCOMPARE(reply.status, 200);
-    QCOMPARE(reply.httpVersion, QStringLiteral("2"));
-    const QJsonObject body = reply.json();
-    QVERIFY(body.value(QStringLiteral("access_token")).toString().startsWith(QStringLiteral("ya29.")));
-    QCOMPARE(body.value(QStringLiteral("expires_in")).toInt(), 3599);
-    QCOMPARE(body.value(QStringLiteral("token_type")).toString(), QStringLiteral("Bearer"));
-    QCOMPARE(body.size(), 3);
-
-    // aud may also be the simulator's own token URL, as a service-account file pointing at it says
-    const QString own = m_sim->google.resolved(QUrl(QStringLiteral("/token"))).toString();
-    QCOMPARE(token("grant_type=" + kJwtBearer + "&assertion=" + assertion({{QStringLiteral("aud"), own}})).status, 200);
-}
-
-void FcmSendTest::tokenGrantErrors_data()
-{
-    QTest::addColumn<QByteArray>("form");
-    QTest::addColumn<int>("status");
-    QTest::addColumn<QByteArray>("body");
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const QByteArray badTimes =
-        R"({"error":"invalid_grant","error_description":"Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."})";
-
-    QTest::newRow("no grant_type")
-        << QByteArray("assertion=" + assertion()) << 400
-        << QByteArray(R"({"error":"invalid_request","error_description":"Missing required parameter: grant_type"})");
-    QTest::newRow("client credentials")
-        << QByteArray("grant_type=client_credentials") << 400
-        << QByteArray(
-               R"({"error":"unsupported_grant_type","error_description":"Invalid grant_type: client_credentials"})");
-    QTest::newRow("no assertion")
-        << QByteArray("grant_type=" + kJwtBearer) << 400
-        << QByteArray(R"({"error":"invalid_request","error_description":"Missing required parameter: assertion"})");
-    QTest::newRow("signed by another key")
-        << QByteArray("grant_type=" + kJwtBearer + "&assertion=" + assertion({}, m_otherKey)) << 400
-        << QByteArray(R"({"error":"invalid_grant","error_description":"Invalid JWT Signature."})");
-    QTest::newRow("garbage assertion")
-        << QByteArray("grant_type=" + kJwtBearer + "&assertion=not.a.jwt") << 400
-        << QByteArray(R"({"error":"invalid_grant","error_description":"Invalid JWT Signature."})");
-    QTest::newRow("unknown account")
-        << QByteArray("grant_type=" + kJwtBearer + "&assertion="
-                      + assertion({{QStringLiteral("iss"), QStringLiteral("who@x.iam.gserviceaccount.com")}}))
-        << 401 << QByteArray(R"({"error":"invalid_client","error_description":"The OAuth client was not found."})");
-    QTest::newRow("lives over an hour") << QByteArray(
-        "grant_type=" + kJwtBearer + "&assertion=" + assertion({{QStringLiteral("exp"), double(now + 3700)}}))
-                                        << 400 << badTimes;
-    QTest::newRow("expired") << QByteArray(
-        "grant_type=" + kJwtBearer + "&assertion="
-        + assertion({{QStringLiteral("iat"), double(now - 7200)}, {QStringLiteral("exp"), double(now - 3600)}}))
-                             << 400 << badTimes;
-    QTest::newRow("issued in the future") << QByteArray(
-        "grant_type=" + kJwtBearer + "&assertion="
-        + assertion({{QStringLiteral("iat"), double(now + 600)}, {QStringLiteral("exp"), double(now + 1200)}}))
-                                          << 400 << badTimes;
-    QTest::newRow("wrong audience")
-        << QByteArray("grant_type=" + kJwtBearer + "&assertion="
-                      + assertion({{QStringLiteral("aud"), QStringLiteral("https://example.com/token")}}))
-        << 400 << QByteArray(R"({"error":"invalid_grant","error_description":"Invalid JWT: Failed audience check."})");
-    QTest::newRow("no scope")
-        << QByteArray("grant_type=" + kJwtBearer + "&assertion=" + assertion({{QStringLiteral("scope"), QString()}}))
-        << 400
-        << QByteArray(
-               R"({"error":"invalid_scope","error_description":"Invalid OAuth scope or ID token audience provided."})");
-}
-
-void FcmSendTest::tokenGrantErrors()
-{
-    QFETCH(QByteArray, form);
-    QFETCH(int, status);
-    QFETCH(QByteArray, body);
-    const HttpExchange reply = token(form);
-    QCOMPARE(reply.status, status);
-    QCOMPARE(reply.json(), parse(body));
-    QVERIFY(reply.headers.value("content-type").startsWith("application/json"));
-}
-
-void FcmSendTest::tokenWithoutFcmScopeIsRefusedBySend()
-{
-    const QByteArray emailOnly = accessToken(QStringLiteral("https://www.googleapis.com/auth/userinfo.email"));
-    QVERIFY(!emailOnly.isEmpty());
-    const HttpExchange reply = send(R"({"message":{"token":"abc"}})", kProject, emailOnly);
-    QCOMPARE(reply.status, 403);
-    QCOMPARE(reply.json(),
-             parse(fcmError(403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.", nullptr)));
-    // cloud-platform is as good as firebase.messaging
-    QCOMPARE(send(R"({"message":{"token":"abc"}})", kProject,
-                  accessToken(QStringLiteral("https://www.googleapis.com/auth/cloud-platform")))
-                 .status,
-             200);
 }
 
 void FcmSendTest::sendSucceedsWithGoogleBody()
@@ -689,30 +579,6 @@ void FcmSendTest::nghttpClientIsServed()
     QVERIFY2(out.contains("SETTINGS_MAX_CONCURRENT_STREAMS(0x03):100"), out.constData());
     QVERIFY(out.contains(":status: 200"));
     QVERIFY(out.contains("{\"name\":\"projects/demo-project/messages/0:"));
-}
-
-void FcmSendTest::expiredAccessTokenIsRefused()
-{
-    SimProcess shortLived(m_dir.filePath(QStringLiteral("data")));
-    QVERIFY2(shortLived.start({QStringLiteral("--service-account"), m_dir.filePath(QStringLiteral("sa.json")),
-                               QStringLiteral("--token-lifetime"), QStringLiteral("1")}),
-             qPrintable(shortLived.error()));
-    const HttpExchange grant =
-        curl(shortLived.caPath, {QStringLiteral("--data-binary"),
-                                 QString::fromLatin1("grant_type=" + kJwtBearer + "&assertion=" + assertion()),
-                                 shortLived.google.resolved(QUrl(QStringLiteral("/token"))).toString()});
-    QCOMPARE(grant.json().value(QStringLiteral("expires_in")).toInt(), 1);
-    const QString bearer =
-        QStringLiteral("authorization: Bearer ") + grant.json().value(QStringLiteral("access_token")).toString();
-    const QString url =
-        shortLived.google.resolved(QUrl(QStringLiteral("/v1/projects/demo-project/messages:send"))).toString();
-    const auto sendStatus = [&] {
-        return curl(shortLived.caPath, {QStringLiteral("-H"), bearer, QStringLiteral("--data-binary"),
-                                        QStringLiteral(R"({"message":{"token":"a"}})"), url})
-            .status;
-    };
-    QTRY_COMPARE_WITH_TIMEOUT(sendStatus(), 401, 5'000);
-    QCOMPARE(shortLived.stop(), 0);
 }
 
 QTEST_GUILESS_MAIN(FcmSendTest)

@@ -294,17 +294,28 @@ QString OpenSslTool::issueCertificate(const QString &name, const QString &keyPat
     return run(QStringLiteral("openssl"), arguments) == 0 ? certificate : QString();
 }
 
+QByteArray serviceAccountAssertion(const OpenSslTool &openssl, const QString &keyPath, const QString &clientEmail,
+                                   const QString &keyId, const QJsonObject &claims)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QJsonObject all{{QStringLiteral("iss"), clientEmail},
+                    {QStringLiteral("scope"), QStringLiteral("https://www.googleapis.com/auth/firebase.messaging")},
+                    {QStringLiteral("aud"), QStringLiteral("https://oauth2.googleapis.com/token")},
+                    {QStringLiteral("iat"), double(now - 10)},
+                    {QStringLiteral("exp"), double(now + 3590)}};
+    for (auto it = claims.begin(); it != claims.end(); ++it)
+        all.insert(it.key(), it.value());
+    QJsonObject header{{QStringLiteral("alg"), QStringLiteral("RS256")},
+                       {QStringLiteral("typ"), QStringLiteral("JWT")}};
+    if (!keyId.isEmpty())
+        header.insert(QStringLiteral("kid"), keyId);
+    return openssl.signJwt(keyPath, header, all);
+}
+
 QByteArray googleAccessToken(const SimProcess &sim, const OpenSslTool &openssl, const QString &keyPath,
                              const QString &clientEmail)
 {
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const QByteArray assertion = openssl.signJwt(
-        keyPath, {{QStringLiteral("alg"), QStringLiteral("RS256")}, {QStringLiteral("typ"), QStringLiteral("JWT")}},
-        {{QStringLiteral("iss"), clientEmail},
-         {QStringLiteral("scope"), QStringLiteral("https://www.googleapis.com/auth/firebase.messaging")},
-         {QStringLiteral("aud"), QStringLiteral("https://oauth2.googleapis.com/token")},
-         {QStringLiteral("iat"), double(now)},
-         {QStringLiteral("exp"), double(now + 3600)}});
+    const QByteArray assertion = serviceAccountAssertion(openssl, keyPath, clientEmail, QString());
     const HttpExchange reply =
         curl(sim.caPath, {QStringLiteral("--data-binary"),
                           QStringLiteral("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=")

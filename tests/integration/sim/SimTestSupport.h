@@ -87,6 +87,11 @@ private:
     QString m_directory;
 };
 
+/// A JWT-bearer grant assertion for a service account (RS256, kid `keyId`, FCM scope, aud Google's token URL,
+/// iat 10 s ago and exp an hour later, as golang/oauth2 makes them); `claims` override or add claims.
+QByteArray serviceAccountAssertion(const OpenSslTool &openssl, const QString &keyPath, const QString &clientEmail,
+                                   const QString &keyId, const QJsonObject &claims = {});
+
 /// An FCM access token from the simulator's OAuth endpoint for the account of `keyPath` / `clientEmail`
 /// (JWT-bearer grant signed with the openssl tool); empty on failure.
 QByteArray googleAccessToken(const SimProcess &sim, const OpenSslTool &openssl, const QString &keyPath,
