@@ -42,7 +42,8 @@ Behaviour (config file "behaviour" object, or the admin endpoint; JSON):
    "latency": {"fcm": "uniform:5,20", "apns": "lognormal:10,0.5"},
    "goaway":  [{"service": "apns", "after_streams": 1000, "error_code": 0, "reason": "Shutdown"}],
    "streams": {"fcm": 100, "apns_initial": 1, "apns": 1000},
-   "outages": [{"service": "apns", "start_in_ms": 0, "duration_ms": 5000, "retry_after": 1}]}
+   "outages": [{"service": "apns", "start_in_ms": 0, "duration_ms": 5000, "retry_after": 1}],
+   "quota":   {"fcm_per_minute": 600000}}
 Random choices hash (seed, token, attempt), so a run repeats exactly with the same seed.
 
 The readiness line on stdout names every URL. SIGINT/SIGTERM: GOAWAY on every connection, the recording

@@ -172,7 +172,7 @@ Result<Behaviour> Behaviour::fromJson(const QJsonObject &json, qint64 nowMs, con
 {
     static const QStringList kKeys = {QStringLiteral("seed"),    QStringLiteral("tokens"),  QStringLiteral("errors"),
                                       QStringLiteral("bursts"),  QStringLiteral("latency"), QStringLiteral("goaway"),
-                                      QStringLiteral("streams"), QStringLiteral("outages")};
+                                      QStringLiteral("streams"), QStringLiteral("outages"), QStringLiteral("quota")};
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!kKeys.contains(it.key()))
             return bad(it.key(), QStringLiteral("unknown key (known: %1)").arg(kKeys.join(QStringLiteral(", "))));
@@ -212,6 +212,14 @@ Result<Behaviour> Behaviour::fromJson(const QJsonObject &json, qint64 nowMs, con
                 return bad(QStringLiteral("latency.") + it.key(), distribution.error().message);
             (*service == PushService::Fcm ? out.fcmLatency : out.apnsLatency) = *distribution;
         }
+    }
+    if (json.contains(QStringLiteral("quota"))) {
+        const QJsonObject quota = json.value(QStringLiteral("quota")).toObject();
+        const double perMinute = quota.value(QStringLiteral("fcm_per_minute")).toDouble(-1);
+        if (perMinute < 0 || perMinute > 1e12)
+            return bad(QStringLiteral("quota.fcm_per_minute"),
+                       QStringLiteral("must be a number of messages (0: no quota)"));
+        out.fcmQuotaPerMinute = qint64(perMinute);
     }
     if (json.contains(QStringLiteral("streams"))) {
         const QJsonObject streams = json.value(QStringLiteral("streams")).toObject();
@@ -280,6 +288,7 @@ QJsonObject Behaviour::toJson() const
                                                 {QStringLiteral("apns_initial"), int(apnsInitialStreams)},
                                                 {QStringLiteral("apns"), int(apnsMaxConcurrentStreams)}}},
         {QStringLiteral("outages"), outageList},
+        {QStringLiteral("quota"), QJsonObject{{QStringLiteral("fcm_per_minute"), double(fcmQuotaPerMinute)}}},
     };
 }
 

@@ -61,6 +61,8 @@ struct Behaviour {
     LatencyDistribution apnsLatency;
     QList<GoAwayRule> goAways;
     QList<Outage> outages;
+    /// FCM messages per minute and project, refilled continuously (Google's default is 600,000); 0 = no quota.
+    qint64 fcmQuotaPerMinute = 0;
     quint32 fcmMaxConcurrentStreams = 100;   ///< Google front ends announce 100
     quint32 apnsInitialStreams = 1;          ///< until the first valid provider token (PROVIDERS.md 3.1)
     quint32 apnsMaxConcurrentStreams = 1000; ///< after it; 500 and 1,500 have been observed

@@ -95,6 +95,21 @@ bool FcmSendEndpoint::matches(QByteArrayView path, QByteArrayView *project)
     return true;
 }
 
+bool FcmSendEndpoint::takeQuota(const QByteArray &project, qint64 perMinute, qint64 nowMs)
+{
+    // "Minutes are not clock-aligned" (PROVIDERS.md 1.7): a bucket that refills continuously.
+    auto bucket = m_quota.find(project);
+    if (bucket == m_quota.end())
+        bucket = m_quota.insert(project, Bucket{double(perMinute), nowMs});
+    bucket->tokens =
+        std::min(double(perMinute), bucket->tokens + double(nowMs - bucket->updatedMs) * double(perMinute) / 60000.0);
+    bucket->updatedMs = nowMs;
+    if (bucket->tokens < 1.0)
+        return false;
+    bucket->tokens -= 1.0;
+    return true;
+}
+
 QByteArray FcmSendEndpoint::nextMessageId(qint64 nowMs)
 {
     m_lastMessageMicros = std::max(nowMs * 1000, m_lastMessageMicros + 1);
@@ -125,6 +140,15 @@ HttpResponse FcmSendEndpoint::handle(HttpRequest &request, ServerConnection &con
                                                        "not exist).")
                                             .arg(QString::fromUtf8(project.toByteArray()))),
                        {}, m_unattributedRequests++);
+    // Every message counts against the quota, invalid ones too; only those refused for the quota do not.
+    if (const qint64 quota = m_faults.behaviour().fcmQuotaPerMinute;
+        quota > 0 && !takeQuota(grant->projectId, quota, now)) {
+        FcmError error = FcmError::fromCode(QStringLiteral("QUOTA_EXCEEDED"));
+        error.quotaSubject =
+            QStringLiteral("project_number:")
+            + QString::fromUtf8(grant->projectNumber.isEmpty() ? grant->projectId : grant->projectNumber);
+        return delayed(error.toResponse(), {}, m_unattributedRequests++);
+    }
     if (std::optional<FaultInjector::Fault> outage = m_faults.outage(PushService::Fcm)) {
         FcmError error = FcmError::fromCode(outage->code);
         error.retryAfterSeconds = outage->retryAfterSeconds;

@@ -4,6 +4,7 @@
 #include "transport/HttpResponse.h"
 
 #include <QByteArray>
+#include <QHash>
 
 #include <functional>
 #include <string_view>
@@ -38,6 +39,8 @@ public:
 
 private:
     QByteArray nextMessageId(qint64 nowMs);
+    /// Takes one message from the project's quota; false when it is used up.
+    bool takeQuota(const QByteArray &project, qint64 perMinute, qint64 nowMs);
 
     AccessTokenStore &m_tokens;
     FaultInjector &m_faults;
@@ -48,6 +51,11 @@ private:
     qint64 m_lastMessageMicros = 0;
     QByteArray m_messageIdSuffix;
     quint64 m_unattributedRequests = 0;
+    struct Bucket {
+        double tokens = 0;
+        qint64 updatedMs = 0;
+    };
+    QHash<QByteArray, Bucket> m_quota; // by project id
 };
 
 } // namespace vestnik::sim

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void injectedErrors_data();
     void injectedErrors();
     void quotaBurstWithRetryAfter();
+    void projectQuota();
     void outageWindow();
     void errorRatesAreReproducible();
     void recordingCountsDeliveriesAndDuplicates();
@@ -497,6 +498,20 @@ void FcmSendTest::quotaBurstWithRetryAfter()
                  .toArray()
                  .size(),
              0);
+}
+
+void FcmSendTest::projectQuota()
+{
+    patchBehaviour(R"({"quota":{"fcm_per_minute":3}})");
+    QCOMPARE(sendTo(kToken).status, 200);
+    QCOMPARE(send("{\"message\":{}}").status, 400); // invalid messages use up quota too
+    QCOMPARE(sendTo(kToken).status, 200);
+    const HttpExchange reply = sendTo(kToken);
+    QCOMPARE(reply.status, 429);
+    QVERIFY(reply.body.contains(R"("errorCode":"QUOTA_EXCEEDED")"));
+    QVERIFY(reply.body.contains(R"("subject":"project_number:123456789012")"));
+    patchBehaviour(R"({"quota":{"fcm_per_minute":0}})");
+    QCOMPARE(sendTo(kToken).status, 200);
 }
 
 void FcmSendTest::outageWindow()
