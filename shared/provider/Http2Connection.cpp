@@ -244,7 +244,8 @@ void Http2Connection::submit(Http2ExchangePtr exchange)
     nva.push_back(header(methodKey, request.method));
     nva.push_back(header(schemeKey, https));
     nva.push_back(header(authorityKey, authority));
-    nva.push_back(header(pathKey, request.path, true)); // APNs paths carry device tokens
+    // APNs paths carry device tokens: never worth a slot in the HPACK table; FCM's path repeats and is indexed
+    nva.push_back(header(pathKey, request.path, request.path.startsWith("/3/device/")));
     for (const auto &[name, value] : request.headers)
         nva.push_back(header(name, value, name == authorization));
     if (!request.body.isEmpty())
