@@ -280,8 +280,10 @@ void PhoneReactor::post(const QString &kind, const QUrl &url, const QJsonObject 
         request.setSslConfiguration(tls);
     }
     QNetworkReply *reply = m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    ++m_inFlight;
     connect(reply, &QNetworkReply::finished, this, [this, reply, kind] {
         reply->deleteLater();
+        --m_inFlight;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (reply->error() == QNetworkReply::NoError && status >= 200 && status < 300) {
             ++m_sent[kind];
@@ -303,6 +305,7 @@ QJsonObject PhoneReactor::statusJson() const
     for (auto it = m_failed.cbegin(); it != m_failed.cend(); ++it)
         failed.insert(it.key(), double(it.value()));
     return QJsonObject{{QStringLiteral("pushes_reacted_to"), double(m_planned)},
+                       {QStringLiteral("in_flight"), double(m_inFlight)},
                        {QStringLiteral("sent"), sent},
                        {QStringLiteral("failed"), failed}};
 }

@@ -57,7 +57,7 @@ public:
     void pushAccepted(PushService service, std::string_view token, const QByteArray &payload,
                       const QByteArray &collapseId, quint64 pushNumber);
 
-    /// Reports sent and failed, per kind.
+    /// Reports sent, failed and still in flight, per kind.
     QJsonObject statusJson() const;
 
 private:
@@ -91,6 +91,7 @@ private:
     QHash<QString, quint64> m_sent;
     QHash<QString, quint64> m_failed;
     quint64 m_planned = 0;
+    quint64 m_inFlight = 0;
 };
 
 } // namespace vestnik::sim
