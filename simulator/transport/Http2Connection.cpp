@@ -413,7 +413,10 @@ bool Http2Connection::writeOut()
         }
         const int error = SSL_get_error(m_ssl, written);
         if (error == SSL_ERROR_WANT_WRITE || error == SSL_ERROR_WANT_READ) {
+            // A client that does not read its answers gets no more of its requests read either, so memory
+            // stays bounded; reading resumes once the socket has taken what is queued.
             m_writeNotifier->setEnabled(true);
+            m_readNotifier->setEnabled(false);
             return false;
         }
         close();
@@ -421,6 +424,7 @@ bool Http2Connection::writeOut()
     }
     m_output.clear();
     m_outputOffset = 0;
+    m_readNotifier->setEnabled(true);
     return true;
 }
 
