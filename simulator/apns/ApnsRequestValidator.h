@@ -1,22 +1,13 @@
 #pragma once
 
+#include "apns/ApnsRequest.h"
+
 #include <QByteArray>
 #include <QString>
 
 namespace vestnik::sim {
 
 struct HttpRequest;
-
-/// The parts of an APNs request the rest of the pipeline needs, once the headers and path are valid.
-struct ApnsRequest {
-    QByteArray deviceToken;
-    QString topic;    ///< apns-topic (empty: none given)
-    QString pushType; ///< apns-push-type, "alert" when absent
-    int priority = 10;
-    QByteArray apnsId; ///< as given (empty: APNs makes one)
-    QByteArray collapseId;
-    bool isVoip() const { return pushType == QStringLiteral("voip"); }
-};
 
 /// The header and path rules of the APNs provider API (PROVIDERS.md 3.2 and the order of 3.7): duplicate
 /// headers, apns-id, method, topic, collapse id, priority, push type (and its topic suffix), expiration, then

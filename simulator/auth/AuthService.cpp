@@ -74,7 +74,7 @@ void AuthService::setAudience(const QString &audience)
 
 void AuthService::updateRules()
 {
-    JwtRules rules;
+    JwtVerifier::Rules rules;
     rules.issuer = m_issuer;
     rules.audiences = {m_audience};
     rules.anyOfScopes = {kDevicesScope};
@@ -185,10 +185,10 @@ HttpResponse AuthService::devices(const HttpRequest &request, const QString &use
     const QByteArray *authorization = request.header("authorization");
     if (!authorization || authorization->size() <= 7 || qstrnicmp(authorization->constData(), "bearer ", 7) != 0)
         return bearerError(401, QString(), QStringLiteral("a bearer token is required"));
-    JwtFailure failure = JwtFailure::None;
+    JwtVerifier::Failure failure = JwtVerifier::Failure::None;
     const Result<Jwt> verified = m_verifier.verify(authorization->mid(7).trimmed(), &failure);
     if (!verified) {
-        if (failure == JwtFailure::MissingScope)
+        if (failure == JwtVerifier::Failure::MissingScope)
             return bearerError(403, QStringLiteral("insufficient_scope"), verified.error().message, kDevicesScope);
         return bearerError(401, QStringLiteral("invalid_token"), verified.error().message);
     }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "control/PushService.h"
-#include "control/TokenKey.h"
+#include "control/TokenHash.h"
 
 #include <QByteArray>
 #include <QHash>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "control/Behaviour.h"
-#include "control/TokenKey.h"
+#include "control/TokenHash.h"
 
 #include <chrono>
 #include <optional>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "control/TokenKey.h"
+#include "control/TokenHash.h"
 
 #include <QByteArray>
 #include <QStringList>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "google/FcmError.h"
+#include "google/FcmMessage.h"
 #include "json/JsonTree.h"
 
 #include <QByteArray>
@@ -9,16 +10,6 @@
 #include <string>
 
 namespace vestnik::sim {
-
-/// What the simulator needs to know about a message that passed validation.
-struct FcmMessage {
-    enum class Target { Token, Topic, Condition, Fid };
-
-    Target target = Target::Token;
-    std::string address;     ///< the token, topic, condition or Firebase installation id
-    std::string collapseKey; ///< android.collapse_key or apns-collapse-id, when set
-    bool isValidateOnly = false;
-};
 
 /// Validates a `messages:send` body as FCM does: the proto3 JSON shape (FcmSchema), then exactly one target,
 /// token / topic / condition syntax, reserved data keys, TTL range, colours, URLs, localisation arguments,

@@ -111,7 +111,7 @@ void AuthServiceTest::clientCredentialsIssueVerifiableJwts()
     QVERIFY(!jwks.body.contains("\"d\""));
     JwtVerifier verifier(SystemClock::instance());
     verifier.setKeys(*keys);
-    JwtRules rules;
+    JwtVerifier::Rules rules;
     rules.issuer = m_sim->auth.toString();
     rules.audiences = {QStringLiteral("vestnik-worker")};
     rules.anyOfScopes = {QStringLiteral("events:write")};

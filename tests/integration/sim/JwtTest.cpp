@@ -93,9 +93,9 @@ void JwtTest::verifiesTheRfc7515Example()
     verifier.addKey(*key);
     QVERIFY(verifier.verify(kRfcToken));
     clock.setMs(1300819380LL * 1000 + 61'000); // past exp + leeway
-    JwtFailure failure = JwtFailure::None;
+    JwtVerifier::Failure failure = JwtVerifier::Failure::None;
     QVERIFY(!verifier.verify(kRfcToken, &failure));
-    QCOMPARE(failure, JwtFailure::Expired);
+    QCOMPARE(failure, JwtVerifier::Failure::Expired);
 }
 
 void JwtTest::signsAndVerifies_data()
@@ -238,22 +238,22 @@ void JwtTest::verifierPinsTheAlgorithm()
 
     // alg "none" with an empty signature, and HS256 keyed with the public key: both refused before any check
     const QByteArray body = test::base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
-    JwtFailure failure = JwtFailure::None;
+    JwtVerifier::Failure failure = JwtVerifier::Failure::None;
     const QByteArray none = test::base64Url(R"({"alg":"none","kid":"r"})") + '.' + body + '.';
     QVERIFY(!verifier.verify(none, &failure));
-    QCOMPARE(failure, JwtFailure::AlgorithmNotAllowed);
+    QCOMPARE(failure, JwtVerifier::Failure::AlgorithmNotAllowed);
     const QByteArray hs256 =
         test::base64Url(R"({"alg":"HS256","kid":"r"})") + '.' + body + '.' + test::base64Url(QByteArray(32, 'x'));
     QVERIFY(!verifier.verify(hs256, &failure));
-    QCOMPARE(failure, JwtFailure::AlgorithmNotAllowed);
+    QCOMPARE(failure, JwtVerifier::Failure::AlgorithmNotAllowed);
     // an ES256 token claiming the RSA key's kid
     Result<JwtKey> ec = JwtKey::generate(JwtAlgorithm::ES256);
     ec->setKeyId(QStringLiteral("r"));
     QVERIFY(!verifier.verify(*Jwt::sign(claims, *ec), &failure));
-    QCOMPARE(failure, JwtFailure::AlgorithmNotAllowed);
+    QCOMPARE(failure, JwtVerifier::Failure::AlgorithmNotAllowed);
     ec->setKeyId(QStringLiteral("unknown"));
     QVERIFY(!verifier.verify(*Jwt::sign(claims, *ec), &failure));
-    QCOMPARE(failure, JwtFailure::UnknownKey);
+    QCOMPARE(failure, JwtVerifier::Failure::UnknownKey);
 }
 
 void JwtTest::verifierChecksClaims_data()
@@ -274,21 +274,24 @@ void JwtTest::verifierChecksClaims_data()
             claims.insert(key, value);
         return claims;
     };
-    QTest::newRow("good") << good << int(JwtFailure::None);
+    QTest::newRow("good") << good << int(JwtVerifier::Failure::None);
     QTest::newRow("audience list") << with(QStringLiteral("aud"),
                                            QJsonArray{QStringLiteral("x"), QStringLiteral("vestnik")})
-                                   << int(JwtFailure::None);
-    QTest::newRow("expired") << with(QStringLiteral("exp"), now - 61) << int(JwtFailure::Expired);
-    QTest::newRow("expired within leeway") << with(QStringLiteral("exp"), now - 30) << int(JwtFailure::None);
-    QTest::newRow("no exp") << with(QStringLiteral("exp"), QJsonValue::Undefined) << int(JwtFailure::MissingClaim);
-    QTest::newRow("no iat") << with(QStringLiteral("iat"), QJsonValue::Undefined) << int(JwtFailure::MissingClaim);
-    QTest::newRow("not before") << with(QStringLiteral("nbf"), now + 120) << int(JwtFailure::NotYetValid);
-    QTest::newRow("too long") << with(QStringLiteral("exp"), now + 7200) << int(JwtFailure::TooLongLived);
+                                   << int(JwtVerifier::Failure::None);
+    QTest::newRow("expired") << with(QStringLiteral("exp"), now - 61) << int(JwtVerifier::Failure::Expired);
+    QTest::newRow("expired within leeway") << with(QStringLiteral("exp"), now - 30) << int(JwtVerifier::Failure::None);
+    QTest::newRow("no exp") << with(QStringLiteral("exp"), QJsonValue::Undefined)
+                            << int(JwtVerifier::Failure::MissingClaim);
+    QTest::newRow("no iat") << with(QStringLiteral("iat"), QJsonValue::Undefined)
+                            << int(JwtVerifier::Failure::MissingClaim);
+    QTest::newRow("not before") << with(QStringLiteral("nbf"), now + 120) << int(JwtVerifier::Failure::NotYetValid);
+    QTest::newRow("too long") << with(QStringLiteral("exp"), now + 7200) << int(JwtVerifier::Failure::TooLongLived);
     QTest::newRow("issuer") << with(QStringLiteral("iss"), QStringLiteral("https://evil.example"))
-                            << int(JwtFailure::WrongIssuer);
-    QTest::newRow("audience") << with(QStringLiteral("aud"), QStringLiteral("other")) << int(JwtFailure::WrongAudience);
+                            << int(JwtVerifier::Failure::WrongIssuer);
+    QTest::newRow("audience") << with(QStringLiteral("aud"), QStringLiteral("other"))
+                              << int(JwtVerifier::Failure::WrongAudience);
     QTest::newRow("scope") << with(QStringLiteral("scope"), QStringLiteral("track:write"))
-                           << int(JwtFailure::MissingScope);
+                           << int(JwtVerifier::Failure::MissingScope);
 }
 
 void JwtTest::verifierChecksClaims()
@@ -299,17 +302,17 @@ void JwtTest::verifierChecksClaims()
     Result<JwtKey> key = JwtKey::generate(JwtAlgorithm::ES256);
     JwtVerifier verifier(clock);
     verifier.addKey(*key);
-    JwtRules rules;
+    JwtVerifier::Rules rules;
     rules.issuer = QStringLiteral("https://auth.example");
     rules.audiences = {QStringLiteral("vestnik")};
     rules.anyOfScopes = {QStringLiteral("devices:read")};
     rules.requireIssuedAt = true;
     rules.maxLifetime = std::chrono::hours(1);
     verifier.setRules(rules);
-    JwtFailure got = JwtFailure::Malformed;
+    JwtVerifier::Failure got = JwtVerifier::Failure::Malformed;
     const Result<Jwt> result = verifier.verify(*Jwt::sign(claims, *key), &got);
     QCOMPARE(int(got), failure);
-    QCOMPARE(result.hasValue(), failure == int(JwtFailure::None));
+    QCOMPARE(result.hasValue(), failure == int(JwtVerifier::Failure::None));
     if (!result)
         QVERIFY(!result.error().message.isEmpty());
 }
