@@ -270,6 +270,9 @@ bool Http2Connection::admitStream(int32_t streamId)
     qCDebug(lcSim) << m_profile.name << "connection" << m_id << "stream" << streamId << "exceeds the limit of"
                    << m_acknowledgedLimit << "concurrent streams: GOAWAY";
     goAway(NGHTTP2_REFUSED_STREAM, m_profile.streamLimitDebugData, nghttp2_session_get_last_proc_stream_id(m_session));
+    // The rest of the client's input is dropped, so its open streams can never finish: close once the GOAWAY
+    // (and any answers already made) are out.
+    m_isClosingAfterFlush = true;
     return false;
 }
 
@@ -397,7 +400,7 @@ void Http2Connection::flush()
         if (!writeOut())
             return; // the socket is full: onWritable() carries on
     }
-    if (!nghttp2_session_want_read(m_session) && !nghttp2_session_want_write(m_session))
+    if (m_isClosingAfterFlush || (!nghttp2_session_want_read(m_session) && !nghttp2_session_want_write(m_session)))
         close();
 }
 

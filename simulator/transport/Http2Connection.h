@@ -114,6 +114,7 @@ private:
     bool m_isReading = false;
     bool m_isDraining = false; // input is discarded after a stream-limit GOAWAY or an HTTP/2 error
     bool m_isFlushPending = false;
+    bool m_isClosingAfterFlush = false;
     bool m_isClosed = false;
 };
 

@@ -154,6 +154,7 @@ void TransportTest::apnsAnswersAStreamLimitViolationWithGoAway()
     QVERIFY(goAway);
     QCOMPARE(RawHttp2Client::goAwayErrorCode(*goAway), 7u); // REFUSED_STREAM
     QCOMPARE(RawHttp2Client::goAwayLastStreamId(*goAway), 1);
+    QTRY_COMPARE(client.socket().state(), QAbstractSocket::UnconnectedState); // and the connection is closed
     QCOMPARE(QJsonDocument::fromJson(RawHttp2Client::goAwayDebugData(*goAway))
                  .object()
                  .value(QStringLiteral("reason"))
