@@ -239,8 +239,8 @@ void Http2Connection::submit(Http2ExchangePtr exchange)
     const QByteArray authority = m_endpoint.authority();
     const QByteArray length = QByteArray::number(request.body.size());
 
-    std::vector<nghttp2_nv> nva;
-    nva.reserve(request.headers.size() + 5);
+    std::vector<nghttp2_nv> &nva = m_nva;
+    nva.clear();
     nva.push_back(header(methodKey, request.method));
     nva.push_back(header(schemeKey, https));
     nva.push_back(header(authorityKey, authority));
@@ -272,7 +272,7 @@ void Http2Connection::flush()
 {
     if (!m_session || !m_socket)
         return;
-    m_out.clear();
+    m_out.resize(0); // keeps the capacity: no allocation per flush
     for (;;) {
         const uint8_t *data = nullptr;
         const ssize_t n = nghttp2_session_mem_send(m_session, &data);
@@ -298,10 +298,15 @@ void Http2Connection::onReadyRead()
         m_socket->readAll();
         return;
     }
-    const QByteArray data = m_socket->readAll();
+    const qint64 available = m_socket->bytesAvailable();
+    if (m_in.size() < available)
+        m_in.resize(available);
+    const qint64 read = m_socket->read(m_in.data(), available);
+    if (read <= 0)
+        return;
     m_lastActivityMs = m_clock.elapsed();
     const ssize_t consumed =
-        nghttp2_session_mem_recv(m_session, reinterpret_cast<const uint8_t *>(data.constData()), size_t(data.size()));
+        nghttp2_session_mem_recv(m_session, reinterpret_cast<const uint8_t *>(m_in.constData()), size_t(read));
     if (consumed < 0) {
         fail(TransportError::Protocol, QString::fromUtf8(nghttp2_strerror(int(consumed))));
         return;
@@ -323,17 +328,18 @@ void Http2Connection::complete(int32_t streamId, Http2Exchange *exchange, Transp
 void Http2Connection::deliverCompleted()
 {
     // Handlers run after nghttp2 returned: they may send new requests (queued by the pool), never re-enter it.
-    std::vector<Http2ExchangePtr> requeued;
-    requeued.swap(m_requeued);
-    std::vector<Http2ExchangePtr> completed;
-    completed.swap(m_completed);
-    const bool freed = !requeued.empty() || !completed.empty();
-    for (Http2ExchangePtr &exchange : requeued)
+    if (m_requeued.empty() && m_completed.empty())
+        return;
+    // swap into the spare vectors (their capacity stays): handlers may complete more meanwhile
+    m_requeuedSpare.swap(m_requeued);
+    m_completedSpare.swap(m_completed);
+    for (Http2ExchangePtr &exchange : m_requeuedSpare)
         m_owner.requeue(std::move(exchange));
-    for (Http2ExchangePtr &exchange : completed)
+    for (Http2ExchangePtr &exchange : m_completedSpare)
         exchange->handler(std::move(exchange->response));
-    if (freed)
-        m_owner.changed(this);
+    m_requeuedSpare.clear();
+    m_completedSpare.clear();
+    m_owner.changed(this);
 }
 
 void Http2Connection::tick(qint64 nowMs)

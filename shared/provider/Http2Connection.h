@@ -8,11 +8,11 @@
 
 #include <functional>
 #include <memory>
+#include <nghttp2/nghttp2.h>
 #include <unordered_map>
 #include <vector>
 
 class QSslSocket;
-struct nghttp2_session;
 
 namespace vestnik {
 
@@ -93,7 +93,11 @@ private:
     std::unordered_map<int32_t, Http2ExchangePtr> m_streams;
     std::vector<Http2ExchangePtr> m_completed; ///< answered during a read, handed out after it
     std::vector<Http2ExchangePtr> m_requeued;
+    std::vector<Http2ExchangePtr> m_completedSpare;
+    std::vector<Http2ExchangePtr> m_requeuedSpare;
+    std::vector<nghttp2_nv> m_nva; ///< reused by submit()
     QByteArray m_out;
+    QByteArray m_in;
     qint64 m_lastActivityMs = 0;
     qint64 m_pingSentMs = 0; ///< 0: no PING outstanding
     qint64 m_connectStartedMs = 0;
