@@ -3,9 +3,9 @@
 #include "SimLogging.h"
 #include "SimSettings.h"
 #include "Simulator.h"
-#include "StopSignalWatcher.h"
 #include "util/Clock.h"
 #include "util/LogHandler.h"
+#include "util/SignalWatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -172,8 +172,8 @@ int runSimulator(int argc, char **argv)
         return 1;
     }
 
-    StopSignalWatcher stopWatcher;
-    QObject::connect(&stopWatcher, &StopSignalWatcher::stopRequested, &app, [&](int signalNumber) {
+    SignalWatcher stopWatcher;
+    QObject::connect(&stopWatcher, &SignalWatcher::stopRequested, &app, [&](int signalNumber) {
         qCInfo(lcSim) << "signal" << signalNumber << "received, stopping";
         simulator.stop();
         if (!recordFile.isEmpty()) {

@@ -1,11 +1,11 @@
 #include "WorkerMain.h"
 
-#include "SignalWatcher.h"
 #include "Worker.h"
 #include "util/Clock.h"
 #include "util/Config.h"
 #include "util/LogHandler.h"
 #include "util/Logging.h"
+#include "util/SignalWatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -88,7 +88,7 @@ int runWorker(int argc, char **argv)
     }
 
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &app, [](int signalNumber) {
+    QObject::connect(&signalWatcher, &SignalWatcher::stopRequested, &app, [](int signalNumber) {
         qCInfo(lcWorker) << "signal" << signalNumber << "received, stopping";
         QCoreApplication::quit();
     });

@@ -6,8 +6,9 @@ class QSocketNotifier;
 
 namespace vestnik {
 
-/// Turns SIGINT and SIGTERM into a Qt signal on the event loop (self-pipe), so the worker shuts down
-/// cleanly on Ctrl-C or `systemctl stop`.
+/// Turns SIGINT and SIGTERM into a Qt signal on the event loop (self-pipe), so a service (the worker, the
+/// simulator) stops cleanly on Ctrl-C or `systemctl stop`. Also ignores SIGPIPE: a peer that vanishes
+/// mid-write must not kill a server.
 class SignalWatcher final : public QObject
 {
     Q_OBJECT
@@ -18,7 +19,7 @@ public:
     ~SignalWatcher() override;
 
 Q_SIGNALS:
-    void terminationRequested(int signalNumber);
+    void stopRequested(int signalNumber);
 
 private:
     void onReadable();

@@ -1,4 +1,4 @@
-#include "StopSignalWatcher.h"
+#include "util/SignalWatcher.h"
 
 #include <QSocketNotifier>
 
@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace vestnik::sim {
+namespace vestnik {
 
 namespace {
 
@@ -20,12 +20,12 @@ void onSignal(int signalNumber)
 
 } // namespace
 
-StopSignalWatcher::StopSignalWatcher(QObject *parent) : QObject(parent)
+SignalWatcher::SignalWatcher(QObject *parent) : QObject(parent)
 {
     if (s_fds[0] < 0 && ::socketpair(AF_UNIX, SOCK_STREAM, 0, s_fds) != 0)
         qFatal("socketpair failed");
     m_notifier = new QSocketNotifier(s_fds[1], QSocketNotifier::Read, this);
-    connect(m_notifier, &QSocketNotifier::activated, this, &StopSignalWatcher::onReadable);
+    connect(m_notifier, &QSocketNotifier::activated, this, &SignalWatcher::onReadable);
 
     struct sigaction action = {};
     action.sa_handler = &onSignal;
@@ -33,21 +33,20 @@ StopSignalWatcher::StopSignalWatcher(QObject *parent) : QObject(parent)
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
-    // A client that vanishes mid-write must not kill the simulator.
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-StopSignalWatcher::~StopSignalWatcher()
+SignalWatcher::~SignalWatcher()
 {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
 }
 
-void StopSignalWatcher::onReadable()
+void SignalWatcher::onReadable()
 {
     char byte = 0;
     if (::read(s_fds[1], &byte, 1) == 1)
         Q_EMIT stopRequested(int(byte));
 }
 
-} // namespace vestnik::sim
+} // namespace vestnik
