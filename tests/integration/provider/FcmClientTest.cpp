@@ -77,6 +77,8 @@ private Q_SLOTS:
 private:
     void patchBehaviour(const QByteArray &json);
     QJsonObject deliveries();
+    GoogleTokenSource::Options tokenOptions() const;
+    Http2Endpoint googleEndpoint() const;
 
     QTemporaryDir m_dir;
     std::unique_ptr<test::SimProcess> m_sim;
@@ -128,6 +130,23 @@ void FcmClientTest::patchBehaviour(const QByteArray &json)
     QVERIFY2(patched.status == 200, patched.body.constData());
 }
 
+GoogleTokenSource::Options FcmClientTest::tokenOptions() const
+{
+    GoogleTokenSource::Options options;
+    options.tokenEndpoint = m_sim->google.resolved(QUrl(QStringLiteral("/token")));
+    options.caCertificates = m_ca;
+    return options;
+}
+
+Http2Endpoint FcmClientTest::googleEndpoint() const
+{
+    Http2Endpoint endpoint;
+    endpoint.host = m_sim->google.host();
+    endpoint.port = quint16(m_sim->google.port());
+    endpoint.caCertificates = m_ca;
+    return endpoint;
+}
+
 QJsonObject FcmClientTest::deliveries()
 {
     return test::adminCall(m_sim->admin, QStringLiteral("GET"), QStringLiteral("/admin/deliveries")).json();
@@ -138,14 +157,9 @@ void FcmClientTest::sendsWithOneTokenFetch()
     Result<ServiceAccount> account = ServiceAccount::fromFile(m_accountPath);
     QVERIFY2(account.hasValue(), test::errorText(account).constData());
     QCOMPARE(account->projectId, kProject);
-    GoogleTokenSource::Options options;
-    options.tokenEndpoint = m_sim->google.resolved(QUrl(QStringLiteral("/token")));
-    options.caCertificates = m_ca;
+    const GoogleTokenSource::Options options = tokenOptions();
     GoogleTokenSource tokens(*account, options, m_network, m_clock);
-    Http2Endpoint endpoint;
-    endpoint.host = m_sim->google.host();
-    endpoint.port = quint16(m_sim->google.port());
-    endpoint.caCertificates = m_ca;
+    Http2Endpoint endpoint = googleEndpoint();
     Http2Pool pool(endpoint);
     FcmClient client(account->projectId, pool, tokens);
 
@@ -176,15 +190,10 @@ void FcmClientTest::sendsWithOneTokenFetch()
 void FcmClientTest::refreshesOnceOn401()
 {
     Result<ServiceAccount> account = ServiceAccount::fromFile(m_accountPath);
-    GoogleTokenSource::Options options;
-    options.tokenEndpoint = m_sim->google.resolved(QUrl(QStringLiteral("/token")));
-    options.caCertificates = m_ca;
+    const GoogleTokenSource::Options options = tokenOptions();
     GoogleTokenSource real(*account, options, m_network, m_clock);
     StaleFirstTokenSource tokens(real);
-    Http2Endpoint endpoint;
-    endpoint.host = m_sim->google.host();
-    endpoint.port = quint16(m_sim->google.port());
-    endpoint.caCertificates = m_ca;
+    Http2Endpoint endpoint = googleEndpoint();
     Http2Pool pool(endpoint);
     FcmClient client(kProject, pool, tokens);
     int status = 0;
@@ -204,14 +213,9 @@ void FcmClientTest::badServiceAccountIsReported()
     Result<ServiceAccount> account = ServiceAccount::fromJson(test::serviceAccountJson(
         otherKey, kEmail, kProject, QStringLiteral("key-2"), QStringLiteral("https://oauth2.googleapis.com/token")));
     QVERIFY(account.hasValue());
-    GoogleTokenSource::Options options;
-    options.tokenEndpoint = m_sim->google.resolved(QUrl(QStringLiteral("/token")));
-    options.caCertificates = m_ca;
+    const GoogleTokenSource::Options options = tokenOptions();
     GoogleTokenSource tokens(*account, options, m_network, m_clock);
-    Http2Endpoint endpoint;
-    endpoint.host = m_sim->google.host();
-    endpoint.port = quint16(m_sim->google.port());
-    endpoint.caCertificates = m_ca;
+    Http2Endpoint endpoint = googleEndpoint();
     Http2Pool pool(endpoint);
     FcmClient client(kProject, pool, tokens);
     HttpResponse result;
@@ -231,14 +235,9 @@ void FcmClientTest::goawayLosesNothingAndDuplicatesNothing()
     patchBehaviour(QByteArrayLiteral(R"({"goaway":[{"service":"fcm","after_streams":700,"error_code":0,)"
                                      R"("reason":"Shutdown"}]})"));
     Result<ServiceAccount> account = ServiceAccount::fromFile(m_accountPath);
-    GoogleTokenSource::Options options;
-    options.tokenEndpoint = m_sim->google.resolved(QUrl(QStringLiteral("/token")));
-    options.caCertificates = m_ca;
+    const GoogleTokenSource::Options options = tokenOptions();
     GoogleTokenSource tokens(*account, options, m_network, m_clock);
-    Http2Endpoint endpoint;
-    endpoint.host = m_sim->google.host();
-    endpoint.port = quint16(m_sim->google.port());
-    endpoint.caCertificates = m_ca;
+    Http2Endpoint endpoint = googleEndpoint();
     endpoint.maxConnections = 3;
     Http2Pool pool(endpoint);
     FcmClient client(kProject, pool, tokens);
