@@ -3,8 +3,12 @@
 #include "store/Database.h"
 #include "store/SqlValues.h"
 #include "util/Clock.h"
+#include "util/Logging.h"
 
 #include <QStringList>
+
+#include <algorithm>
+#include <utility>
 
 namespace vestnik {
 
@@ -115,10 +119,70 @@ Result<Delivery> deliveryFrom(const QSqlQuery &q)
     return d;
 }
 
+// Runs a statement whose result columns are kColumns and reads every row.
+Result<QList<Delivery>> readDeliveries(const Database &database, const QString &sql, const QVariantList &values,
+                                       const QString &what)
+{
+    Result<QSqlQuery> q = database.run(sql, values, what);
+    if (!q)
+        return q.error();
+    QList<Delivery> deliveries;
+    while (q->next()) {
+        Result<Delivery> delivery = deliveryFrom(*q);
+        if (!delivery)
+            return delivery.error();
+        deliveries.append(std::move(*delivery));
+    }
+    return deliveries;
+}
+
 Error unknownNotification(const QString &what)
 {
     return makeError(ErrorCode::NotFound, what + QStringLiteral(": no such delivery"));
 }
+
+// A transaction that takes the write lock at BEGIN. On SQLite a deferred BEGIN reads a snapshot first and
+// fails at once (SQLITE_BUSY, no busy wait) when another connection commits before it writes; BEGIN
+// IMMEDIATE waits its turn on the busy timeout instead. PostgreSQL locks rows as it goes: a plain BEGIN.
+class WriteTransaction final
+{
+public:
+    explicit WriteTransaction(const Database &database) : m_database(database)
+    {
+        const QString begin =
+            database.dialect() == Dialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
+        if (Result<void> begun = m_database.execute(begin, QStringLiteral("cannot begin a write transaction")); !begun)
+            m_error = begun.error();
+        else
+            m_active = true;
+    }
+    ~WriteTransaction()
+    {
+        if (!m_active)
+            return;
+        if (Result<void> rolledBack =
+                m_database.execute(QStringLiteral("ROLLBACK"), QStringLiteral("cannot roll back"));
+            !rolledBack)
+            qCWarning(lcStore).noquote() << rolledBack.error().toString();
+    }
+    Q_DISABLE_COPY_MOVE(WriteTransaction)
+
+    bool isActive() const { return m_active; }
+    const Error &error() const { return m_error; }
+    Result<void> commit()
+    {
+        m_active = false;
+        Result<void> committed = m_database.execute(QStringLiteral("COMMIT"), QStringLiteral("cannot commit"));
+        if (!committed)
+            (void)m_database.execute(QStringLiteral("ROLLBACK"), QStringLiteral("cannot roll back"));
+        return committed;
+    }
+
+private:
+    const Database &m_database;
+    bool m_active = false;
+    Error m_error;
+};
 
 } // namespace
 
@@ -205,6 +269,33 @@ Result<void> DeliveryRepository::appendEvents(const QStringList &notificationIds
 Result<void> DeliveryRepository::recordStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs,
                                               const QString &detail) const
 {
+    return updateStatus(notificationId, status, atMs, detail, QString(), {});
+}
+
+Result<void> DeliveryRepository::recordSent(const QString &notificationId, qint64 atMs,
+                                            const QString &providerMessageId) const
+{
+    return updateStatus(notificationId, DeliveryStatus::Sent, atMs, providerMessageId,
+                        QStringLiteral(", provider_message_id = COALESCE(?, provider_message_id)"),
+                        {sqlvalues::nullableText(providerMessageId)});
+}
+
+Result<void> DeliveryRepository::recordFailure(const QString &notificationId, DeliveryStatus status, qint64 atMs,
+                                               const QString &errorCode, const QString &errorMessage) const
+{
+    if (status != DeliveryStatus::Failed && status != DeliveryStatus::InvalidToken)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("a failure of delivery %1 is 'failed' or 'invalid_token', not '%2'")
+                             .arg(notificationId, deliveryStatusName(status)));
+    const QString detail = errorMessage.isEmpty() ? errorCode : errorCode + QStringLiteral(": ") + errorMessage;
+    return updateStatus(notificationId, status, atMs, detail, QStringLiteral(", error_code = ?, error_message = ?"),
+                        {sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage)});
+}
+
+Result<void> DeliveryRepository::updateStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs,
+                                              const QString &detail, const QString &extraAssignments,
+                                              const QVariantList &extraValues) const
+{
     const QString what =
         QStringLiteral("cannot record '%1' for delivery %2").arg(deliveryStatusName(status), notificationId);
     QString sql = QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
@@ -214,8 +305,8 @@ Result<void> DeliveryRepository::recordStatus(const QString &notificationId, Del
         sql += QStringLiteral(", %1 = COALESCE(%1, ?)").arg(column);
         values << atMs;
     }
-    sql += QStringLiteral(" WHERE notification_id = ?");
-    values << notificationId;
+    sql += extraAssignments + QStringLiteral(" WHERE notification_id = ?");
+    values << extraValues << notificationId;
 
     Transaction tx(m_database);
     if (!tx.isActive())
@@ -241,8 +332,8 @@ Result<int> DeliveryRepository::scheduleRetry(const QString &notificationId, qin
     Result<QSqlQuery> q = m_database.run(
         QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
             + QStringLiteral(" <= ? THEN ? ELSE status END, attempts = attempts + 1, next_attempt_at = ?,"
-                             " error_code = ?, error_message = ?, updated_at = ? WHERE notification_id = ?"
-                             " RETURNING attempts"),
+                             " error_code = ?, error_message = ?, updated_at = ?, claimed_by = NULL,"
+                             " claim_expires_at = NULL WHERE notification_id = ? RETURNING attempts"),
         {stage(DeliveryStatus::RetryScheduled), deliveryStatusName(DeliveryStatus::RetryScheduled), nextAttemptAtMs,
          sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage), now, notificationId},
         what);
@@ -263,18 +354,9 @@ Result<int> DeliveryRepository::scheduleRetry(const QString &notificationId, qin
 Result<QList<Delivery>> DeliveryRepository::selectDeliveries(const QString &where, const QVariantList &values,
                                                              const QString &what) const
 {
-    Result<QSqlQuery> q = m_database.run(
-        QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM deliveries WHERE ") + where, values, what);
-    if (!q)
-        return q.error();
-    QList<Delivery> deliveries;
-    while (q->next()) {
-        Result<Delivery> delivery = deliveryFrom(*q);
-        if (!delivery)
-            return delivery.error();
-        deliveries.append(std::move(*delivery));
-    }
-    return deliveries;
+    return readDeliveries(m_database,
+                          QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM deliveries WHERE ") + where,
+                          values, what);
 }
 
 Result<QList<Delivery>> DeliveryRepository::dueForRetry(qint64 nowMs, int limit) const
@@ -283,6 +365,72 @@ Result<QList<Delivery>> DeliveryRepository::dueForRetry(qint64 nowMs, int limit)
         QStringLiteral("status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, notification_id LIMIT ?"),
         {deliveryStatusName(DeliveryStatus::RetryScheduled), nowMs, limit},
         QStringLiteral("cannot read the deliveries due for retry"));
+}
+
+Result<QList<Delivery>> DeliveryRepository::claimDueRetries(qint64 nowMs, int limit, const QString &workerId,
+                                                            qint64 leaseMs) const
+{
+    if (workerId.isEmpty() || limit <= 0 || leaseMs <= 0)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("claiming retries needs a worker id, a positive limit and a positive lease"
+                                        " (got '%1', %2, %3 ms)")
+                             .arg(workerId)
+                             .arg(limit)
+                             .arg(leaseMs));
+    WriteTransaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    Result<QList<Delivery>> claimed = claimRows(nowMs, limit, workerId, leaseMs);
+    if (!claimed)
+        return claimed.error();
+    if (claimed->isEmpty())
+        return claimed; // the destructor rolls back a transaction that changed nothing
+    QStringList ids;
+    ids.reserve(claimed->size());
+    for (const Delivery &d : *claimed)
+        ids << d.notificationId;
+    if (Result<void> events =
+            appendEvents(ids, DeliveryStatus::Sending, nowMs, QStringLiteral("retry claimed by %1").arg(workerId));
+        !events)
+        return events.error();
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    // RETURNING gives no order; hand them out as they became due.
+    std::sort(claimed->begin(), claimed->end(), [](const Delivery &a, const Delivery &b) {
+        return std::pair(a.nextAttemptAtMs, a.notificationId) < std::pair(b.nextAttemptAtMs, b.notificationId);
+    });
+    return claimed;
+}
+
+Result<QList<Delivery>> DeliveryRepository::claimRows(qint64 nowMs, int limit, const QString &workerId,
+                                                      qint64 leaseMs) const
+{
+    // Due: a retry whose time has come, or a claim whose worker let its lease run out.
+    const QString due =
+        QStringLiteral("SELECT notification_id FROM deliveries"
+                       " WHERE (status = ? AND next_attempt_at <= ?) OR (status = ? AND claim_expires_at <= ?)"
+                       " ORDER BY next_attempt_at, notification_id LIMIT ?");
+    const QString retryScheduled = deliveryStatusName(DeliveryStatus::RetryScheduled);
+    const QString sending = deliveryStatusName(DeliveryStatus::Sending);
+    const QVariantList dueValues{retryScheduled, nowMs, sending, nowMs, limit};
+    const QVariantList setValues{sending, workerId, nowMs + leaseMs, nowMs};
+    const QString set =
+        QStringLiteral("UPDATE deliveries SET status = ?, claimed_by = ?, claim_expires_at = ?, updated_at = ?");
+
+    QString sql;
+    QVariantList values;
+    if (m_database.dialect() == Dialect::Postgres) {
+        // SKIP LOCKED: rows another worker is claiming right now are passed over, not waited for; the CTE's
+        // own column name keeps the RETURNING list unambiguous.
+        sql = QStringLiteral("WITH due (claim_id) AS (") + due + QStringLiteral(" FOR UPDATE SKIP LOCKED) ") + set
+              + QStringLiteral(" FROM due WHERE notification_id = due.claim_id RETURNING ") + kColumns;
+        values << dueValues << setValues;
+    } else {
+        // Under BEGIN IMMEDIATE this connection is the only writer, so select and update cannot interleave.
+        sql = set + QStringLiteral(" WHERE notification_id IN (") + due + QStringLiteral(") RETURNING ") + kColumns;
+        values << setValues << dueValues;
+    }
+    return readDeliveries(m_database, sql, values, QStringLiteral("cannot claim the deliveries due for retry"));
 }
 
 Result<std::optional<Delivery>> DeliveryRepository::find(const QString &notificationId) const

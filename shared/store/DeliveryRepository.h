@@ -35,12 +35,27 @@ public:
     /// does not set the status back. NotFound for an unknown notification.
     Result<void> recordStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs,
                               const QString &detail = QString()) const;
+    /// Records that the provider accepted the push: 'sent' as recordStatus() does, plus the provider's
+    /// message id (kept in the row and as the trail entry's detail). NotFound for an unknown notification.
+    Result<void> recordSent(const QString &notificationId, qint64 atMs, const QString &providerMessageId) const;
+    /// Records the end of a delivery that will not be retried: `status` is 'failed' or 'invalid_token'
+    /// (InvalidArgument otherwise), the error code and message are kept in the row and in the trail.
+    /// NotFound for an unknown notification.
+    Result<void> recordFailure(const QString &notificationId, DeliveryStatus status, qint64 atMs,
+                               const QString &errorCode, const QString &errorMessage) const;
     /// Schedules another attempt after a retryable error: 'retry_scheduled', attempts + 1, the next
-    /// attempt time and the error; returns the attempts so far. NotFound for an unknown notification.
+    /// attempt time and the error, and releases a claim; returns the attempts so far. NotFound for an
+    /// unknown notification.
     Result<int> scheduleRetry(const QString &notificationId, qint64 nextAttemptAtMs, const QString &errorCode,
                               const QString &errorMessage) const;
     /// Up to `limit` deliveries whose retry is due at `nowMs`, the longest waiting first.
     Result<QList<Delivery>> dueForRetry(qint64 nowMs, int limit) const;
+    /// Claims up to `limit` deliveries for `workerId` to send again: retries due at `nowMs` and claims whose
+    /// lease ran out (their worker died). Claimed rows move to 'sending' with a lease until
+    /// `nowMs + leaseMs` and a trail entry, in one transaction, so two workers (threads, processes,
+    /// machines) never claim the same row. Returned in the order they became due, longest waiting first.
+    /// The claim ends with the next recordSent(), recordFailure() or scheduleRetry().
+    Result<QList<Delivery>> claimDueRetries(qint64 nowMs, int limit, const QString &workerId, qint64 leaseMs) const;
     /// The delivery, or nothing.
     Result<std::optional<Delivery>> find(const QString &notificationId) const;
     /// The delivery's status trail in the order it was recorded.
@@ -54,6 +69,9 @@ private:
     Result<int> insertChunk(const QList<Delivery> &chunk, qint64 nowMs) const;
     Result<void> appendEvents(const QStringList &notificationIds, DeliveryStatus status, qint64 atMs,
                               const QString &detail) const;
+    Result<void> updateStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs, const QString &detail,
+                              const QString &extraAssignments, const QVariantList &extraValues) const;
+    Result<QList<Delivery>> claimRows(qint64 nowMs, int limit, const QString &workerId, qint64 leaseMs) const;
     Result<QList<Delivery>> selectDeliveries(const QString &where, const QVariantList &values,
                                              const QString &what) const;
     Result<QMap<DeliveryStatus, qint64>> selectCounts(const QString &where, const QVariantList &values) const;
