@@ -1,4 +1,5 @@
 #include "provider/ApnsProviderToken.h"
+
 #include "security/Jwt.h"
 #include "util/Clock.h"
 
@@ -88,7 +89,7 @@ void ApnsProviderTokenTest::rejectionRenewsOnlyAfterTwentyMinutes()
     QCOMPARE(*provider->current(), first); // renewing now would risk TooManyProviderTokenUpdates
     clock.advance(15min);
     const QByteArray second = *provider->current();
-    QVERIFY(second != first); // 20 minutes old and rejected: renewed before the regular 50 minutes
+    QVERIFY(second != first);  // 20 minutes old and rejected: renewed before the regular 50 minutes
     provider->rejected(first); // a stale rejection of an old token changes nothing
     clock.advance(20min);
     QCOMPARE(*provider->current(), second);
@@ -97,16 +98,16 @@ void ApnsProviderTokenTest::rejectionRenewsOnlyAfterTwentyMinutes()
 void ApnsProviderTokenTest::refreshIntervalIsClamped()
 {
     ManualClock clock;
-    Result<ApnsProviderToken> eager = ApnsProviderToken::fromP8(m_p8, QStringLiteral("TEAM123456"),
-                                                                QStringLiteral("KEY1234567"), clock, 1min);
+    Result<ApnsProviderToken> eager =
+        ApnsProviderToken::fromP8(m_p8, QStringLiteral("TEAM123456"), QStringLiteral("KEY1234567"), clock, 1min);
     const QByteArray first = *eager->current();
     clock.advance(19min);
     QCOMPARE(*eager->current(), first);
     clock.advance(1min);
     QVERIFY(*eager->current() != first);
 
-    Result<ApnsProviderToken> lazy = ApnsProviderToken::fromP8(m_p8, QStringLiteral("TEAM123456"),
-                                                               QStringLiteral("KEY1234567"), clock, 120min);
+    Result<ApnsProviderToken> lazy =
+        ApnsProviderToken::fromP8(m_p8, QStringLiteral("TEAM123456"), QStringLiteral("KEY1234567"), clock, 120min);
     const QByteArray token = *lazy->current();
     clock.advance(55min);
     QVERIFY(*lazy->current() != token);
