@@ -18,6 +18,11 @@ ProviderOutcome TransportOutcomeClassifier::classify(TransportError error, const
         what = QStringLiteral("the provider went away (GOAWAY) before processing the stream");
         break;
     case TransportError::Protocol: what = QStringLiteral("the provider broke HTTP/2"); break;
+    case TransportError::Credentials:
+        // A key the token endpoint refuses, or one that cannot sign, is not fixed by waiting: the circuit decides.
+        outcome.outcomeClass = OutcomeClass::CredentialsProblem;
+        what = QStringLiteral("no credentials for the request");
+        break;
     case TransportError::None:
         // A caller bug (there was an answer); retrying loses nothing, failing could lose the push.
         qCWarning(lcDelivery) << "a transport outcome was classified although the request has an answer";

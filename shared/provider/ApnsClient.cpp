@@ -40,7 +40,7 @@ void ApnsClient::send(const QString &deviceToken, const ApnsRequest &apns, Respo
         Result<QByteArray> current = m_providerToken->current();
         if (!current) {
             HttpResponse failure;
-            failure.error = TransportError::Connect;
+            failure.error = TransportError::Credentials;
             failure.errorText = QStringLiteral("no APNs provider token: ") + current.error().message;
             handler(std::move(failure));
             return;

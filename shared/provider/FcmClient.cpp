@@ -24,7 +24,7 @@ void FcmClient::attempt(QByteArray body, ResponseHandler handler, std::chrono::m
                     isRetry](Result<QByteArray> token) mutable {
         if (!token) {
             HttpResponse failure;
-            failure.error = TransportError::Connect;
+            failure.error = TransportError::Credentials;
             failure.errorText = QStringLiteral("no FCM access token: ") + token.error().message;
             handler(std::move(failure));
             return;

@@ -12,6 +12,7 @@ QString transportErrorName(TransportError error)
     case TransportError::Refused: return QStringLiteral("refused_stream");
     case TransportError::Unprocessed: return QStringLiteral("unprocessed");
     case TransportError::Protocol: return QStringLiteral("protocol");
+    case TransportError::Credentials: return QStringLiteral("credentials");
     }
     return QStringLiteral("none");
 }

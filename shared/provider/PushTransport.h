@@ -31,6 +31,7 @@ enum class TransportError {
     Refused,        ///< RST_STREAM REFUSED_STREAM: not processed
     Unprocessed,    ///< above a GOAWAY's last stream id: not processed
     Protocol,       ///< the peer broke HTTP/2
+    Credentials,    ///< not sent: no access or provider token could be had (bad key, token endpoint refused)
 };
 
 QString transportErrorName(TransportError error);

@@ -226,6 +226,7 @@ void FcmClientTest::badServiceAccountIsReported()
     });
     QTRY_VERIFY_WITH_TIMEOUT(done, 20'000);
     QVERIFY(!result.hasAnswer());
+    QCOMPARE(result.error, TransportError::Credentials);
     QVERIFY2(result.errorText.contains(QStringLiteral("invalid_grant")), qPrintable(result.errorText));
     QVERIFY(!ServiceAccount::fromJson("{\"type\":\"service_account\"}").hasValue());
 }

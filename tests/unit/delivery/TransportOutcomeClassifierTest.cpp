@@ -19,26 +19,34 @@ void TransportOutcomeClassifierTest::classify_data()
 {
     QTest::addColumn<TransportError>("error");
     QTest::addColumn<QString>("reason");
+    QTest::addColumn<OutcomeClass>("expected");
 
-    // Every failure the transport reports is worth another try; only the reason differs.
-    QTest::newRow("timeout") << TransportError::Timeout << QStringLiteral("network.timeout");
-    QTest::newRow("connection lost") << TransportError::ConnectionLost << QStringLiteral("network.connection_lost");
-    QTest::newRow("no connection (DNS, TCP, TLS)") << TransportError::Connect << QStringLiteral("network.connect");
-    QTest::newRow("refused stream") << TransportError::Refused << QStringLiteral("network.refused_stream");
-    QTest::newRow("GOAWAY, unprocessed") << TransportError::Unprocessed << QStringLiteral("network.unprocessed");
-    QTest::newRow("protocol error") << TransportError::Protocol << QStringLiteral("network.protocol");
+    // Every failure of the network is worth another try; only the reason differs. Missing credentials are not.
+    const OutcomeClass retry = OutcomeClass::Retry;
+    QTest::newRow("timeout") << TransportError::Timeout << QStringLiteral("network.timeout") << retry;
+    QTest::newRow("connection lost") << TransportError::ConnectionLost << QStringLiteral("network.connection_lost")
+                                     << retry;
+    QTest::newRow("no connection (DNS, TCP, TLS)")
+        << TransportError::Connect << QStringLiteral("network.connect") << retry;
+    QTest::newRow("refused stream") << TransportError::Refused << QStringLiteral("network.refused_stream") << retry;
+    QTest::newRow("GOAWAY, unprocessed") << TransportError::Unprocessed << QStringLiteral("network.unprocessed")
+                                         << retry;
+    QTest::newRow("protocol error") << TransportError::Protocol << QStringLiteral("network.protocol") << retry;
+    QTest::newRow("no token could be made")
+        << TransportError::Credentials << QStringLiteral("network.credentials") << OutcomeClass::CredentialsProblem;
     QTest::newRow("none: a caller bug, still not a lost push")
-        << TransportError::None << QStringLiteral("network.none");
+        << TransportError::None << QStringLiteral("network.none") << retry;
 }
 
 void TransportOutcomeClassifierTest::classify()
 {
     QFETCH(TransportError, error);
     QFETCH(QString, reason);
+    QFETCH(OutcomeClass, expected);
 
     const ProviderOutcome outcome =
         TransportOutcomeClassifier::classify(error, QStringLiteral("Remote host closed the connection"));
-    QCOMPARE(outcome.outcomeClass, OutcomeClass::Retry);
+    QCOMPARE(outcome.outcomeClass, expected);
     QCOMPARE(outcome.reason, reason);
     QCOMPARE(outcome.httpStatus, 0);
     QVERIFY2(outcome.message.endsWith(QStringLiteral(": Remote host closed the connection")),
