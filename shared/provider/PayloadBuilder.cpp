@@ -1,5 +1,7 @@
 #include "provider/PayloadBuilder.h"
 
+#include <algorithm>
+
 namespace vestnik {
 
 namespace {
@@ -28,8 +30,15 @@ bool PayloadBuilder::isReservedFcmDataKey(const QString &key)
            || key.startsWith(QStringLiteral("google")) || key.startsWith(QStringLiteral("gcm"));
 }
 
+qint64 PayloadBuilder::expiresAtSeconds(const PushTemplate &options, bool apns, qint64 createdAtSeconds)
+{
+    const PlatformOptions &platform = apns ? options.apns : options.android;
+    return createdAtSeconds + platform.ttlSeconds.value_or(options.ttlSeconds.value_or(kDefaultTtlSeconds));
+}
+
 nlohmann::json PayloadBuilder::fcmMessage(const RenderedPush &push, const PushTemplate &options,
-                                          const QString &notificationId)
+                                          const QString &notificationId, qint64 nowSeconds,
+                                          std::optional<qint64> expiresAtSeconds)
 {
     nlohmann::json notification = nlohmann::json::object();
     if (!push.title.empty())
@@ -49,7 +58,8 @@ nlohmann::json PayloadBuilder::fcmMessage(const RenderedPush &push, const PushTe
         data["vestnik_actions"] = actionsJson(push).dump();
 
     const PlatformOptions &android = options.android;
-    const qint64 ttl = android.ttlSeconds.value_or(options.ttlSeconds.value_or(kDefaultTtlSeconds));
+    const qint64 ttl = expiresAtSeconds ? std::max<qint64>(0, *expiresAtSeconds - nowSeconds)
+                                        : android.ttlSeconds.value_or(options.ttlSeconds.value_or(kDefaultTtlSeconds));
     nlohmann::json androidBlock = {
         {"collapse_key", pick(android.collapseKey, pick(options.collapseKey, notificationId)).toStdString()},
         {"priority", pick(android.priority, options.priority).toStdString()},
@@ -82,7 +92,8 @@ int PayloadBuilder::fcmCountedSize(const nlohmann::json &message)
 }
 
 ApnsRequest PayloadBuilder::apnsRequest(const RenderedPush &push, const PushTemplate &options,
-                                        const QString &notificationId, const QString &topic, qint64 nowSeconds)
+                                        const QString &notificationId, const QString &topic, qint64 nowSeconds,
+                                        std::optional<qint64> expiresAtSeconds)
 {
     const PlatformOptions &apns = options.apns;
     nlohmann::json alert = nlohmann::json::object();
@@ -125,7 +136,8 @@ ApnsRequest PayloadBuilder::apnsRequest(const RenderedPush &push, const PushTemp
         {"apns-push-type", "alert"},
         {"apns-topic", topic.toUtf8()},
         {"apns-priority", high ? "10" : "5"},
-        {"apns-expiration", QByteArray::number(ttl == 0 ? 0 : nowSeconds + ttl)},
+        {"apns-expiration",
+         QByteArray::number(expiresAtSeconds ? *expiresAtSeconds : (ttl == 0 ? 0 : nowSeconds + ttl))},
         {"apns-collapse-id", pick(apns.collapseKey, pick(options.collapseKey, notificationId)).toUtf8()},
     };
     return request;

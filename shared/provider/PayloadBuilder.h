@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -32,18 +33,25 @@ public:
     static constexpr int kApnsPayloadLimit = 4096; ///< bytes of the JSON payload
     static constexpr int kApnsCollapseIdLimit = 64;
 
-    /// The FCM `message` object without its target (`token`).
+    /// When a push created at `createdAtSeconds` stops being worth delivering on that platform (its TTL).
+    static qint64 expiresAtSeconds(const PushTemplate &options, bool apns, qint64 createdAtSeconds);
+
+    /// The FCM `message` object without its target (`token`). With `expiresAtSeconds` (a retry), the TTL sent is
+    /// what is left of the push's lifetime at `nowSeconds`, not a fresh one.
     static nlohmann::json fcmMessage(const RenderedPush &push, const PushTemplate &options,
-                                     const QString &notificationId);
+                                     const QString &notificationId, qint64 nowSeconds = 0,
+                                     std::optional<qint64> expiresAtSeconds = std::nullopt);
     /// The request body `{"message":{...,"token":...}}`.
     static QByteArray fcmRequestBody(nlohmann::json message, const QString &token);
     /// The bytes FCM counts against its 4096-byte limit: the message content without the target. How FCM
     /// counts exactly is not documented; counting the serialized content is the conservative reading.
     static int fcmCountedSize(const nlohmann::json &message);
 
-    /// The APNs payload and headers; `nowSeconds` anchors apns-expiration.
+    /// The APNs payload and headers; apns-expiration is `expiresAtSeconds` when given (a retry keeps the push's
+    /// original deadline), else `nowSeconds` + the TTL.
     static ApnsRequest apnsRequest(const RenderedPush &push, const PushTemplate &options, const QString &notificationId,
-                                   const QString &topic, qint64 nowSeconds);
+                                   const QString &topic, qint64 nowSeconds,
+                                   std::optional<qint64> expiresAtSeconds = std::nullopt);
 
     /// The data keys FCM refuses (`from`, `message_type`, anything starting with `google` or `gcm`).
     static bool isReservedFcmDataKey(const QString &key);

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void rendersEveryVariantForBothPlatforms();
     void fcmMessageFollowsTheWireFormat();
     void apnsRequestFollowsTheWireFormat();
+    void retriesSendTheRemainingLifetime();
     void missingSampleValuesAreWarnings();
     void oversizedPayloadIsAnError();
     void nearLimitIsAWarning();
@@ -113,6 +114,39 @@ void TemplatePreviewTest::apnsRequestFollowsTheWireFormat()
     QCOMPARE(headers.value("apns-priority"), QByteArray("5")); // the template's apns priority is "normal"
     QCOMPARE(headers.value("apns-expiration"), QByteArray::number(1'000'000 + 86400));
     QCOMPARE(headers.value("apns-collapse-id"), QByteArray("nid-1"));
+}
+
+void TemplatePreviewTest::retriesSendTheRemainingLifetime()
+{
+    const PushTemplate t = test::templateFixture("back_in_stock.json"); // ttl_seconds 86400
+    const nlohmann::json user = kSample;
+    Result<CompiledPushTemplate, TemplateError> compiled = CompiledPushTemplate::compile(t);
+    Result<RenderedPush, TemplateError> push = compiled->render(JsonScopes{&user}, QStringLiteral("ru"));
+    const qint64 created = 1'000'000;
+    const qint64 androidDeadline = PayloadBuilder::expiresAtSeconds(t, false, created);
+    const qint64 iosDeadline = PayloadBuilder::expiresAtSeconds(t, true, created);
+    QCOMPARE(androidDeadline, created + 86400);
+    QCOMPARE(iosDeadline, created + 86400);
+
+    // a retry an hour later: FCM gets what is left, APNs keeps the original deadline
+    const qint64 later = created + 3600;
+    const nlohmann::json retry = PayloadBuilder::fcmMessage(*push, t, QStringLiteral("nid-1"), later, androidDeadline);
+    QCOMPARE(retry.at("android").at("ttl").get<std::string>(), std::string("82800s"));
+    const ApnsRequest apns = PayloadBuilder::apnsRequest(*push, t, QStringLiteral("nid-1"),
+                                                         QStringLiteral("com.example.shop"), later, iosDeadline);
+    QByteArray expiration;
+    for (const auto &[name, value] : apns.headers) {
+        if (name == "apns-expiration")
+            expiration = value;
+    }
+    QCOMPARE(expiration, QByteArray::number(created + 86400));
+    // past the deadline nothing negative is sent: FCM's "0s" means deliver now or drop
+    const nlohmann::json late =
+        PayloadBuilder::fcmMessage(*push, t, QStringLiteral("nid-1"), created + 90000, androidDeadline);
+    QCOMPARE(late.at("android").at("ttl").get<std::string>(), std::string("0s"));
+    // a first send without a deadline uses the template's TTL
+    QCOMPARE(PayloadBuilder::fcmMessage(*push, t, QStringLiteral("nid-1")).at("android").at("ttl").get<std::string>(),
+             std::string("86400s"));
 }
 
 void TemplatePreviewTest::missingSampleValuesAreWarnings()
