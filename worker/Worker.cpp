@@ -45,7 +45,7 @@ Result<void> Worker::start()
     if (!version)
         return version.error();
     m_schemaVersion = *version;
-    qCInfo(lcWorker) << "schema at version" << m_schemaVersion << "(" << *applied << "migrations applied )";
+    qCInfo(lcWorker).nospace() << "schema at version " << m_schemaVersion << " (" << *applied << " migrations applied)";
 
     return startHttp();
 }
@@ -62,9 +62,8 @@ Result<void> Worker::startHttp()
             {QStringLiteral("schema_version"), m_schemaVersion},
         });
     });
-    const QHostAddress address(m_config.string(QStringLiteral("http.address")) == QStringLiteral("localhost")
-                                   ? QStringLiteral("127.0.0.1")
-                                   : m_config.string(QStringLiteral("http.address")));
+    const QString configured = m_config.string(QStringLiteral("http.address"));
+    const QHostAddress address(configured == QStringLiteral("localhost") ? QStringLiteral("127.0.0.1") : configured);
     const int port = m_http->listen(address, quint16(m_config.integer(QStringLiteral("http.port"))));
     if (port <= 0)
         return makeError(ErrorCode::Io, QStringLiteral("cannot listen on %1:%2 (in use, or no permission)")

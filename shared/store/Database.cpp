@@ -84,7 +84,7 @@ Result<std::shared_ptr<Database>> Database::open(const DatabaseSettings &setting
     Result<QSqlDatabase> db = database->connection();
     if (!db)
         return db.error();
-    qCInfo(lcStore) << "database open:" << settings.describe();
+    qCInfo(lcStore).noquote() << "database open:" << settings.describe();
     return database;
 }
 

@@ -166,7 +166,7 @@ Result<int> Migrator::migrate() const
             return record.error();
         if (Result<void> done = tx.commit(); !done)
             return done.error();
-        qCInfo(lcStore) << "applied" << what;
+        qCInfo(lcStore).noquote() << "applied" << what;
         ++applied;
     }
     return applied;

@@ -166,7 +166,6 @@ Result<Filter, TemplateError> compilePlural(const FilterCall &call, const Progra
     Filter filter;
     filter.kind = FilterKind::Plural;
     filter.plural = forms;
-    filter.text = std::string(program.locale.getName());
     filter.formatter = std::make_shared<icu::number::LocalizedNumberFormatter>(
         icu::number::NumberFormatter::withLocale(program.locale));
     return filter;
@@ -419,7 +418,6 @@ Result<Filter, TemplateError> compileFilter(const FilterCall &call, const Progra
             return argumentCountError(call, QStringLiteral("0 or 1 argument (decimal places)"),
                                       QStringLiteral("0 или 1 аргумент (знаков после запятой)"));
         filter.kind = FilterKind::Number;
-        filter.count = -1;
         icu::number::LocalizedNumberFormatter formatter = icu::number::NumberFormatter::withLocale(program.locale);
         if (n == 1) {
             const std::optional<int> decimals = wholeNumber(call.arguments.at(0), 0, 6);
@@ -428,7 +426,6 @@ Result<Filter, TemplateError> compileFilter(const FilterCall &call, const Progra
                     call, TemplateError::Kind::FilterArguments,
                     QStringLiteral("number's decimal places must be 0 to 6, not '%1'").arg(call.arguments.at(0)),
                     QStringLiteral("знаков после запятой в number — от 0 до 6, а не «%1»").arg(call.arguments.at(0)));
-            filter.count = *decimals;
             formatter = formatter.precision(icu::number::Precision::fixedFraction(*decimals));
         }
         filter.formatter = std::make_shared<icu::number::LocalizedNumberFormatter>(std::move(formatter));
@@ -451,7 +448,6 @@ Result<Filter, TemplateError> compileFilter(const FilterCall &call, const Progra
         icu::ErrorCode status;
         icu::CurrencyUnit unit(code16.c_str(), status);
         filter.kind = FilterKind::Currency;
-        filter.text = code.toStdString();
         filter.formatter = std::make_shared<icu::number::LocalizedNumberFormatter>(
             icu::number::NumberFormatter::withLocale(program.locale).unit(unit));
         return filter;

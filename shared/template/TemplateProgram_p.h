@@ -44,9 +44,9 @@ struct PluralForms {
 
 struct Filter {
     FilterKind kind = FilterKind::Default;
-    std::string text; ///< default's text; currency code; date style name
-    int count = 0;    ///< truncate's length; number's decimals (-1: as needed); date style
-    std::shared_ptr<const icu::number::LocalizedNumberFormatter> formatter;
+    std::string text;                                                       ///< default's text
+    int count = 0;                                                          ///< truncate's length; date style
+    std::shared_ptr<const icu::number::LocalizedNumberFormatter> formatter; ///< number, currency, plural's '#'
     std::shared_ptr<const PluralForms> plural;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "TestResults.h"
 #include "util/Result.h"
 
 #include <QByteArray>
@@ -103,12 +104,5 @@ QByteArray serviceAccountJson(const QString &keyPath, const QString &clientEmail
 
 /// base64url without padding.
 QByteArray base64Url(const QByteArray &data);
-
-/// A Result's error message for QVERIFY2 (which evaluates its message even when the check passes).
-template<typename T>
-QByteArray errorText(const Result<T> &result)
-{
-    return result ? QByteArray() : result.error().message.toUtf8();
-}
 
 } // namespace vestnik::test

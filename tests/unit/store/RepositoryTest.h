@@ -1,6 +1,7 @@
 #pragma once
 
 #include "TestDatabase.h"
+#include "TestResults.h"
 #include "model/Delivery.h"
 #include "model/DeliveryStatus.h"
 #include "security/Sealer.h"
@@ -12,40 +13,6 @@
 
 #include <memory>
 #include <optional>
-
-namespace vestnik {
-
-/// QTest prints statuses by name.
-inline char *toString(DeliveryStatus status)
-{
-    return QTest::toString(deliveryStatusName(status));
-}
-
-namespace test {
-
-template<typename T>
-QByteArray errorText(const Result<T> &result)
-{
-    return result.hasValue() ? QByteArray() : result.error().toString().toUtf8();
-}
-
-} // namespace test
-} // namespace vestnik
-
-/// Fails the test with the error's message unless `expr` (a Result) holds a value; evaluates it once.
-#define VT_OK(expr)                                                                                                    \
-    do {                                                                                                               \
-        const auto &vtResult = (expr);                                                                                 \
-        QVERIFY2(vtResult.hasValue(), vestnik::test::errorText(vtResult).constData());                                 \
-    } while (false)
-
-/// Fails the test unless `expr` (a Result) holds an error with code `errorCode`.
-#define VT_FAILS_WITH(expr, errorCode)                                                                                 \
-    do {                                                                                                               \
-        const auto &vtResult = (expr);                                                                                 \
-        QVERIFY2(!vtResult.hasValue(), "expected an error, got a value");                                              \
-        QCOMPARE(vestnik::errorCodeName(vtResult.error().code), vestnik::errorCodeName(errorCode));                    \
-    } while (false)
 
 /// The repository suite: every repository of shared/store against a fresh database per test, on SQLite
 /// or (VESTNIK_TEST_DIALECT=postgres) on the real PostgreSQL.
