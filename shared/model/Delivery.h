@@ -20,6 +20,8 @@ struct Delivery final {
     std::optional<int> templateVersion;
     QString campaignId; ///< empty for event-driven pushes
     QString eventId;    ///< empty for campaign pushes
+    QString jobId;      ///< the send job it belongs to (SendJob::key()); empty when it was inserted without one
+    std::optional<qint64> expiresAtMs; ///< no attempt starts at or after it (creation + TTL); unset: no bound stored
     DeliveryStatus status = DeliveryStatus::Queued;
     int attempts = 0; ///< retries scheduled so far
     std::optional<qint64> nextAttemptAtMs;

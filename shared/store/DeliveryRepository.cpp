@@ -17,9 +17,9 @@ namespace {
 const QString kColumns = QStringLiteral(
     "notification_id, user_id, device_id, app_id, platform, template_id, template_version, campaign_id, event_id,"
     " status, attempts, next_attempt_at, provider_message_id, error_code, error_message, created_at, updated_at,"
-    " sent_at, delivered_at, opened_at, clicked_at, converted_at, failed_at");
+    " sent_at, delivered_at, opened_at, clicked_at, converted_at, failed_at, job_id, expires_at");
 
-constexpr int kInsertColumns = 12;
+constexpr int kInsertColumns = 16;
 constexpr int kEventColumns = 4;
 
 // How far along the lifecycle a status is; the current status never moves to a lower stage, because
@@ -116,6 +116,8 @@ Result<Delivery> deliveryFrom(const QSqlQuery &q)
     d.clickedAtMs = sqlvalues::optionalInt64(q.value(20));
     d.convertedAtMs = sqlvalues::optionalInt64(q.value(21));
     d.failedAtMs = sqlvalues::optionalInt64(q.value(22));
+    d.jobId = q.value(23).toString();
+    d.expiresAtMs = sqlvalues::optionalInt64(q.value(24));
     return d;
 }
 
@@ -192,12 +194,8 @@ DeliveryRepository::DeliveryRepository(const Database &database, const Clock &cl
 
 Result<int> DeliveryRepository::insertBatch(const QList<Delivery> &deliveries) const
 {
-    for (const Delivery &d : deliveries) {
-        if (d.notificationId.isEmpty() || d.userId.isEmpty() || d.appId.isEmpty())
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("a delivery needs a notification id, a user and an app (got '%1')")
-                                 .arg(d.notificationId));
-    }
+    if (Result<void> valid = validateNew(deliveries); !valid)
+        return valid.error();
     if (deliveries.isEmpty())
         return 0;
     const qint64 now = m_clock.nowMs();
@@ -206,31 +204,134 @@ Result<int> DeliveryRepository::insertBatch(const QList<Delivery> &deliveries) c
         return tx.error();
     int inserted = 0;
     for (qsizetype from = 0; from < deliveries.size(); from += kBatchRows) {
-        Result<int> chunk = insertChunk(deliveries.mid(from, kBatchRows), now);
-        if (!chunk)
-            return chunk.error();
-        inserted += *chunk;
+        Result<QStringList> fresh = insertChunk(deliveries.mid(from, kBatchRows), now, nullptr);
+        if (!fresh)
+            return fresh.error();
+        inserted += int(fresh->size());
     }
     if (Result<void> done = tx.commit(); !done)
         return done.error();
     return inserted;
 }
 
-Result<int> DeliveryRepository::insertChunk(const QList<Delivery> &chunk, qint64 nowMs) const
+Result<QSet<QString>> DeliveryRepository::insertAndClaim(const QList<StoredJob> &jobs,
+                                                         const QList<Delivery> &deliveries, const QString &workerId,
+                                                         qint64 leaseMs) const
+{
+    if (Result<void> valid = validateNew(deliveries); !valid)
+        return valid.error();
+    if (workerId.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("a claim needs a worker id"));
+    const qint64 now = m_clock.nowMs();
+    const Claim claim{workerId, now + leaseMs};
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    for (qsizetype from = 0; from < jobs.size(); from += kBatchRows) {
+        if (Result<void> stored = insertJobs(jobs.mid(from, kBatchRows), now); !stored)
+            return stored.error();
+    }
+    QSet<QString> claimed;
+    claimed.reserve(deliveries.size());
+    for (qsizetype from = 0; from < deliveries.size(); from += kBatchRows) {
+        const QList<Delivery> chunk = deliveries.mid(from, kBatchRows);
+        Result<QStringList> fresh = insertChunk(chunk, now, &claim);
+        if (!fresh)
+            return fresh.error();
+        for (const QString &id : std::as_const(*fresh))
+            claimed.insert(id);
+        if (fresh->size() == chunk.size())
+            continue;
+        // Rows that were there already: a repeated job. Only those still waiting ('queued') are claimed;
+        // sent or failed ones are done, retries belong to the retry scanner, claimed ones to their worker.
+        QStringList existing;
+        for (const Delivery &d : chunk) {
+            if (!claimed.contains(d.notificationId))
+                existing.append(d.notificationId);
+        }
+        Result<QStringList> queued = claimQueued(existing, now, claim);
+        if (!queued)
+            return queued.error();
+        for (const QString &id : std::as_const(*queued))
+            claimed.insert(id);
+    }
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return claimed;
+}
+
+Result<void> DeliveryRepository::validateNew(const QList<Delivery> &deliveries)
+{
+    for (const Delivery &d : deliveries) {
+        if (d.notificationId.isEmpty() || d.userId.isEmpty() || d.appId.isEmpty())
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("a delivery needs a notification id, a user and an app (got '%1')")
+                                 .arg(d.notificationId));
+    }
+    return {};
+}
+
+Result<void> DeliveryRepository::insertJobs(const QList<StoredJob> &jobs, qint64 nowMs) const
+{
+    if (jobs.isEmpty())
+        return {};
+    const QString sql = QStringLiteral("INSERT INTO send_jobs (id, user_id, body, created_at) VALUES ")
+                        + placeholderRows(int(jobs.size()), 4) + QStringLiteral(" ON CONFLICT (id) DO NOTHING");
+    QVariantList values;
+    values.reserve(jobs.size() * 4);
+    for (const StoredJob &job : jobs) {
+        if (job.id.isEmpty() || job.userId.isEmpty())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("a stored send job needs an id and a user"));
+        values << job.id << job.userId << QString::fromUtf8(job.body) << nowMs;
+    }
+    Result<QSqlQuery> q = m_database.run(
+        sql, values,
+        QStringLiteral("cannot store %1 send jobs starting with %2").arg(jobs.size()).arg(jobs.constFirst().id));
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<QHash<QString, QByteArray>> DeliveryRepository::jobBodies(const QStringList &jobIds) const
+{
+    QHash<QString, QByteArray> bodies;
+    for (qsizetype from = 0; from < jobIds.size(); from += kBatchRows) {
+        const QStringList chunk = jobIds.mid(from, kBatchRows);
+        QVariantList values;
+        for (const QString &id : chunk)
+            values << id;
+        Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT id, body FROM send_jobs WHERE id IN ")
+                                                 + sqlvalues::placeholderRow(int(chunk.size())),
+                                             values, QStringLiteral("cannot read %1 send jobs").arg(chunk.size()));
+        if (!q)
+            return q.error();
+        while (q->next())
+            bodies.insert(q->value(0).toString(), q->value(1).toString().toUtf8());
+    }
+    return bodies;
+}
+
+Result<QStringList> DeliveryRepository::insertChunk(const QList<Delivery> &chunk, qint64 nowMs,
+                                                    const Claim *claim) const
 {
     const QString sql = QStringLiteral("INSERT INTO deliveries (notification_id, user_id, device_id, app_id, platform,"
                                        " template_id, template_version, campaign_id, event_id, status, created_at,"
-                                       " updated_at) VALUES ")
+                                       " updated_at, job_id, expires_at, claimed_by, claim_expires_at) VALUES ")
                         + placeholderRows(int(chunk.size()), kInsertColumns)
                         + QStringLiteral(" ON CONFLICT (notification_id) DO NOTHING RETURNING notification_id");
     QVariantList values;
     values.reserve(chunk.size() * kInsertColumns);
-    const QString queued = deliveryStatusName(DeliveryStatus::Queued);
+    // A claimed row starts as 'sending' (its trail still begins with 'queued'); the claim is released by the
+    // outcome that is recorded next, or runs out for the retry scanner when the worker dies first.
+    const QString status = deliveryStatusName(claim ? DeliveryStatus::Sending : DeliveryStatus::Queued);
+    const QVariant claimedBy = claim ? QVariant(claim->workerId) : QVariant(QMetaType::fromType<QString>());
+    const QVariant claimExpires = claim ? QVariant(claim->expiresAtMs) : QVariant(QMetaType::fromType<qint64>());
     for (const Delivery &d : chunk) {
         values << d.notificationId << d.userId << d.deviceId << d.appId << platformName(d.platform)
                << sqlvalues::nullableText(d.templateId) << sqlvalues::nullable(d.templateVersion)
-               << sqlvalues::nullableText(d.campaignId) << sqlvalues::nullableText(d.eventId) << queued << nowMs
-               << nowMs;
+               << sqlvalues::nullableText(d.campaignId) << sqlvalues::nullableText(d.eventId) << status << nowMs
+               << nowMs << sqlvalues::nullableText(d.jobId) << sqlvalues::nullable(d.expiresAtMs) << claimedBy
+               << claimExpires;
     }
     Result<QSqlQuery> q = m_database.run(sql, values,
                                          QStringLiteral("cannot insert %1 deliveries starting with %2")
@@ -243,10 +344,110 @@ Result<int> DeliveryRepository::insertChunk(const QList<Delivery> &chunk, qint64
         fresh.append(q->value(0).toString());
     q->finish();
     if (fresh.isEmpty())
-        return 0;
+        return fresh;
     if (Result<void> events = appendEvents(fresh, DeliveryStatus::Queued, nowMs, QString()); !events)
         return events.error();
-    return int(fresh.size());
+    return fresh;
+}
+
+Result<QStringList> DeliveryRepository::claimQueued(const QStringList &notificationIds, qint64 nowMs,
+                                                    const Claim &claim) const
+{
+    if (notificationIds.isEmpty())
+        return QStringList();
+    QVariantList values{deliveryStatusName(DeliveryStatus::Sending), claim.workerId, claim.expiresAtMs, nowMs};
+    for (const QString &id : notificationIds)
+        values << id;
+    values << deliveryStatusName(DeliveryStatus::Queued);
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("UPDATE deliveries SET status = ?, claimed_by = ?, claim_expires_at = ?, updated_at = ?"
+                       " WHERE notification_id IN ")
+            + sqlvalues::placeholderRow(int(notificationIds.size()))
+            + QStringLiteral(" AND status = ? RETURNING notification_id"),
+        values, QStringLiteral("cannot claim %1 queued deliveries").arg(notificationIds.size()));
+    if (!q)
+        return q.error();
+    QStringList claimed;
+    while (q->next())
+        claimed.append(q->value(0).toString());
+    q->finish();
+    if (!claimed.isEmpty()) {
+        if (Result<void> events = appendEvents(claimed, DeliveryStatus::Sending, nowMs, claim.workerId); !events)
+            return events.error();
+    }
+    return claimed;
+}
+
+Result<int> DeliveryRepository::recordSentBatch(const QList<SentReport> &reports) const
+{
+    if (reports.isEmpty())
+        return 0;
+    const qint64 now = m_clock.nowMs();
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    int updated = 0;
+    for (qsizetype from = 0; from < reports.size(); from += kBatchRows) {
+        const QList<SentReport> chunk = reports.mid(from, kBatchRows);
+        // One statement per chunk: the reports as a VALUES list joined to their rows. The status moves
+        // forward only, as in recordStatus(); the first 'sent' time stays; the claim ends.
+        QStringList rows;
+        rows.reserve(chunk.size());
+        QVariantList values;
+        values.reserve(chunk.size() * 3 + 4);
+        for (const SentReport &report : chunk) {
+            rows.append(QStringLiteral("(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT))"));
+            values << report.notificationId << sqlvalues::nullableText(report.providerMessageId) << report.atMs;
+        }
+        values << stage(DeliveryStatus::Sent) << deliveryStatusName(DeliveryStatus::Sent) << now;
+        const QString sql =
+            QStringLiteral("WITH sent (sent_id, message_id, sent_time) AS (VALUES ") + rows.join(QStringLiteral(", "))
+            + QStringLiteral(") UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
+            + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?,"
+                             " sent_at = COALESCE(sent_at, sent.sent_time),"
+                             " provider_message_id = COALESCE(sent.message_id, provider_message_id),"
+                             " claimed_by = NULL, claim_expires_at = NULL"
+                             " FROM sent WHERE notification_id = sent.sent_id RETURNING notification_id");
+        Result<QSqlQuery> q = m_database.run(sql, values,
+                                             QStringLiteral("cannot record %1 sent deliveries starting with %2")
+                                                 .arg(chunk.size())
+                                                 .arg(chunk.constFirst().notificationId));
+        if (!q)
+            return q.error();
+        QSet<QString> known;
+        while (q->next())
+            known.insert(q->value(0).toString());
+        q->finish();
+        updated += int(known.size());
+        if (Result<void> events = appendSentEvents(chunk, known); !events)
+            return events.error();
+    }
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return updated;
+}
+
+Result<void> DeliveryRepository::appendSentEvents(const QList<SentReport> &reports, const QSet<QString> &known) const
+{
+    QVariantList values;
+    values.reserve(reports.size() * kEventColumns);
+    int rows = 0;
+    const QString sent = deliveryStatusName(DeliveryStatus::Sent);
+    for (const SentReport &report : reports) {
+        if (!known.contains(report.notificationId))
+            continue;
+        values << report.notificationId << sent << report.atMs << sqlvalues::text(report.providerMessageId);
+        ++rows;
+    }
+    if (rows == 0)
+        return {};
+    Result<QSqlQuery> q =
+        m_database.run(QStringLiteral("INSERT INTO delivery_events (notification_id, status, at, detail) VALUES ")
+                           + placeholderRows(rows, kEventColumns),
+                       values, QStringLiteral("cannot append 'sent' to the trail of %1 deliveries").arg(rows));
+    if (!q)
+        return q.error();
+    return {};
 }
 
 Result<void> DeliveryRepository::appendEvents(const QStringList &notificationIds, DeliveryStatus status, qint64 atMs,

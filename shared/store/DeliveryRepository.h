@@ -4,8 +4,10 @@
 #include "model/DeliveryEvent.h"
 #include "util/Result.h"
 
+#include <QHash>
 #include <QList>
 #include <QMap>
+#include <QSet>
 #include <QString>
 #include <QVariant>
 
@@ -23,12 +25,35 @@ public:
     /// Rows per multi-row INSERT: far below SQLite's 32,766 and PostgreSQL's 65,535 bound values.
     static constexpr int kBatchRows = 100;
 
+    /// A send job as stored beside its deliveries, so that a retry can render the push again.
+    struct StoredJob {
+        QString id; ///< SendJob::key()
+        QString userId;
+        QByteArray body; ///< SendJob::toJson()
+    };
+    /// The provider accepted a push.
+    struct SentReport {
+        QString notificationId;
+        qint64 atMs = 0;
+        QString providerMessageId;
+    };
+
     DeliveryRepository(const Database &database, const Clock &clock);
 
     /// Inserts new deliveries as 'queued' with their first trail entry, in batched INSERTs within one
     /// transaction. A notification id that already exists is left as it is (a redelivered send job),
     /// so the call is idempotent; returns how many deliveries were new.
     Result<int> insertBatch(const QList<Delivery> &deliveries) const;
+    /// What a sender does before it sends, in one transaction: stores the send jobs (a known id is kept),
+    /// inserts the deliveries (a known notification id is kept) and claims for `workerId`, with a lease of
+    /// `leaseMs`, every one of them that is new or still 'queued'. Returns the claimed notification ids:
+    /// those to send now. The others are done, wait for a retry, or are another worker's; a repeated job
+    /// therefore never sends again what already succeeded. A claimed row is 'sending' until its outcome is
+    /// recorded; if the worker dies first, the lease runs out and claimDueRetries() hands it out again.
+    Result<QSet<QString>> insertAndClaim(const QList<StoredJob> &jobs, const QList<Delivery> &deliveries,
+                                         const QString &workerId, qint64 leaseMs) const;
+    /// The stored bodies of these send jobs, by id (unknown ids are absent).
+    Result<QHash<QString, QByteArray>> jobBodies(const QStringList &jobIds) const;
     /// Appends `status` to the trail and sets the first-time timestamp of that status (sent, delivered,
     /// opened, clicked, converted; failed and invalid_token set failed_at). The current status moves
     /// forward only: a report that arrives late (a 'sent' after 'delivered') is kept in the trail but
@@ -38,6 +63,9 @@ public:
     /// Records that the provider accepted the push: 'sent' as recordStatus() does, plus the provider's
     /// message id (kept in the row and as the trail entry's detail). NotFound for an unknown notification.
     Result<void> recordSent(const QString &notificationId, qint64 atMs, const QString &providerMessageId) const;
+    /// recordSent() for many deliveries in one transaction (a statement per kBatchRows), releasing their
+    /// claims. Unknown notification ids are skipped; returns how many rows were updated.
+    Result<int> recordSentBatch(const QList<SentReport> &reports) const;
     /// Records the end of a delivery that will not be retried: `status` is 'failed' or 'invalid_token'
     /// (InvalidArgument otherwise), the error code and message are kept in the row and in the trail.
     /// NotFound for an unknown notification.
@@ -66,7 +94,17 @@ public:
     Result<QMap<DeliveryStatus, qint64>> countsByStatus(const QString &campaignId) const;
 
 private:
-    Result<int> insertChunk(const QList<Delivery> &chunk, qint64 nowMs) const;
+    struct Claim {
+        QString workerId;
+        qint64 expiresAtMs = 0;
+    };
+
+    static Result<void> validateNew(const QList<Delivery> &deliveries);
+    Result<void> insertJobs(const QList<StoredJob> &jobs, qint64 nowMs) const;
+    /// Inserts the rows that are new ('sending' under `claim` when there is one, else 'queued'); their ids.
+    Result<QStringList> insertChunk(const QList<Delivery> &chunk, qint64 nowMs, const Claim *claim) const;
+    Result<QStringList> claimQueued(const QStringList &notificationIds, qint64 nowMs, const Claim &claim) const;
+    Result<void> appendSentEvents(const QList<SentReport> &reports, const QSet<QString> &known) const;
     Result<void> appendEvents(const QStringList &notificationIds, DeliveryStatus status, qint64 atMs,
                               const QString &detail) const;
     Result<void> updateStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs, const QString &detail,

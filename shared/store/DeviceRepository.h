@@ -3,8 +3,10 @@
 #include "model/Device.h"
 #include "util/Result.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 #include <optional>
@@ -31,6 +33,9 @@ public:
                                   const QString &locale = QString()) const;
     /// The user's active devices with their opened tokens, by id.
     Result<QList<Device>> activeForUser(const QString &userId) const;
+    /// The active devices of several users in one query per 100 users, by user id (users without any are
+    /// absent), each user's by id.
+    Result<QHash<QString, QList<Device>>> activeForUsers(const QStringList &userIds) const;
     /// The device with this id, or nothing.
     Result<std::optional<Device>> find(qint64 deviceId) const;
     /// The device of an app's token (active or not), or nothing.

@@ -49,26 +49,67 @@ Result<void> UserRepository::ensureExists(const QString &id) const
     return {};
 }
 
+namespace {
+
+const QString kUserColumns = QStringLiteral("id, locale, timezone, attributes, created_at, updated_at");
+
+Result<User> userFrom(const QSqlQuery &q)
+{
+    const QString id = q.value(0).toString();
+    Result<QJsonObject> attributes = sqlvalues::jsonObject(q.value(3), QStringLiteral("user %1").arg(id));
+    if (!attributes)
+        return attributes.error();
+    User user;
+    user.id = id;
+    user.locale = q.value(1).toString();
+    user.timezone = q.value(2).toString();
+    user.attributes = *attributes;
+    user.createdAtMs = q.value(4).toLongLong();
+    user.updatedAtMs = q.value(5).toLongLong();
+    return user;
+}
+
+} // namespace
+
 Result<std::optional<User>> UserRepository::find(const QString &id) const
 {
-    Result<QSqlQuery> q = m_database.run(
-        QStringLiteral("SELECT id, locale, timezone, attributes, created_at, updated_at FROM users WHERE id = ?"), {id},
-        QStringLiteral("cannot read user %1").arg(id));
+    Result<QSqlQuery> q =
+        m_database.run(QStringLiteral("SELECT ") + kUserColumns + QStringLiteral(" FROM users WHERE id = ?"), {id},
+                       QStringLiteral("cannot read user %1").arg(id));
     if (!q)
         return q.error();
     if (!q->next())
         return std::optional<User>();
-    Result<QJsonObject> attributes = sqlvalues::jsonObject(q->value(3), QStringLiteral("user %1").arg(id));
-    if (!attributes)
-        return attributes.error();
-    User user;
-    user.id = q->value(0).toString();
-    user.locale = q->value(1).toString();
-    user.timezone = q->value(2).toString();
-    user.attributes = *attributes;
-    user.createdAtMs = q->value(4).toLongLong();
-    user.updatedAtMs = q->value(5).toLongLong();
-    return std::optional<User>(std::move(user));
+    Result<User> user = userFrom(*q);
+    if (!user)
+        return user.error();
+    return std::optional<User>(std::move(*user));
+}
+
+Result<QHash<QString, User>> UserRepository::findMany(const QStringList &ids) const
+{
+    QHash<QString, User> users;
+    constexpr qsizetype kChunk = 100;
+    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
+        const QStringList chunk = ids.mid(from, kChunk);
+        QVariantList values;
+        values.reserve(chunk.size());
+        for (const QString &id : chunk)
+            values << id;
+        Result<QSqlQuery> q =
+            m_database.run(QStringLiteral("SELECT ") + kUserColumns + QStringLiteral(" FROM users WHERE id IN ")
+                               + sqlvalues::placeholderRow(int(chunk.size())),
+                           values, QStringLiteral("cannot read %1 users").arg(chunk.size()));
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            Result<User> user = userFrom(*q);
+            if (!user)
+                return user.error();
+            users.insert(user->id, std::move(*user));
+        }
+    }
+    return users;
 }
 
 Result<bool> UserRepository::remove(const QString &id) const

@@ -3,7 +3,9 @@
 #include "model/User.h"
 #include "util/Result.h"
 
+#include <QHash>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -25,6 +27,8 @@ public:
     Result<void> ensureExists(const QString &id) const;
     /// The user, or nothing when there is none.
     Result<std::optional<User>> find(const QString &id) const;
+    /// The users among `ids` that exist, by id (one query per 100 ids).
+    Result<QHash<QString, User>> findMany(const QStringList &ids) const;
     /// Deletes the user with their activity and devices; returns whether there was one.
     Result<bool> remove(const QString &id) const;
 

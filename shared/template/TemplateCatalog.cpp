@@ -48,10 +48,18 @@ Result<SavedTemplate, QList<TemplateIssue>> TemplateCatalog::save(const PushTemp
 
 Result<CompiledPushTemplate> TemplateCatalog::compiled(const QString &templateId, int version)
 {
+    Result<Resolved> resolved = resolve(templateId, version);
+    if (!resolved)
+        return resolved.error();
+    return resolved->compiled;
+}
+
+Result<TemplateCatalog::Resolved> TemplateCatalog::resolve(const QString &templateId, int version)
+{
     if (version > 0) {
         QMutexLocker locker(&m_mutex);
         if (const auto it = m_cache.find({templateId, version}); it != m_cache.end())
-            return it->second;
+            return Resolved{version, it->second};
     }
     Result<std::optional<TemplateVersion>> stored =
         version > 0 ? m_repository.version(templateId, version) : m_repository.latest(templateId);
@@ -66,7 +74,7 @@ Result<CompiledPushTemplate> TemplateCatalog::compiled(const QString &templateId
     {
         QMutexLocker locker(&m_mutex);
         if (const auto it = m_cache.find({templateId, resolved}); it != m_cache.end())
-            return it->second;
+            return Resolved{resolved, it->second};
     }
     Result<PushTemplate> parsed = PushTemplate::fromJson((*stored)->content);
     if (!parsed) {
@@ -84,7 +92,7 @@ Result<CompiledPushTemplate> TemplateCatalog::compiled(const QString &templateId
     }
     QMutexLocker locker(&m_mutex);
     m_cache.insert_or_assign({templateId, resolved}, *compiled);
-    return *compiled;
+    return Resolved{resolved, *compiled};
 }
 
 } // namespace vestnik

@@ -34,8 +34,16 @@ public:
     Result<SavedTemplate, QList<TemplateIssue>> save(const PushTemplate &pushTemplate, const nlohmann::json &sample,
                                                      const QString &author);
 
+    /// A compiled template and the version it is.
+    struct Resolved {
+        int version = 0;
+        CompiledPushTemplate compiled;
+    };
+
     /// The compiled template at `version` (0: the latest). A campaign pins the version it sends.
     Result<CompiledPushTemplate> compiled(const QString &templateId, int version = 0);
+    /// compiled(), with the version number that `version` 0 resolved to.
+    Result<Resolved> resolve(const QString &templateId, int version = 0);
 
 private:
     const TemplateRepository &m_repository;

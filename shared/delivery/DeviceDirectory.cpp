@@ -1,0 +1,19 @@
+#include "delivery/DeviceDirectory.h"
+
+#include "store/DeviceRepository.h"
+
+namespace vestnik {
+
+RegistryDeviceDirectory::RegistryDeviceDirectory(const DeviceRepository &devices) : m_devices(devices) {}
+
+void RegistryDeviceDirectory::activeDevices(const QStringList &userIds, DevicesCallback callback)
+{
+    callback(m_devices.activeForUsers(userIds));
+}
+
+void RegistryDeviceDirectory::device(qint64 deviceId, DeviceCallback callback)
+{
+    callback(m_devices.find(deviceId));
+}
+
+} // namespace vestnik

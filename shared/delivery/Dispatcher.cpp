@@ -1,0 +1,635 @@
+#include "delivery/Dispatcher.h"
+
+#include "delivery/ApnsOutcomeClassifier.h"
+#include "delivery/CircuitBreaker.h"
+#include "delivery/DeviceDirectory.h"
+#include "delivery/FcmOutcomeClassifier.h"
+#include "delivery/OutcomeRecorder.h"
+#include "delivery/ProviderClients.h"
+#include "delivery/ProviderOutcome.h"
+#include "delivery/TokenBucket.h"
+#include "delivery/TransportOutcomeClassifier.h"
+#include "model/User.h"
+#include "provider/ApnsClient.h"
+#include "provider/FcmClient.h"
+#include "provider/PayloadBuilder.h"
+#include "store/UserRepository.h"
+#include "template/TemplateCatalog.h"
+#include "template/VariableLookup.h"
+#include "util/Clock.h"
+#include "util/Logging.h"
+
+#include <QJsonDocument>
+#include <QPointer>
+#include <QSet>
+
+#include <algorithm>
+#include <limits>
+
+namespace vestnik {
+
+namespace {
+
+/// Without a stored deadline a push lives as long as the providers keep any push: four weeks.
+constexpr qint64 kLongestLifetimeMs = qint64(28) * 24 * 3600 * 1000;
+
+std::optional<Provider> providerFor(Platform platform)
+{
+    switch (platform) {
+    case Platform::Android: return Provider::Fcm;
+    case Platform::Ios: return Provider::Apns;
+    case Platform::Web: return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+/// What a render needs of the recipient beside the job's own variables.
+struct Recipient {
+    QString locale;
+    std::string timeZone;
+    nlohmann::json attributes = nlohmann::json::object();
+};
+
+std::shared_ptr<const Recipient> recipientFrom(const User *user)
+{
+    auto recipient = std::make_shared<Recipient>();
+    if (user) {
+        recipient->locale = user->locale;
+        recipient->timeZone = user->timezone.toStdString();
+        if (!user->attributes.isEmpty()) {
+            const QByteArray json = QJsonDocument(user->attributes).toJson(QJsonDocument::Compact);
+            recipient->attributes = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
+            if (recipient->attributes.is_discarded())
+                recipient->attributes = nlohmann::json::object();
+        }
+    }
+    return recipient;
+}
+
+ProviderOutcome classify(Provider provider, const HttpResponse &response)
+{
+    if (!response.hasAnswer())
+        return TransportOutcomeClassifier::classify(response.error, response.errorText);
+    return provider == Provider::Fcm
+               ? FcmOutcomeClassifier::classify(response.status, response.headers, response.body)
+               : ApnsOutcomeClassifier::classify(response.status, response.headers, response.body);
+}
+
+} // namespace
+
+struct Dispatcher::Job {
+    SendJob job;
+    Completion done;
+    JobReport report;
+    int outstanding = 0; ///< claimed deliveries without a durable outcome yet
+    bool stored = false; ///< its deliveries are written and claimed: outstanding counts
+    bool finished = false;
+};
+
+struct Dispatcher::Task {
+    JobPtr owner; ///< null for a retry the scanner claimed
+    std::shared_ptr<const SendJob> job;
+    std::shared_ptr<const Recipient> recipient;
+    std::optional<CompiledPushTemplate> compiled;
+    Delivery delivery;
+    Provider provider = Provider::Fcm;
+    QString token;
+    QString deviceLocale;
+    std::optional<RenderedPush> push;
+    qint64 startedAtMs = 0;
+    bool credentialsRefreshed = false;
+
+    AppProvider key() const { return AppProvider{delivery.appId, provider}; }
+    qint64 expiresAtMs() const { return delivery.expiresAtMs.value_or(delivery.createdAtMs + kLongestLifetimeMs); }
+};
+
+Dispatcher::Dispatcher(Dependencies dependencies, Settings settings, QObject *parent)
+    : QObject(parent), m_deps(dependencies), m_settings(std::move(settings))
+{
+    m_rateTimer.setSingleShot(true);
+    connect(&m_rateTimer, &QTimer::timeout, this, &Dispatcher::drainRateLimited);
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(m_settings.sentFlushInterval);
+    connect(&m_flushTimer, &QTimer::timeout, this, &Dispatcher::flushSent);
+}
+
+Dispatcher::~Dispatcher()
+{
+    // Accepted pushes still buffered are recorded; anything else in flight keeps its claim and comes back
+    // through the retry scanner once the lease runs out.
+    if (!m_sentBuffer.empty())
+        flushSent();
+}
+
+int Dispatcher::outstanding() const
+{
+    return m_outstanding;
+}
+
+void Dispatcher::settle(int finished)
+{
+    m_outstanding -= finished;
+    Q_ASSERT(m_outstanding >= 0);
+    if (m_outstanding == 0)
+        Q_EMIT idle();
+}
+
+void Dispatcher::submit(SendJob job, Completion done)
+{
+    auto state = std::make_shared<Job>();
+    state->report.jobKey = job.key();
+    state->job = std::move(job);
+    state->done = std::move(done);
+    m_queuedJobs.push_back(std::move(state));
+    ++m_outstanding;
+    if (!m_processScheduled) {
+        m_processScheduled = true;
+        QTimer::singleShot(0, this, &Dispatcher::processJobs);
+    }
+}
+
+void Dispatcher::processJobs()
+{
+    m_processScheduled = false;
+    std::vector<JobPtr> batch;
+    const auto count = std::min<std::size_t>(m_queuedJobs.size(), std::size_t(std::max(1, m_settings.maxJobsPerBatch)));
+    batch.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        batch.push_back(std::move(m_queuedJobs.front()));
+        m_queuedJobs.pop_front();
+    }
+    if (!m_queuedJobs.empty()) {
+        m_processScheduled = true;
+        QTimer::singleShot(0, this, &Dispatcher::processJobs);
+    }
+    if (batch.empty())
+        return;
+    QStringList userIds;
+    QSet<QString> seen;
+    for (const JobPtr &job : batch) {
+        if (!seen.contains(job->job.userId)) {
+            seen.insert(job->job.userId);
+            userIds.append(job->job.userId);
+        }
+    }
+    QPointer<Dispatcher> self(this);
+    m_deps.directory.activeDevices(userIds, [self, batch = std::move(batch)](Result<DeviceDirectory::Devices> devices) {
+        if (self)
+            self->storeAndSend(batch, std::move(devices));
+    });
+}
+
+void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QList<Device>>> devices)
+{
+    if (!devices) {
+        for (const JobPtr &job : jobs)
+            failJob(job, devices.error(), false);
+        return;
+    }
+    QStringList userIds;
+    for (const JobPtr &job : jobs)
+        userIds.append(job->job.userId);
+    Result<QHash<QString, User>> users = m_deps.users.findMany(userIds);
+    if (!users) {
+        for (const JobPtr &job : jobs)
+            failJob(job, users.error(), false);
+        return;
+    }
+
+    const qint64 now = m_deps.clock.nowMs();
+    std::vector<JobPtr> accepted;
+    std::vector<TaskPtr> tasks;
+    QList<DeliveryRepository::StoredJob> storedJobs;
+    QList<Delivery> deliveries;
+    for (const JobPtr &job : jobs) {
+        SendJob &sendJob = job->job;
+        Result<TemplateCatalog::Resolved> resolved =
+            m_deps.templates.resolve(sendJob.templateId, sendJob.templateVersion);
+        if (!resolved) {
+            failJob(job, resolved.error(), resolved.error().code == ErrorCode::NotFound);
+            continue;
+        }
+        sendJob.templateVersion = resolved->version; // a retry renders the version this job started with
+        if (sendJob.createdAtMs <= 0)
+            sendJob.createdAtMs = now;
+        const auto shared = std::make_shared<const SendJob>(sendJob);
+        const auto user = users->constFind(sendJob.userId);
+        const std::shared_ptr<const Recipient> recipient = recipientFrom(user == users->cend() ? nullptr : &*user);
+        const QString jobKey = sendJob.key();
+        const qint64 createdSeconds = sendJob.createdAtMs / 1000;
+        for (const Device &device : devices->value(sendJob.userId)) {
+            if (!sendJob.appId.isEmpty() && device.appId != sendJob.appId)
+                continue;
+            const std::optional<Provider> provider = providerFor(device.platform);
+            if (!provider) {
+                qCDebug(lcDelivery).noquote() << "device" << device.id << "is a" << platformName(device.platform)
+                                              << "device; no provider sends to it yet";
+                continue;
+            }
+            auto task = std::make_shared<Task>();
+            task->owner = job;
+            task->job = shared;
+            task->recipient = recipient;
+            task->compiled = resolved->compiled;
+            task->provider = *provider;
+            task->token = device.token;
+            task->deviceLocale = device.locale;
+            Delivery &d = task->delivery;
+            d.notificationId = sendJob.notificationIdFor(device.id);
+            d.userId = sendJob.userId;
+            d.deviceId = device.id;
+            d.appId = device.appId;
+            d.platform = device.platform;
+            d.templateId = sendJob.templateId;
+            d.templateVersion = sendJob.templateVersion;
+            d.campaignId = sendJob.campaignId;
+            d.eventId = sendJob.eventId;
+            d.jobId = jobKey;
+            d.createdAtMs = sendJob.createdAtMs;
+            d.expiresAtMs = PayloadBuilder::expiresAtSeconds(resolved->compiled.source(), *provider == Provider::Apns,
+                                                             createdSeconds)
+                            * 1000;
+            deliveries.append(d);
+            tasks.push_back(std::move(task));
+            ++job->report.devices;
+        }
+        storedJobs.append({jobKey, sendJob.userId, sendJob.toJson()});
+        accepted.push_back(job);
+    }
+    if (accepted.empty())
+        return;
+
+    Result<QSet<QString>> claimed =
+        m_deps.deliveries.insertAndClaim(storedJobs, deliveries, m_settings.workerId, qint64(m_settings.lease.count()));
+    if (!claimed) {
+        qCWarning(lcDelivery).noquote() << "cannot store the deliveries of" << accepted.size()
+                                        << "send jobs:" << claimed.error().toString();
+        for (const JobPtr &job : accepted)
+            failJob(job, claimed.error(), false);
+        return;
+    }
+    std::vector<TaskPtr> toSend;
+    toSend.reserve(std::size_t(claimed->size()));
+    for (TaskPtr &task : tasks) {
+        if (claimed->contains(task->delivery.notificationId)) {
+            ++task->owner->outstanding;
+            toSend.push_back(std::move(task));
+        } else {
+            ++task->owner->report.alreadyDone;
+        }
+    }
+    m_outstanding += int(toSend.size());
+    for (const JobPtr &job : accepted) {
+        job->stored = true;
+        if (job->outstanding == 0)
+            finishJob(job);
+    }
+    for (const TaskPtr &task : toSend)
+        prepareAndSend(task);
+}
+
+void Dispatcher::redispatch(QList<Delivery> claimed)
+{
+    if (claimed.isEmpty())
+        return;
+    m_outstanding += int(claimed.size());
+    QTimer::singleShot(0, this,
+                       [this, claimed = std::move(claimed)]() mutable { resolveRedispatch(std::move(claimed)); });
+}
+
+void Dispatcher::resolveRedispatch(QList<Delivery> claimed)
+{
+    QStringList jobIds;
+    QStringList userIds;
+    QSet<QString> seenJobs;
+    QSet<QString> seenUsers;
+    for (const Delivery &d : std::as_const(claimed)) {
+        if (!d.jobId.isEmpty() && !seenJobs.contains(d.jobId)) {
+            seenJobs.insert(d.jobId);
+            jobIds.append(d.jobId);
+        }
+        if (!seenUsers.contains(d.userId)) {
+            seenUsers.insert(d.userId);
+            userIds.append(d.userId);
+        }
+    }
+    Result<QHash<QString, QByteArray>> bodies = m_deps.deliveries.jobBodies(jobIds);
+    Result<QHash<QString, User>> users =
+        bodies ? m_deps.users.findMany(userIds) : Result<QHash<QString, User>>(bodies.error());
+    if (!bodies || !users) {
+        // The claims stay; once their lease runs out a scanner hands them out again.
+        qCWarning(lcDelivery).noquote() << "cannot resend" << claimed.size() << "claimed deliveries:"
+                                        << (bodies ? users.error() : bodies.error()).toString();
+        settle(int(claimed.size()));
+        return;
+    }
+    QHash<QString, std::shared_ptr<const SendJob>> jobs;
+    QHash<QString, std::shared_ptr<const Recipient>> recipients;
+    QPointer<Dispatcher> self(this);
+    for (Delivery &delivery : claimed) {
+        auto task = std::make_shared<Task>();
+        task->delivery = std::move(delivery);
+        const Delivery &d = task->delivery;
+        task->provider = providerFor(d.platform).value_or(Provider::Fcm);
+        std::shared_ptr<const SendJob> &job = jobs[d.jobId];
+        if (!job && bodies->contains(d.jobId)) {
+            Result<SendJob> parsed = SendJob::fromJson(bodies->value(d.jobId));
+            if (parsed)
+                job = std::make_shared<const SendJob>(std::move(*parsed));
+        }
+        if (!job) {
+            failTask(task, QStringLiteral("job.missing"),
+                     QStringLiteral("the send job of this delivery is not stored"));
+            continue;
+        }
+        task->job = job;
+        Result<TemplateCatalog::Resolved> resolved =
+            m_deps.templates.resolve(d.templateId, d.templateVersion.value_or(job->templateVersion));
+        if (!resolved) {
+            failTask(task, QStringLiteral("template.missing"), resolved.error().message);
+            continue;
+        }
+        task->compiled = resolved->compiled;
+        std::shared_ptr<const Recipient> &recipient = recipients[d.userId];
+        if (!recipient) {
+            const auto user = users->constFind(d.userId);
+            recipient = recipientFrom(user == users->cend() ? nullptr : &*user);
+        }
+        task->recipient = recipient;
+        m_deps.directory.device(d.deviceId, [self, task](Result<std::optional<Device>> device) {
+            if (!self)
+                return;
+            if (!device) {
+                qCWarning(lcDelivery).noquote() << "cannot read device" << task->delivery.deviceId << "to resend"
+                                                << task->delivery.notificationId << ":" << device.error().toString();
+                self->settle(1); // the claim runs out and the delivery comes back
+                return;
+            }
+            if (!device->has_value() || !(*device)->isActive) {
+                self->failTask(task, QStringLiteral("device.inactive"),
+                               QStringLiteral("the device was deactivated or removed before the retry"));
+                return;
+            }
+            task->token = (*device)->token;
+            task->deviceLocale = (*device)->locale;
+            self->prepareAndSend(task);
+        });
+    }
+}
+
+void Dispatcher::prepareAndSend(const TaskPtr &task)
+{
+    const qint64 now = m_deps.clock.nowMs();
+    if (now >= task->expiresAtMs()) {
+        failTask(task, QStringLiteral("expired"),
+                 QStringLiteral("the notification's time to live ran out before it could be sent"));
+        return;
+    }
+    // The device's language first, then the user's, then the one the job suggests; the template falls back
+    // to its default content.
+    QString locale = task->deviceLocale;
+    if (locale.isEmpty())
+        locale = task->recipient->locale;
+    if (locale.isEmpty())
+        locale = task->job->locale;
+    const std::string localeUtf8 = locale.toStdString();
+    TemplateRenderOptions options;
+    options.locale = localeUtf8;
+    options.timeZone = task->recipient->timeZone;
+    const JsonScopes scopes{&task->job->variables, &task->recipient->attributes};
+    Result<RenderedPush, TemplateError> push = task->compiled->render(scopes, locale, options);
+    if (!push) {
+        failTask(task, QStringLiteral("template.render"), push.error().message());
+        return;
+    }
+    task->push = std::move(*push);
+    sendOrWait(task);
+}
+
+void Dispatcher::sendOrWait(const TaskPtr &task)
+{
+    if (m_deps.rateLimits) {
+        const AppProvider key = task->key();
+        auto it = m_rateLimited.find(key);
+        const bool queued = it != m_rateLimited.end() && !it->empty();
+        if (queued || !m_deps.rateLimits->tryAcquire(key, m_deps.clock.nowMs())) {
+            ++m_counters.rateLimited;
+            if (it == m_rateLimited.end())
+                it = m_rateLimited.insert(key, {});
+            it->push_back(task);
+            if (!m_rateTimer.isActive()) {
+                const qint64 wait = m_deps.rateLimits->nextAvailable(key, m_deps.clock.nowMs()) - m_deps.clock.nowMs();
+                m_rateTimer.start(int(std::clamp<qint64>(wait, 1, 1000)));
+            }
+            return;
+        }
+    }
+    send(task);
+}
+
+void Dispatcher::drainRateLimited()
+{
+    qint64 earliest = std::numeric_limits<qint64>::max();
+    const qint64 now = m_deps.clock.nowMs();
+    for (auto it = m_rateLimited.begin(); it != m_rateLimited.end();) {
+        while (!it->empty() && m_deps.rateLimits->tryAcquire(it.key(), now)) {
+            TaskPtr task = std::move(it->front());
+            it->pop_front();
+            send(task);
+        }
+        if (it->empty()) {
+            it = m_rateLimited.erase(it);
+            continue;
+        }
+        earliest = std::min(earliest, m_deps.rateLimits->nextAvailable(it.key(), now));
+        ++it;
+    }
+    if (earliest != std::numeric_limits<qint64>::max())
+        m_rateTimer.start(int(std::clamp<qint64>(earliest - now, 1, 1000)));
+}
+
+void Dispatcher::send(const TaskPtr &task)
+{
+    const AppProvider key = task->key();
+    const qint64 now = m_deps.clock.nowMs();
+    if (!m_deps.circuits.allows(key, now)) {
+        // Not this notification's fault: it waits, durably, for the circuit to let a probe through.
+        ++m_counters.circuitOpen;
+        ProviderOutcome outcome;
+        outcome.outcomeClass = OutcomeClass::Retry;
+        outcome.reason = QStringLiteral("circuit.open");
+        outcome.message = QStringLiteral("the circuit of %1 is open").arg(key.describe());
+        const qint64 until = m_deps.circuits.openUntilMs(key).value_or(now + 1000);
+        outcome.minimumRetryDelay = std::chrono::seconds(std::max<qint64>(1, (until - now + 999) / 1000));
+        onAnswer(task, std::move(outcome));
+        return;
+    }
+    task->startedAtMs = now;
+    const qint64 nowSeconds = now / 1000;
+    const std::optional<qint64> expiresSeconds =
+        task->delivery.expiresAtMs ? std::optional<qint64>(*task->delivery.expiresAtMs / 1000) : std::nullopt;
+    QPointer<Dispatcher> self(this);
+    auto handler = [self, task](HttpResponse &&response) {
+        if (self)
+            self->onAnswer(task, classify(task->provider, response));
+    };
+    const auto unavailable = [](const Error &error) {
+        ProviderOutcome outcome;
+        outcome.outcomeClass = OutcomeClass::CredentialsProblem;
+        outcome.reason = QStringLiteral("credentials.unavailable");
+        outcome.message = error.message;
+        return outcome;
+    };
+    if (task->provider == Provider::Fcm) {
+        Result<FcmClient *> client = m_deps.clients.fcm(key.appId);
+        if (!client) {
+            task->credentialsRefreshed = true; // nothing to refresh: the circuit opens at once
+            onAnswer(task, unavailable(client.error()));
+            return;
+        }
+        QByteArray body = PayloadBuilder::fcmRequestBody(
+            PayloadBuilder::fcmMessage(*task->push, task->compiled->source(), task->delivery.notificationId, nowSeconds,
+                                       expiresSeconds),
+            task->token);
+        (*client)->send(std::move(body), std::move(handler), m_settings.requestTimeout);
+        return;
+    }
+    Result<ProviderClients::Apns> client = m_deps.clients.apns(key.appId);
+    if (!client) {
+        task->credentialsRefreshed = true;
+        onAnswer(task, unavailable(client.error()));
+        return;
+    }
+    const ApnsRequest request =
+        PayloadBuilder::apnsRequest(*task->push, task->compiled->source(), task->delivery.notificationId, client->topic,
+                                    nowSeconds, expiresSeconds);
+    client->client->send(task->token, request, std::move(handler), m_settings.requestTimeout);
+}
+
+void Dispatcher::onAnswer(const TaskPtr &task, ProviderOutcome outcome)
+{
+    if (outcome.isAccepted()) {
+        m_deps.circuits.recordSuccess(task->key());
+        m_sentBuffer.emplace_back(DeliveryRepository::SentReport{task->delivery.notificationId, m_deps.clock.nowMs(),
+                                                                 outcome.providerMessageId},
+                                  task);
+        if (int(m_sentBuffer.size()) >= m_settings.sentBatchRows)
+            flushSent();
+        else if (!m_flushTimer.isActive())
+            m_flushTimer.start();
+        return;
+    }
+    SendAttempt attempt;
+    attempt.delivery = task->delivery;
+    attempt.provider = task->provider;
+    attempt.token = task->token;
+    attempt.startedAtMs = task->startedAtMs;
+    attempt.expiresAtMs = task->expiresAtMs();
+    // FcmClient already fetched a new access token and sent again after a 401: this answer is the second.
+    attempt.credentialsRefreshed =
+        task->credentialsRefreshed || (task->provider == Provider::Fcm && outcome.httpStatus == 401);
+    Result<OutcomeRecorder::Recorded> recorded = m_deps.recorder.record(attempt, outcome);
+    if (!recorded) {
+        qCWarning(lcDelivery).noquote() << "cannot record" << outcome.reason << "for delivery"
+                                        << task->delivery.notificationId << ":" << recorded.error().toString();
+        if (task->owner)
+            task->owner->report.error = recorded.error();
+        finishTask(task, nullptr, nullptr); // its claim runs out and the retry scanner takes it
+        return;
+    }
+    switch (recorded->action) {
+    case OutcomeRecorder::Action::Sent: finishTask(task, &JobReport::sent, &Counters::sent); return;
+    case OutcomeRecorder::Action::RetryScheduled: finishTask(task, &JobReport::retries, &Counters::retries); return;
+    case OutcomeRecorder::Action::Failed: finishTask(task, &JobReport::failed, &Counters::failed); return;
+    case OutcomeRecorder::Action::TokenInvalid:
+        finishTask(task, &JobReport::invalidTokens, &Counters::invalidTokens);
+        return;
+    case OutcomeRecorder::Action::RefreshCredentials:
+        ++m_counters.credentialRefreshes;
+        qCInfo(lcDelivery).noquote() << task->key().describe() << "answered" << outcome.reason
+                                     << "; sending once more with refreshed credentials";
+        task->credentialsRefreshed = true;
+        send(task);
+        return;
+    }
+}
+
+void Dispatcher::flushSent()
+{
+    m_flushTimer.stop();
+    if (m_sentBuffer.empty())
+        return;
+    std::vector<std::pair<DeliveryRepository::SentReport, TaskPtr>> batch;
+    batch.swap(m_sentBuffer);
+    QList<DeliveryRepository::SentReport> reports;
+    reports.reserve(qsizetype(batch.size()));
+    for (const auto &entry : batch)
+        reports.append(entry.first);
+    Result<int> recorded = m_deps.deliveries.recordSentBatch(reports);
+    if (!recorded) {
+        // The pushes went out; their rows keep the claim, so after the lease the retry scanner sends them
+        // again (the collapse id shows them once on the phone). Better than losing them.
+        qCWarning(lcDelivery).noquote() << "cannot record" << reports.size()
+                                        << "sent deliveries:" << recorded.error().toString();
+        for (const auto &entry : batch) {
+            if (entry.second->owner)
+                entry.second->owner->report.error = recorded.error();
+            finishTask(entry.second, nullptr, nullptr);
+        }
+        return;
+    }
+    for (const auto &entry : batch)
+        finishTask(entry.second, &JobReport::sent, &Counters::sent);
+}
+
+void Dispatcher::failTask(const TaskPtr &task, const QString &reason, const QString &message)
+{
+    qCInfo(lcDelivery).noquote() << "delivery" << task->delivery.notificationId << "failed:" << reason << "-"
+                                 << message;
+    Result<void> failed = m_deps.deliveries.recordFailure(task->delivery.notificationId, DeliveryStatus::Failed,
+                                                          m_deps.clock.nowMs(), reason, message);
+    if (!failed) {
+        qCWarning(lcDelivery).noquote() << "cannot record the failure of" << task->delivery.notificationId << ":"
+                                        << failed.error().toString();
+        if (task->owner)
+            task->owner->report.error = failed.error();
+        finishTask(task, nullptr, nullptr);
+        return;
+    }
+    finishTask(task, &JobReport::failed, &Counters::failed);
+}
+
+void Dispatcher::finishTask(const TaskPtr &task, int JobReport::*counter, qint64 Counters::*total)
+{
+    if (total)
+        ++(m_counters.*total);
+    if (const JobPtr &job = task->owner) {
+        if (counter)
+            ++(job->report.*counter);
+        if (--job->outstanding == 0 && job->stored)
+            finishJob(job);
+    }
+    settle(1);
+}
+
+void Dispatcher::failJob(const JobPtr &job, const Error &error, bool permanent)
+{
+    qCWarning(lcDelivery).noquote() << "send job" << job->report.jobKey << (permanent ? "refused:" : "failed:")
+                                    << error.toString();
+    job->report.error = error;
+    job->report.permanent = permanent;
+    finishJob(job);
+}
+
+void Dispatcher::finishJob(const JobPtr &job)
+{
+    if (job->finished)
+        return;
+    job->finished = true;
+    ++m_counters.jobs;
+    if (job->done)
+        job->done(job->report);
+    settle(1);
+}
+
+} // namespace vestnik

@@ -1,0 +1,139 @@
+#include "delivery/ProviderClients.h"
+
+#include "provider/ApnsClient.h"
+#include "provider/ApnsCredential.h"
+#include "provider/ApnsProviderToken.h"
+#include "provider/FcmClient.h"
+#include "provider/GoogleTokenSource.h"
+#include "provider/Http2Pool.h"
+#include "provider/ServiceAccount.h"
+#include "store/AppRepository.h"
+#include "util/Logging.h"
+
+#include <QTimer>
+
+namespace vestnik {
+
+struct ProviderClients::FcmEntry {
+    std::unique_ptr<Http2Pool> pool;
+    std::unique_ptr<GoogleTokenSource> tokens;
+    std::unique_ptr<FcmClient> client;
+};
+
+struct ProviderClients::ApnsEntry {
+    std::unique_ptr<Http2Pool> pool;
+    std::optional<ApnsProviderToken> token;
+    std::unique_ptr<ApnsClient> client;
+    QString topic;
+};
+
+ProviderClients::Settings::Settings()
+{
+    fcm.host = QStringLiteral("fcm.googleapis.com");
+    apnsProduction = ApnsClient::productionEndpoint();
+    apnsSandbox = ApnsClient::sandboxEndpoint();
+}
+
+ProviderClients::ProviderClients(const AppRepository &apps, Settings settings, QNetworkAccessManager &network,
+                                 const Clock &clock, QObject *parent)
+    : QObject(parent), m_apps(apps), m_settings(std::move(settings)), m_network(network), m_clock(clock)
+{}
+
+ProviderClients::~ProviderClients() = default;
+
+Result<QByteArray> ProviderClients::secret(const AppProvider &key) const
+{
+    Result<std::optional<ProviderCredential>> credential = m_apps.credential(key.appId, key.provider);
+    if (!credential)
+        return credential.error();
+    if (!credential->has_value())
+        return makeError(ErrorCode::NotFound,
+                         QStringLiteral("app %1 has no %2 credentials").arg(key.appId, providerName(key.provider)));
+    return (*credential)->secret;
+}
+
+Result<FcmClient *> ProviderClients::fcm(const QString &appId)
+{
+    if (const auto it = m_fcm.constFind(appId); it != m_fcm.cend())
+        return it.value()->client.get();
+    Result<QByteArray> json = secret({appId, Provider::Fcm});
+    if (!json)
+        return json.error();
+    Result<ServiceAccount> account = ServiceAccount::fromJson(*json);
+    if (!account)
+        return makeError(account.error().code, QStringLiteral("app %1: %2").arg(appId, account.error().message));
+    auto entry = std::make_shared<FcmEntry>();
+    const QString projectId = account->projectId;
+    GoogleTokenSource::Options options;
+    options.tokenEndpoint = m_settings.googleTokenEndpoint;
+    options.caCertificates = m_settings.tokenEndpointCaCertificates;
+    entry->tokens = std::make_unique<GoogleTokenSource>(std::move(*account), options, m_network, m_clock);
+    entry->pool = std::make_unique<Http2Pool>(m_settings.fcm);
+    entry->client = std::make_unique<FcmClient>(projectId, *entry->pool, *entry->tokens);
+    qCInfo(lcDelivery).noquote() << "app" << appId << "sends to FCM project" << projectId;
+    m_fcm.insert(appId, entry);
+    return entry->client.get();
+}
+
+Result<ProviderClients::Apns> ProviderClients::apns(const QString &appId)
+{
+    if (const auto it = m_apns.constFind(appId); it != m_apns.cend())
+        return Apns{it.value()->client.get(), it.value()->topic};
+    Result<QByteArray> json = secret({appId, Provider::Apns});
+    if (!json)
+        return json.error();
+    Result<ApnsCredential> credential = ApnsCredential::fromJson(*json);
+    if (!credential)
+        return makeError(credential.error().code, QStringLiteral("app %1: %2").arg(appId, credential.error().message));
+    auto entry = std::make_shared<ApnsEntry>();
+    Http2Endpoint endpoint = credential->sandbox ? m_settings.apnsSandbox : m_settings.apnsProduction;
+    if (credential->usesToken()) {
+        Result<ApnsProviderToken> token = ApnsProviderToken::fromP8(
+            credential->p8Key, credential->teamId, credential->keyId, m_clock, m_settings.apnsTokenRefresh);
+        if (!token)
+            return makeError(ErrorCode::InvalidConfig,
+                             QStringLiteral("app %1: APNs key: %2").arg(appId, token.error().message));
+        entry->token.emplace(std::move(*token));
+    } else {
+        endpoint.clientCertificate = credential->certificate;
+        endpoint.clientKey = credential->certificateKey;
+    }
+    entry->pool = std::make_unique<Http2Pool>(endpoint);
+    entry->client = std::make_unique<ApnsClient>(*entry->pool, entry->token ? &*entry->token : nullptr);
+    entry->topic = credential->bundleId;
+    qCInfo(lcDelivery).noquote() << "app" << appId << "sends to APNs"
+                                 << (credential->sandbox ? "sandbox" : "production") << "for" << credential->bundleId
+                                 << (credential->usesToken() ? "with a provider token" : "with a certificate");
+    m_apns.insert(appId, entry);
+    return Apns{entry->client.get(), entry->topic};
+}
+
+void ProviderClients::forget(const QString &appId)
+{
+    // Handlers of requests in flight refer to the clients: keep the old ones alive until they are answered.
+    const std::shared_ptr<FcmEntry> fcm = m_fcm.take(appId);
+    const std::shared_ptr<ApnsEntry> apns = m_apns.take(appId);
+    if (!fcm && !apns)
+        return;
+    auto *keeper = new QTimer(this);
+    keeper->setInterval(1000);
+    connect(keeper, &QTimer::timeout, this, [keeper, fcm, apns]() {
+        if ((fcm && fcm->pool->pendingCount() > 0) || (apns && apns->pool->pendingCount() > 0))
+            return;
+        keeper->stop();
+        keeper->deleteLater();
+    });
+    keeper->start();
+}
+
+int ProviderClients::pendingCount() const
+{
+    int pending = 0;
+    for (const auto &entry : m_fcm)
+        pending += entry->pool->pendingCount();
+    for (const auto &entry : m_apns)
+        pending += entry->pool->pendingCount();
+    return pending;
+}
+
+} // namespace vestnik
