@@ -6,6 +6,7 @@
 #include <QSslSocket>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <nghttp2/nghttp2.h>
 
@@ -18,11 +19,15 @@ constexpr int32_t kStreamIdLimit = 1 << 30;
 // A request refused unprocessed this often is answered with the refusal instead of being sent again.
 constexpr int kMaxRefusals = 5;
 
-nghttp2_nv header(const QByteArray &name, const QByteArray &value, bool sensitive = false)
+// Names and values are not copied by nghttp2: they live in the exchange (or are static) until the stream
+// closes, which is after its HEADERS frame left or was cancelled.
+nghttp2_nv header(QByteArrayView name, QByteArrayView value, bool sensitive = false)
 {
-    return nghttp2_nv{reinterpret_cast<uint8_t *>(const_cast<char *>(name.constData())),
-                      reinterpret_cast<uint8_t *>(const_cast<char *>(value.constData())), size_t(name.size()),
-                      size_t(value.size()), uint8_t(NGHTTP2_NV_FLAG_NONE | (sensitive ? NGHTTP2_NV_FLAG_NO_INDEX : 0))};
+    return nghttp2_nv{reinterpret_cast<uint8_t *>(const_cast<char *>(name.data())),
+                      reinterpret_cast<uint8_t *>(const_cast<char *>(value.data())), size_t(name.size()),
+                      size_t(value.size()),
+                      uint8_t(NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE
+                              | (sensitive ? NGHTTP2_NV_FLAG_NO_INDEX : 0))};
 }
 
 } // namespace
@@ -139,7 +144,11 @@ struct Http2Callbacks {
 
 Http2Connection::Http2Connection(const Http2Endpoint &endpoint, Owner owner, const QElapsedTimer &clock,
                                  QObject *parent)
-    : QObject(parent), m_endpoint(endpoint), m_owner(std::move(owner)), m_clock(clock)
+    : QObject(parent),
+      m_endpoint(endpoint),
+      m_owner(std::move(owner)),
+      m_clock(clock),
+      m_authority(endpoint.authority())
 {}
 
 Http2Connection::~Http2Connection()
@@ -229,27 +238,23 @@ int Http2Connection::freeSlots() const
 void Http2Connection::submit(Http2ExchangePtr exchange)
 {
     const HttpRequest &request = exchange->request;
-    static const QByteArray methodKey = QByteArrayLiteral(":method");
-    static const QByteArray schemeKey = QByteArrayLiteral(":scheme");
-    static const QByteArray authorityKey = QByteArrayLiteral(":authority");
-    static const QByteArray pathKey = QByteArrayLiteral(":path");
-    static const QByteArray https = QByteArrayLiteral("https");
-    static const QByteArray contentLength = QByteArrayLiteral("content-length");
-    static const QByteArray authorization = QByteArrayLiteral("authorization");
-    const QByteArray authority = m_endpoint.authority();
-    const QByteArray length = QByteArray::number(request.body.size());
+    static constexpr QByteArrayView authorization("authorization");
 
     std::vector<nghttp2_nv> &nva = m_nva;
     nva.clear();
-    nva.push_back(header(methodKey, request.method));
-    nva.push_back(header(schemeKey, https));
-    nva.push_back(header(authorityKey, authority));
+    nva.push_back(header(":method", request.method));
+    nva.push_back(header(":scheme", "https"));
+    nva.push_back(header(":authority", m_authority));
     // APNs paths carry device tokens: never worth a slot in the HPACK table; FCM's path repeats and is indexed
-    nva.push_back(header(pathKey, request.path, request.path.startsWith("/3/device/")));
+    nva.push_back(header(":path", request.path, request.path.startsWith("/3/device/")));
     for (const auto &[name, value] : request.headers)
         nva.push_back(header(name, value, name == authorization));
-    if (!request.body.isEmpty())
-        nva.push_back(header(contentLength, length));
+    if (!request.body.isEmpty()) {
+        char *const end = std::to_chars(exchange->contentLength,
+                                        exchange->contentLength + sizeof exchange->contentLength, request.body.size())
+                              .ptr;
+        nva.push_back(header("content-length", QByteArrayView(exchange->contentLength, end)));
+    }
 
     nghttp2_data_provider body;
     body.source.ptr = exchange.get();
@@ -270,7 +275,8 @@ void Http2Connection::submit(Http2ExchangePtr exchange)
 
 void Http2Connection::flush()
 {
-    if (!m_session || !m_socket)
+    // a closed connection's session may still hold frames that point into exchanges already answered
+    if (!m_session || !m_socket || m_state == State::Closed)
         return;
     m_out.resize(0); // keeps the capacity: no allocation per flush
     for (;;) {

@@ -23,7 +23,8 @@ struct Http2Exchange {
     HttpResponse response;
     qint64 deadlineMs = 0; ///< on the transport's monotonic clock
     qsizetype bodyOffset = 0;
-    int refusals = 0; ///< times a server refused it unprocessed
+    int refusals = 0;            ///< times a server refused it unprocessed
+    char contentLength[24] = {}; ///< the header's value; nghttp2 sends it from here without copying
 };
 using Http2ExchangePtr = std::unique_ptr<Http2Exchange>;
 
@@ -95,6 +96,7 @@ private:
     std::vector<Http2ExchangePtr> m_requeued;
     std::vector<Http2ExchangePtr> m_completedSpare;
     std::vector<Http2ExchangePtr> m_requeuedSpare;
+    QByteArray m_authority;
     std::vector<nghttp2_nv> m_nva; ///< reused by submit()
     QByteArray m_out;
     QByteArray m_in;
