@@ -54,8 +54,8 @@ struct Http2Callbacks {
         return ssize_t(n);
     }
 
-    static int onHeader(nghttp2_session *session, const nghttp2_frame *frame, const uint8_t *name, size_t namelen,
-                        const uint8_t *value, size_t valuelen, uint8_t, void *)
+    static int onHeader(nghttp2_session *session, const nghttp2_frame *frame, nghttp2_rcbuf *name, nghttp2_rcbuf *value,
+                        uint8_t, void *)
     {
         if (frame->hd.type != NGHTTP2_HEADERS)
             return 0;
@@ -63,12 +63,21 @@ struct Http2Callbacks {
             static_cast<Http2Exchange *>(nghttp2_session_get_stream_user_data(session, frame->hd.stream_id));
         if (!exchange)
             return 0;
-        const QByteArray key(reinterpret_cast<const char *>(name), qsizetype(namelen));
-        const QByteArray val(reinterpret_cast<const char *>(value), qsizetype(valuelen));
-        if (key == ":status")
-            exchange->response.status = val.toInt();
-        else
-            exchange->response.headers.emplace_back(key, val);
+        const nghttp2_vec key = nghttp2_rcbuf_get_buf(name);
+        const nghttp2_vec val = nghttp2_rcbuf_get_buf(value);
+        const QByteArrayView keyView(key.base, qsizetype(key.len));
+        const QByteArrayView valView(val.base, qsizetype(val.len));
+        if (keyView == ":status") {
+            exchange->response.status = valView.toInt(); // nghttp2 checked it is three digits
+            return 0;
+        }
+        HttpHeaders &headers = exchange->response.headers;
+        if (headers.empty())
+            headers.reserve(8);
+        // names from HPACK's static table live as long as the library: no copy (most response names are there)
+        headers.emplace_back(nghttp2_rcbuf_is_static(name) ? QByteArray::fromRawData(keyView.data(), keyView.size())
+                                                           : keyView.toByteArray(),
+                             valView.toByteArray());
         return 0;
     }
 
@@ -199,7 +208,7 @@ void Http2Connection::onEncrypted()
 
     nghttp2_session_callbacks *callbacks = nullptr;
     nghttp2_session_callbacks_new(&callbacks);
-    nghttp2_session_callbacks_set_on_header_callback(callbacks, &Http2Callbacks::onHeader);
+    nghttp2_session_callbacks_set_on_header_callback2(callbacks, &Http2Callbacks::onHeader);
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Http2Callbacks::onData);
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Http2Callbacks::onFrame);
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, &Http2Callbacks::onStreamClose);
