@@ -127,9 +127,7 @@ struct Http2Callbacks {
         nghttp2_session_set_stream_user_data(session, streamId, nullptr);
         if (errorCode == NGHTTP2_REFUSED_STREAM && exchange->response.status == 0) {
             // RST_STREAM REFUSED_STREAM, or closed by nghttp2 above a GOAWAY's last stream id: not processed
-            auto it = c->m_streams.find(streamId);
-            Http2ExchangePtr owned = std::move(it->second);
-            c->m_streams.erase(it);
+            Http2ExchangePtr owned = c->takeStream(exchange);
             owned->response = HttpResponse();
             owned->bodyOffset = 0;
             if (++owned->refusals <= kMaxRefusals) {
@@ -142,10 +140,10 @@ struct Http2Callbacks {
             return 0;
         }
         if (exchange->response.status == 0) {
-            c->complete(streamId, exchange, TransportError::Protocol,
+            c->complete(exchange, TransportError::Protocol,
                         QStringLiteral("stream closed without a response (HTTP/2 error %1)").arg(errorCode));
         } else {
-            c->complete(streamId, exchange, TransportError::None, QString());
+            c->complete(exchange, TransportError::None, QString());
         }
         return 0;
     }
@@ -277,7 +275,9 @@ void Http2Connection::submit(Http2ExchangePtr exchange)
         deliverCompleted();
         return;
     }
-    m_streams.emplace(streamId, std::move(exchange));
+    exchange->streamId = streamId;
+    exchange->slot = qsizetype(m_streams.size());
+    m_streams.push_back(std::move(exchange));
     if (nghttp2_session_get_next_stream_id(m_session) > uint32_t(kStreamIdLimit))
         drain();
 }
@@ -329,15 +329,25 @@ void Http2Connection::onReadyRead()
     flush(); // acknowledgements, window updates, and whatever was submitted meanwhile
 }
 
-void Http2Connection::complete(int32_t streamId, Http2Exchange *exchange, TransportError error, const QString &text)
+void Http2Connection::complete(Http2Exchange *exchange, TransportError error, const QString &text)
 {
     exchange->response.error = error;
     exchange->response.errorText = text;
-    auto it = m_streams.find(streamId);
-    if (it == m_streams.end())
-        return;
-    m_completed.push_back(std::move(it->second));
-    m_streams.erase(it);
+    m_completed.push_back(takeStream(exchange));
+}
+
+Http2ExchangePtr Http2Connection::takeStream(Http2Exchange *exchange)
+{
+    const auto slot = size_t(exchange->slot);
+    Q_ASSERT(slot < m_streams.size() && m_streams[slot].get() == exchange);
+    Http2ExchangePtr owned = std::move(m_streams[slot]);
+    if (slot + 1 != m_streams.size()) {
+        m_streams[slot] = std::move(m_streams.back());
+        m_streams[slot]->slot = qsizetype(slot);
+    }
+    m_streams.pop_back();
+    owned->slot = -1;
+    return owned;
 }
 
 void Http2Connection::deliverCompleted()
@@ -369,18 +379,15 @@ void Http2Connection::tick(qint64 nowMs)
                                               .arg(m_endpoint.connectTimeout.count()));
         return;
     }
-    for (auto it = m_streams.begin(); it != m_streams.end();) {
-        if (it->second->deadlineMs > nowMs) {
-            ++it;
+    // backwards: taking a stream moves the last one into its slot, which has been looked at already
+    for (auto i = qsizetype(m_streams.size()) - 1; i >= 0; --i) {
+        Http2Exchange *exchange = m_streams[size_t(i)].get();
+        if (exchange->deadlineMs > nowMs)
             continue;
-        }
-        nghttp2_session_set_stream_user_data(m_session, it->first, nullptr);
-        nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, it->first, NGHTTP2_CANCEL);
-        it->second->response.error = TransportError::Timeout;
-        it->second->response.errorText =
-            QStringLiteral("no answer within %1 ms").arg(it->second->request.timeout.count());
-        m_completed.push_back(std::move(it->second));
-        it = m_streams.erase(it);
+        nghttp2_session_set_stream_user_data(m_session, exchange->streamId, nullptr);
+        nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, exchange->streamId, NGHTTP2_CANCEL);
+        complete(exchange, TransportError::Timeout,
+                 QStringLiteral("no answer within %1 ms").arg(exchange->request.timeout.count()));
     }
     if (m_pingSentMs && nowMs - m_pingSentMs > m_endpoint.pingTimeout.count()) {
         fail(TransportError::ConnectionLost,
@@ -430,7 +437,9 @@ void Http2Connection::fail(TransportError error, const QString &text)
         m_lastError = text;
     qCInfo(lcProvider).noquote() << "connection to" << m_endpoint.host << "failed:" << m_lastError << "with"
                                  << m_streams.size() << "streams in flight";
-    for (auto &[id, exchange] : m_streams) {
+    for (Http2ExchangePtr &exchange : m_streams) {
+        nghttp2_session_set_stream_user_data(m_session, exchange->streamId, nullptr); // answered here, not later
+        exchange->slot = -1;
         exchange->response.error = error;
         exchange->response.errorText = m_lastError;
         m_completed.push_back(std::move(exchange));

@@ -9,7 +9,6 @@
 #include <functional>
 #include <memory>
 #include <nghttp2/nghttp2.h>
-#include <unordered_map>
 #include <vector>
 
 class QSslSocket;
@@ -25,6 +24,8 @@ struct Http2Exchange {
     qsizetype bodyOffset = 0;
     int refusals = 0;            ///< times a server refused it unprocessed
     char contentLength[24] = {}; ///< the header's value; nghttp2 sends it from here without copying
+    int32_t streamId = 0;        ///< while in flight on a connection
+    qsizetype slot = -1;         ///< its index in that connection's streams
 };
 using Http2ExchangePtr = std::unique_ptr<Http2Exchange>;
 
@@ -78,7 +79,8 @@ private:
     void onReadyRead();
     void onDisconnected();
     void fail(TransportError error, const QString &text);
-    void complete(int32_t streamId, Http2Exchange *exchange, TransportError error, const QString &text);
+    void complete(Http2Exchange *exchange, TransportError error, const QString &text);
+    Http2ExchangePtr takeStream(Http2Exchange *exchange);
     void deliverCompleted();
     void closeIfDone();
     void setState(State state);
@@ -91,7 +93,8 @@ private:
     State m_state = State::Connecting;
     bool m_settingsReceived = false;
     bool m_hasBeenReady = false;
-    std::unordered_map<int32_t, Http2ExchangePtr> m_streams;
+    /// In flight, in no order; each knows its slot, so removal swaps the last one in (no allocation per stream).
+    std::vector<Http2ExchangePtr> m_streams;
     std::vector<Http2ExchangePtr> m_completed; ///< answered during a read, handed out after it
     std::vector<Http2ExchangePtr> m_requeued;
     std::vector<Http2ExchangePtr> m_completedSpare;
