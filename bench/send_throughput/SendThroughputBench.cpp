@@ -55,12 +55,17 @@ qint64 rssBytes()
     return fields.size() > 1 ? fields.at(1).toLongLong() * sysconf(_SC_PAGESIZE) : 0;
 }
 
+// Blocks in the event loop like QCoreApplication::exec() would. The overload of processEvents() that takes a
+// maximum time drops WaitForMoreEvents and returns at once when nothing is pending: looping on it spins the
+// core, and that spinning would be counted as the transport's CPU.
 void waitUntil(const std::function<bool()> &done, int timeoutMs)
 {
     QElapsedTimer timer;
     timer.start();
+    QTimer wake; // lets the wait notice the timeout when nothing else happens
+    wake.start(50);
     while (!done() && timer.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
 }
 
 struct Sim {

@@ -6,6 +6,7 @@
 #include <QSslSocket>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <nghttp2/nghttp2.h>
 
@@ -18,11 +19,15 @@ constexpr int32_t kStreamIdLimit = 1 << 30;
 // A request refused unprocessed this often is answered with the refusal instead of being sent again.
 constexpr int kMaxRefusals = 5;
 
-nghttp2_nv header(const QByteArray &name, const QByteArray &value, bool sensitive = false)
+// Names and values are not copied by nghttp2: they live in the exchange (or are static) until the stream
+// closes, which is after its HEADERS frame left or was cancelled.
+nghttp2_nv header(QByteArrayView name, QByteArrayView value, bool sensitive = false)
 {
-    return nghttp2_nv{reinterpret_cast<uint8_t *>(const_cast<char *>(name.constData())),
-                      reinterpret_cast<uint8_t *>(const_cast<char *>(value.constData())), size_t(name.size()),
-                      size_t(value.size()), uint8_t(NGHTTP2_NV_FLAG_NONE | (sensitive ? NGHTTP2_NV_FLAG_NO_INDEX : 0))};
+    return nghttp2_nv{reinterpret_cast<uint8_t *>(const_cast<char *>(name.data())),
+                      reinterpret_cast<uint8_t *>(const_cast<char *>(value.data())), size_t(name.size()),
+                      size_t(value.size()),
+                      uint8_t(NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE
+                              | (sensitive ? NGHTTP2_NV_FLAG_NO_INDEX : 0))};
 }
 
 } // namespace
@@ -49,8 +54,8 @@ struct Http2Callbacks {
         return ssize_t(n);
     }
 
-    static int onHeader(nghttp2_session *session, const nghttp2_frame *frame, const uint8_t *name, size_t namelen,
-                        const uint8_t *value, size_t valuelen, uint8_t, void *)
+    static int onHeader(nghttp2_session *session, const nghttp2_frame *frame, nghttp2_rcbuf *name, nghttp2_rcbuf *value,
+                        uint8_t, void *)
     {
         if (frame->hd.type != NGHTTP2_HEADERS)
             return 0;
@@ -58,12 +63,21 @@ struct Http2Callbacks {
             static_cast<Http2Exchange *>(nghttp2_session_get_stream_user_data(session, frame->hd.stream_id));
         if (!exchange)
             return 0;
-        const QByteArray key(reinterpret_cast<const char *>(name), qsizetype(namelen));
-        const QByteArray val(reinterpret_cast<const char *>(value), qsizetype(valuelen));
-        if (key == ":status")
-            exchange->response.status = val.toInt();
-        else
-            exchange->response.headers.emplace_back(key, val);
+        const nghttp2_vec key = nghttp2_rcbuf_get_buf(name);
+        const nghttp2_vec val = nghttp2_rcbuf_get_buf(value);
+        const QByteArrayView keyView(key.base, qsizetype(key.len));
+        const QByteArrayView valView(val.base, qsizetype(val.len));
+        if (keyView == ":status") {
+            exchange->response.status = valView.toInt(); // nghttp2 checked it is three digits
+            return 0;
+        }
+        HttpHeaders &headers = exchange->response.headers;
+        if (headers.empty())
+            headers.reserve(8);
+        // names from HPACK's static table live as long as the library: no copy (most response names are there)
+        headers.emplace_back(nghttp2_rcbuf_is_static(name) ? QByteArray::fromRawData(keyView.data(), keyView.size())
+                                                           : keyView.toByteArray(),
+                             valView.toByteArray());
         return 0;
     }
 
@@ -113,9 +127,7 @@ struct Http2Callbacks {
         nghttp2_session_set_stream_user_data(session, streamId, nullptr);
         if (errorCode == NGHTTP2_REFUSED_STREAM && exchange->response.status == 0) {
             // RST_STREAM REFUSED_STREAM, or closed by nghttp2 above a GOAWAY's last stream id: not processed
-            auto it = c->m_streams.find(streamId);
-            Http2ExchangePtr owned = std::move(it->second);
-            c->m_streams.erase(it);
+            Http2ExchangePtr owned = c->takeStream(exchange);
             owned->response = HttpResponse();
             owned->bodyOffset = 0;
             if (++owned->refusals <= kMaxRefusals) {
@@ -128,10 +140,10 @@ struct Http2Callbacks {
             return 0;
         }
         if (exchange->response.status == 0) {
-            c->complete(streamId, exchange, TransportError::Protocol,
+            c->complete(exchange, TransportError::Protocol,
                         QStringLiteral("stream closed without a response (HTTP/2 error %1)").arg(errorCode));
         } else {
-            c->complete(streamId, exchange, TransportError::None, QString());
+            c->complete(exchange, TransportError::None, QString());
         }
         return 0;
     }
@@ -139,7 +151,11 @@ struct Http2Callbacks {
 
 Http2Connection::Http2Connection(const Http2Endpoint &endpoint, Owner owner, const QElapsedTimer &clock,
                                  QObject *parent)
-    : QObject(parent), m_endpoint(endpoint), m_owner(std::move(owner)), m_clock(clock)
+    : QObject(parent),
+      m_endpoint(endpoint),
+      m_owner(std::move(owner)),
+      m_clock(clock),
+      m_authority(endpoint.authority())
 {}
 
 Http2Connection::~Http2Connection()
@@ -190,7 +206,7 @@ void Http2Connection::onEncrypted()
 
     nghttp2_session_callbacks *callbacks = nullptr;
     nghttp2_session_callbacks_new(&callbacks);
-    nghttp2_session_callbacks_set_on_header_callback(callbacks, &Http2Callbacks::onHeader);
+    nghttp2_session_callbacks_set_on_header_callback2(callbacks, &Http2Callbacks::onHeader);
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Http2Callbacks::onData);
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Http2Callbacks::onFrame);
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, &Http2Callbacks::onStreamClose);
@@ -229,27 +245,23 @@ int Http2Connection::freeSlots() const
 void Http2Connection::submit(Http2ExchangePtr exchange)
 {
     const HttpRequest &request = exchange->request;
-    static const QByteArray methodKey = QByteArrayLiteral(":method");
-    static const QByteArray schemeKey = QByteArrayLiteral(":scheme");
-    static const QByteArray authorityKey = QByteArrayLiteral(":authority");
-    static const QByteArray pathKey = QByteArrayLiteral(":path");
-    static const QByteArray https = QByteArrayLiteral("https");
-    static const QByteArray contentLength = QByteArrayLiteral("content-length");
-    static const QByteArray authorization = QByteArrayLiteral("authorization");
-    const QByteArray authority = m_endpoint.authority();
-    const QByteArray length = QByteArray::number(request.body.size());
+    static constexpr QByteArrayView authorization("authorization");
 
     std::vector<nghttp2_nv> &nva = m_nva;
     nva.clear();
-    nva.push_back(header(methodKey, request.method));
-    nva.push_back(header(schemeKey, https));
-    nva.push_back(header(authorityKey, authority));
+    nva.push_back(header(":method", request.method));
+    nva.push_back(header(":scheme", "https"));
+    nva.push_back(header(":authority", m_authority));
     // APNs paths carry device tokens: never worth a slot in the HPACK table; FCM's path repeats and is indexed
-    nva.push_back(header(pathKey, request.path, request.path.startsWith("/3/device/")));
+    nva.push_back(header(":path", request.path, request.path.startsWith("/3/device/")));
     for (const auto &[name, value] : request.headers)
         nva.push_back(header(name, value, name == authorization));
-    if (!request.body.isEmpty())
-        nva.push_back(header(contentLength, length));
+    if (!request.body.isEmpty()) {
+        char *const end = std::to_chars(exchange->contentLength,
+                                        exchange->contentLength + sizeof exchange->contentLength, request.body.size())
+                              .ptr;
+        nva.push_back(header("content-length", QByteArrayView(exchange->contentLength, end)));
+    }
 
     nghttp2_data_provider body;
     body.source.ptr = exchange.get();
@@ -263,14 +275,17 @@ void Http2Connection::submit(Http2ExchangePtr exchange)
         deliverCompleted();
         return;
     }
-    m_streams.emplace(streamId, std::move(exchange));
+    exchange->streamId = streamId;
+    exchange->slot = qsizetype(m_streams.size());
+    m_streams.push_back(std::move(exchange));
     if (nghttp2_session_get_next_stream_id(m_session) > uint32_t(kStreamIdLimit))
         drain();
 }
 
 void Http2Connection::flush()
 {
-    if (!m_session || !m_socket)
+    // a closed connection's session may still hold frames that point into exchanges already answered
+    if (!m_session || !m_socket || m_state == State::Closed)
         return;
     m_out.resize(0); // keeps the capacity: no allocation per flush
     for (;;) {
@@ -314,15 +329,25 @@ void Http2Connection::onReadyRead()
     flush(); // acknowledgements, window updates, and whatever was submitted meanwhile
 }
 
-void Http2Connection::complete(int32_t streamId, Http2Exchange *exchange, TransportError error, const QString &text)
+void Http2Connection::complete(Http2Exchange *exchange, TransportError error, const QString &text)
 {
     exchange->response.error = error;
     exchange->response.errorText = text;
-    auto it = m_streams.find(streamId);
-    if (it == m_streams.end())
-        return;
-    m_completed.push_back(std::move(it->second));
-    m_streams.erase(it);
+    m_completed.push_back(takeStream(exchange));
+}
+
+Http2ExchangePtr Http2Connection::takeStream(Http2Exchange *exchange)
+{
+    const auto slot = size_t(exchange->slot);
+    Q_ASSERT(slot < m_streams.size() && m_streams[slot].get() == exchange);
+    Http2ExchangePtr owned = std::move(m_streams[slot]);
+    if (slot + 1 != m_streams.size()) {
+        m_streams[slot] = std::move(m_streams.back());
+        m_streams[slot]->slot = qsizetype(slot);
+    }
+    m_streams.pop_back();
+    owned->slot = -1;
+    return owned;
 }
 
 void Http2Connection::deliverCompleted()
@@ -354,18 +379,15 @@ void Http2Connection::tick(qint64 nowMs)
                                               .arg(m_endpoint.connectTimeout.count()));
         return;
     }
-    for (auto it = m_streams.begin(); it != m_streams.end();) {
-        if (it->second->deadlineMs > nowMs) {
-            ++it;
+    // backwards: taking a stream moves the last one into its slot, which has been looked at already
+    for (auto i = qsizetype(m_streams.size()) - 1; i >= 0; --i) {
+        Http2Exchange *exchange = m_streams[size_t(i)].get();
+        if (exchange->deadlineMs > nowMs)
             continue;
-        }
-        nghttp2_session_set_stream_user_data(m_session, it->first, nullptr);
-        nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, it->first, NGHTTP2_CANCEL);
-        it->second->response.error = TransportError::Timeout;
-        it->second->response.errorText =
-            QStringLiteral("no answer within %1 ms").arg(it->second->request.timeout.count());
-        m_completed.push_back(std::move(it->second));
-        it = m_streams.erase(it);
+        nghttp2_session_set_stream_user_data(m_session, exchange->streamId, nullptr);
+        nghttp2_submit_rst_stream(m_session, NGHTTP2_FLAG_NONE, exchange->streamId, NGHTTP2_CANCEL);
+        complete(exchange, TransportError::Timeout,
+                 QStringLiteral("no answer within %1 ms").arg(exchange->request.timeout.count()));
     }
     if (m_pingSentMs && nowMs - m_pingSentMs > m_endpoint.pingTimeout.count()) {
         fail(TransportError::ConnectionLost,
@@ -415,7 +437,9 @@ void Http2Connection::fail(TransportError error, const QString &text)
         m_lastError = text;
     qCInfo(lcProvider).noquote() << "connection to" << m_endpoint.host << "failed:" << m_lastError << "with"
                                  << m_streams.size() << "streams in flight";
-    for (auto &[id, exchange] : m_streams) {
+    for (Http2ExchangePtr &exchange : m_streams) {
+        nghttp2_session_set_stream_user_data(m_session, exchange->streamId, nullptr); // answered here, not later
+        exchange->slot = -1;
         exchange->response.error = error;
         exchange->response.errorText = m_lastError;
         m_completed.push_back(std::move(exchange));

@@ -9,7 +9,6 @@
 #include <functional>
 #include <memory>
 #include <nghttp2/nghttp2.h>
-#include <unordered_map>
 #include <vector>
 
 class QSslSocket;
@@ -23,7 +22,10 @@ struct Http2Exchange {
     HttpResponse response;
     qint64 deadlineMs = 0; ///< on the transport's monotonic clock
     qsizetype bodyOffset = 0;
-    int refusals = 0; ///< times a server refused it unprocessed
+    int refusals = 0;            ///< times a server refused it unprocessed
+    char contentLength[24] = {}; ///< the header's value; nghttp2 sends it from here without copying
+    int32_t streamId = 0;        ///< while in flight on a connection
+    qsizetype slot = -1;         ///< its index in that connection's streams
 };
 using Http2ExchangePtr = std::unique_ptr<Http2Exchange>;
 
@@ -77,7 +79,8 @@ private:
     void onReadyRead();
     void onDisconnected();
     void fail(TransportError error, const QString &text);
-    void complete(int32_t streamId, Http2Exchange *exchange, TransportError error, const QString &text);
+    void complete(Http2Exchange *exchange, TransportError error, const QString &text);
+    Http2ExchangePtr takeStream(Http2Exchange *exchange);
     void deliverCompleted();
     void closeIfDone();
     void setState(State state);
@@ -90,11 +93,13 @@ private:
     State m_state = State::Connecting;
     bool m_settingsReceived = false;
     bool m_hasBeenReady = false;
-    std::unordered_map<int32_t, Http2ExchangePtr> m_streams;
+    /// In flight, in no order; each knows its slot, so removal swaps the last one in (no allocation per stream).
+    std::vector<Http2ExchangePtr> m_streams;
     std::vector<Http2ExchangePtr> m_completed; ///< answered during a read, handed out after it
     std::vector<Http2ExchangePtr> m_requeued;
     std::vector<Http2ExchangePtr> m_completedSpare;
     std::vector<Http2ExchangePtr> m_requeuedSpare;
+    QByteArray m_authority;
     std::vector<nghttp2_nv> m_nva; ///< reused by submit()
     QByteArray m_out;
     QByteArray m_in;
