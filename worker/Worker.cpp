@@ -1,8 +1,10 @@
 #include "Worker.h"
 
+#include "Sender.h"
 #include "security/Sealer.h"
 #include "store/Database.h"
 #include "store/Migrator.h"
+#include "util/Clock.h"
 #include "util/Logging.h"
 
 #include <QCoreApplication>
@@ -47,7 +49,14 @@ Result<void> Worker::start()
     m_schemaVersion = *version;
     qCInfo(lcWorker).nospace() << "schema at version " << m_schemaVersion << " (" << *applied << " migrations applied)";
 
-    return startHttp();
+    Result<std::unique_ptr<Sender>> sender = Sender::create(m_config, *m_database, *m_sealer, SystemClock::instance());
+    if (!sender)
+        return sender.error();
+    m_sender = std::move(*sender);
+    if (Result<void> http = startHttp(); !http)
+        return http;
+    m_sender->start();
+    return {};
 }
 
 Result<void> Worker::startHttp()
@@ -60,6 +69,7 @@ Result<void> Worker::startHttp()
             {QStringLiteral("version"), QCoreApplication::applicationVersion()},
             {QStringLiteral("database"), dialect},
             {QStringLiteral("schema_version"), m_schemaVersion},
+            {QStringLiteral("delivery"), m_sender->status()},
         });
     });
     const QString configured = m_config.string(QStringLiteral("http.address"));

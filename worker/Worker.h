@@ -14,9 +14,11 @@ namespace vestnik {
 
 class Database;
 class Sealer;
+class Sender;
 
-/// The worker process: opens and migrates the database, loads the sealing key and serves HTTP.
-/// Roles (ingest, trigger, planner, sender) attach to it as they are built.
+/// The worker process: opens and migrates the database, loads the sealing key, runs the sender role (which
+/// resumes due retries at once) and serves HTTP. The other roles (ingest, trigger, planner) attach as they are
+/// built.
 class Worker final : public QObject
 {
     Q_OBJECT
@@ -31,6 +33,8 @@ public:
     /// Where the HTTP listener is (valid after start()).
     QUrl url() const { return m_url; }
     int schemaVersion() const { return m_schemaVersion; }
+    /// The sender role (valid after start()).
+    Sender &sender() { return *m_sender; }
 
 private:
     Result<void> startHttp();
@@ -38,6 +42,7 @@ private:
     Config m_config;
     std::shared_ptr<Database> m_database;
     std::unique_ptr<Sealer> m_sealer;
+    std::unique_ptr<Sender> m_sender;
     std::unique_ptr<QHttpServer> m_http;
     QUrl m_url;
     int m_schemaVersion = 0;

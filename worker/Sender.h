@@ -1,0 +1,49 @@
+#pragma once
+
+#include "util/Config.h"
+#include "util/Result.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+#include <memory>
+
+namespace vestnik {
+
+class Clock;
+class Database;
+class Dispatcher;
+class RetryScanner;
+class Sealer;
+
+/// The worker's sender role: the delivery engine of shared/delivery wired to this process's database and
+/// configuration. It sends the send jobs it is given (the bus roles hand them over) and, from the start,
+/// claims and sends the durable retries that are due, including those a previous run left behind.
+class Sender final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Sender)
+
+public:
+    /// Reads the `providers.*` and `delivery.*` keys; InvalidConfig names a bad endpoint or CA file.
+    static Result<std::unique_ptr<Sender>> create(const Config &config, const Database &database, const Sealer &sealer,
+                                                  const Clock &clock, QObject *parent = nullptr);
+    ~Sender() override;
+
+    /// Starts the retry scanner.
+    void start();
+    void stop();
+
+    Dispatcher &dispatcher();
+    RetryScanner &scanner();
+    /// Counters for /healthz and metrics.
+    QJsonObject status() const;
+
+private:
+    struct Parts;
+    explicit Sender(std::unique_ptr<Parts> parts, QObject *parent);
+
+    std::unique_ptr<Parts> m_parts;
+};
+
+} // namespace vestnik
