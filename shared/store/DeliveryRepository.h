@@ -24,6 +24,8 @@ class DeliveryRepository final
 public:
     /// Rows per multi-row INSERT: far below SQLite's 32,766 and PostgreSQL's 65,535 bound values.
     static constexpr int kBatchRows = 100;
+    /// Bound values per statement on SQLite (see rowsPerStatement()).
+    static constexpr int kSqliteValuesPerStatement = 200;
 
     /// A send job as stored beside its deliveries, so that a retry can render the push again.
     struct StoredJob {
@@ -99,6 +101,8 @@ private:
         qint64 expiresAtMs = 0;
     };
 
+    /// Rows per multi-row statement of `columns` values each.
+    qsizetype rowsPerStatement(int columns) const;
     static Result<void> validateNew(const QList<Delivery> &deliveries);
     Result<void> insertJobs(const QList<StoredJob> &jobs, qint64 nowMs) const;
     /// Inserts the rows that are new ('sending' under `claim` when there is one, else 'queued'); their ids.
