@@ -201,10 +201,17 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
     std::vector<TaskPtr> tasks;
     QList<DeliveryRepository::StoredJob> storedJobs;
     QList<Delivery> deliveries;
+    // Jobs of one batch mostly share a template: its latest version is looked up once per batch.
+    QHash<std::pair<QString, int>, Result<TemplateCatalog::Resolved>> templates;
+    QSet<QString> notificationIds;
     for (const JobPtr &job : jobs) {
         SendJob &sendJob = job->job;
-        Result<TemplateCatalog::Resolved> resolved =
-            m_deps.templates.resolve(sendJob.templateId, sendJob.templateVersion);
+        const std::pair<QString, int> templateKey{sendJob.templateId, sendJob.templateVersion};
+        auto cached = templates.find(templateKey);
+        if (cached == templates.end())
+            cached =
+                templates.insert(templateKey, m_deps.templates.resolve(sendJob.templateId, sendJob.templateVersion));
+        const Result<TemplateCatalog::Resolved> &resolved = *cached;
         if (!resolved) {
             failJob(job, resolved.error(), resolved.error().code == ErrorCode::NotFound);
             continue;
@@ -226,6 +233,14 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
                                               << "device; no provider sends to it yet";
                 continue;
             }
+            const QString notificationId = sendJob.notificationIdFor(device.id);
+            if (notificationIds.contains(notificationId)) {
+                // The same job twice in one batch (a broker redelivery can do that): one send is enough.
+                ++job->report.devices;
+                ++job->report.alreadyDone;
+                continue;
+            }
+            notificationIds.insert(notificationId);
             auto task = std::make_shared<Task>();
             task->owner = job;
             task->job = shared;
@@ -235,7 +250,7 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
             task->token = device.token;
             task->deviceLocale = device.locale;
             Delivery &d = task->delivery;
-            d.notificationId = sendJob.notificationIdFor(device.id);
+            d.notificationId = notificationId;
             d.userId = sendJob.userId;
             d.deviceId = device.id;
             d.appId = device.appId;

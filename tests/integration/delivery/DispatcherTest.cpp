@@ -455,6 +455,14 @@ void DispatcherTest::repeatedJobSendsNothingTwice()
              1);
     QCOMPARE(recording(QStringLiteral("apns")).value(apnsToken(1)).toObject().value(QStringLiteral("attempts")).toInt(),
              1);
+    // The same new job twice in one batch: sent once.
+    const SendJob twice = eventJob(QStringLiteral("evt-9"), QStringLiteral("anna"), {{"название_товара", "Чайник"}});
+    QList<Dispatcher::JobReport> pair = dispatch({twice, twice});
+    QCOMPARE(pair.size(), 2);
+    QCOMPARE(pair.at(0).sent + pair.at(1).sent, 2);
+    QCOMPARE(pair.at(0).alreadyDone + pair.at(1).alreadyDone, 2);
+    QCOMPARE(recording(QStringLiteral("fcm")).value(fcmToken(1)).toObject().value(QStringLiteral("attempts")).toInt(),
+             2);
     // Another event is another notification.
     QList<Dispatcher::JobReport> other =
         dispatch({eventJob(QStringLiteral("evt-8"), QStringLiteral("anna"), {{"название_товара", "Чайник"}})});
