@@ -43,6 +43,7 @@ private Q_SLOTS:
     void activityCreatesBareUserOnlyWhenMissing();
     void activityForUserListsOnlyThatUser();
     void activityRejectsNonPositiveCount();
+    void userFindManyInChunks();
 
     // RepositoryTestApps.cpp
     void appUpsertRenamesAndKeepsCreationTime();
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void deviceDeactivate();
     void deviceApnsInvalidationRule_data();
     void deviceApnsInvalidationRule();
+    void deviceActiveForUsersInChunks();
 
     // RepositoryTestTemplates.cpp
     void templateVersionsAreNumberedFromOne();
@@ -80,6 +82,20 @@ private Q_SLOTS:
     void deliveryRetrySchedulingAndDue();
     void deliveryCountsByStatusPerCampaign();
 
+    // RepositoryTestSending.cpp: send jobs, claims at insert, sent reports in batches
+    void deliveryJobAndDeadlineRoundTrip();
+    void deliveryInsertAndClaimStoresJobsAndClaimsNewRows();
+    void deliveryInsertAndClaimRepeatedJobClaimsOnlyQueued();
+    void deliveryInsertAndClaimManyRowsAndJobs();
+    void deliveryInsertAndClaimIsAllOrNothing();
+    void deliverySentBatchRecordsAndReleasesClaims();
+    void deliverySentBatchMatchesRecordSent_data();
+    void deliverySentBatchMatchesRecordSent();
+    void deliverySentBatchManyRows();
+    void deliveryExpiredClaimIsHandedOutAgain();
+    void deliveryExpiredClaimIsNotTakenByARepeatedJob();
+    void deliveryClaimOrderMixesRetriesAndExpiredLeases();
+
 private:
     const vestnik::Database &db() const { return m_test->database(); }
     vestnik::Dialect dialect() const { return db().dialect(); }
@@ -90,6 +106,8 @@ private:
     QVariant scalar(const QString &sql, const QVariantList &values = {}) const;
     /// Every column of the rows a raw query returns, as bytes.
     QByteArrayList rawColumns(const QString &sql, const QVariantList &values = {}) const;
+    /// The delivery's current status; Dismissed (which no test here records) when there is no such delivery.
+    vestnik::DeliveryStatus statusOf(const QString &notificationId) const;
     static vestnik::Delivery delivery(const QString &notificationId, const QString &campaignId = QString());
 
     std::unique_ptr<vestnik::test::TestDatabase> m_test;

@@ -195,3 +195,73 @@ void RepositoryTest::deviceApnsInvalidationRule()
     VT_OK(unknown);
     QVERIFY(!*unknown);
 }
+
+void RepositoryTest::deviceActiveForUsersInChunks()
+{
+    createApp();
+    createApp(QStringLiteral("bank"));
+    const DeviceRepository devices(db(), m_clock, sealer());
+    // 250 users (three statements of 100): a quarter without devices, a quarter with one, a quarter with two
+    // in two apps, a quarter with one active and one deactivated. Second devices are registered after all
+    // first ones, so a user's ids are not neighbours.
+    constexpr int kUsers = 250;
+    const auto userId = [](int i) { return QStringLiteral("user-%1").arg(i, 3, 10, QLatin1Char('0')); };
+    QHash<QString, QList<qint64>> expectedIds;
+    QHash<qint64, QString> expectedTokens;
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < kUsers; ++i) {
+            const int kind = i % 4;
+            if (kind == 0 || (kind == 1 && round == 1))
+                continue;
+            const QString app = round == 0 ? kApp : QStringLiteral("bank");
+            const QString token = QStringLiteral("token-%1-%2").arg(i).arg(round);
+            Result<qint64> id = devices.registerDevice(userId(i), app, Platform::Android, token);
+            VT_OK(id);
+            if (kind == 3 && round == 1) {
+                VT_OK(devices.deactivate(*id, QStringLiteral("UNREGISTERED")));
+                continue;
+            }
+            expectedIds[userId(i)].append(*id);
+            expectedTokens.insert(*id, token);
+        }
+    }
+
+    QStringList asked;
+    for (int i = 0; i < kUsers; ++i) {
+        asked << userId(i);
+        if (i == 50 || i == 150)
+            asked << QStringLiteral("ghost-%1").arg(i);
+    }
+    Result<QHash<QString, QList<Device>>> found = devices.activeForUsers(asked);
+    VT_OK(found);
+    QCOMPARE(found->size(), expectedIds.size());
+    QCOMPARE(found->size(), kUsers / 4 * 3 + 1); // user-248 is a kind-0 user, user-249 a kind-1 user
+    for (auto it = expectedIds.cbegin(); it != expectedIds.cend(); ++it) {
+        const QList<Device> got = found->value(it.key());
+        QList<qint64> gotIds;
+        for (const Device &device : got) {
+            gotIds << device.id;
+            QCOMPARE(device.userId, it.key());
+            QVERIFY(device.isActive);
+            QCOMPARE(device.token, expectedTokens.value(device.id));
+        }
+        QCOMPARE(gotIds, it.value());
+    }
+    QVERIFY(!found->contains(userId(0)));   // no devices
+    QVERIFY(!found->contains(userId(248))); // no devices, last statement
+    QVERIFY(!found->contains(QStringLiteral("ghost-50")));
+    QCOMPARE(found->value(userId(3)).size(), 1); // its deactivated device is left out
+    QCOMPARE(found->value(userId(249)).size(), 1);
+    QCOMPARE(found->value(userId(246)).size(), 2);
+
+    // The same answer one user at a time.
+    for (const QString &user : {userId(2), userId(131), userId(247)}) {
+        Result<QList<Device>> one = devices.activeForUser(user);
+        VT_OK(one);
+        QCOMPARE(found->value(user), *one);
+    }
+
+    Result<QHash<QString, QList<Device>>> none = devices.activeForUsers({});
+    VT_OK(none);
+    QVERIFY(none->isEmpty());
+}

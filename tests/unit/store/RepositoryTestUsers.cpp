@@ -211,3 +211,56 @@ void RepositoryTest::activityRejectsNonPositiveCount()
     VT_OK(none);
     QVERIFY(!none->has_value());
 }
+
+void RepositoryTest::userFindManyInChunks()
+{
+    const UserRepository users(db(), m_clock);
+    constexpr int kUsers = 230; // three statements of at most 100 ids
+    QList<User> stored;
+    for (int i = 0; i < kUsers; ++i) {
+        User user;
+        user.id = QStringLiteral("user-%1").arg(i);
+        user.locale = i % 2 ? QStringLiteral("ru-RU") : QString();
+        user.timezone = i % 3 ? QStringLiteral("Europe/Moscow") : QString();
+        user.attributes = QJsonObject{{QStringLiteral("имя"), QStringLiteral("Анна %1").arg(i)},
+                                      {QStringLiteral("orders"), i},
+                                      {QStringLiteral("tags"), QJsonArray{QStringLiteral("ёлка"), i % 7}}};
+        user.createdAtMs = m_clock.nowMs();
+        user.updatedAtMs = m_clock.nowMs();
+        VT_OK(users.upsert(user));
+        stored << user;
+        m_clock.advance(std::chrono::milliseconds(1));
+    }
+
+    QStringList ids;
+    for (int i = kUsers - 1; i >= 0; --i) {
+        ids << QStringLiteral("user-%1").arg(i);
+        if (i % 90 == 0)
+            ids << QStringLiteral("unknown-%1").arg(i);
+    }
+    ids << QStringLiteral("user-7"); // asked twice
+    Result<QHash<QString, User>> found = users.findMany(ids);
+    VT_OK(found);
+    QCOMPARE(found->size(), kUsers);
+    for (const User &user : std::as_const(stored)) {
+        const auto it = found->constFind(user.id);
+        QVERIFY2(it != found->cend(), qPrintable(user.id));
+        QCOMPARE(it->id, user.id);
+        QCOMPARE(it->locale, user.locale);
+        QCOMPARE(it->timezone, user.timezone);
+        QCOMPARE(it->attributes, user.attributes);
+        QCOMPARE(it->createdAtMs, user.createdAtMs);
+        QCOMPARE(it->updatedAtMs, user.updatedAtMs);
+    }
+    QVERIFY(!found->contains(QStringLiteral("unknown-0")));
+    QVERIFY(!found->contains(QStringLiteral("unknown-180")));
+
+    Result<QHash<QString, User>> some = users.findMany({QStringLiteral("user-3"), QStringLiteral("nobody")});
+    VT_OK(some);
+    QCOMPARE(some->keys(), QStringList{QStringLiteral("user-3")});
+    QCOMPARE(some->value(QStringLiteral("user-3")).attributes.value(QStringLiteral("имя")).toString(),
+             QStringLiteral("Анна 3"));
+    Result<QHash<QString, User>> none = users.findMany({});
+    VT_OK(none);
+    QVERIFY(none->isEmpty());
+}

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void refusesInvalidTemplates();
     void keepsWarnings();
     void unknownTemplateOrVersion();
+    void resolveNamesTheVersion();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -146,6 +147,52 @@ void TemplateCatalogTest::unknownTemplateOrVersion()
     Result<CompiledPushTemplate> noVersion = catalog.compiled(QStringLiteral("back-in-stock"), 7);
     QVERIFY(!noVersion.hasValue());
     QVERIFY(noVersion.error().message.contains(QStringLiteral("no version 7")));
+}
+
+void TemplateCatalogTest::resolveNamesTheVersion()
+{
+    TemplateCatalog sender(*m_repository);
+    Result<TemplateCatalog::Resolved> none = sender.resolve(QStringLiteral("back-in-stock"));
+    QVERIFY(!none.hasValue());
+    QCOMPARE(none.error().code, ErrorCode::NotFound);
+
+    const nlohmann::json user = kSample;
+    const auto bodyOf = [&user](const TemplateCatalog::Resolved &resolved) {
+        return QString::fromStdString(resolved.compiled.render(JsonScopes{&user}, QStringLiteral("ru"))->body);
+    };
+    // The console saves through its own catalog; the sender's must see each new version as the latest.
+    TemplateCatalog console(*m_repository);
+    PushTemplate t = test::templateFixture("back_in_stock.json");
+    QVERIFY(console.save(t, kSample, QStringLiteral("m")).hasValue());
+    Result<TemplateCatalog::Resolved> latest = sender.resolve(t.id);
+    QVERIFY(latest.hasValue());
+    QCOMPARE(latest->version, 1);
+    QCOMPARE(bodyOf(*latest), QStringLiteral("«Чайник» ждёт вас"));
+
+    t.content.body = QStringLiteral("«{{название_товара}}» снова в продаже");
+    QVERIFY(console.save(t, kSample, QStringLiteral("m")).hasValue());
+    t.content.body = QStringLiteral("«{{название_товара}}» вернулся");
+    QVERIFY(console.save(t, kSample, QStringLiteral("m")).hasValue());
+    latest = sender.resolve(t.id, 0);
+    QVERIFY(latest.hasValue());
+    QCOMPARE(latest->version, 3);
+    QCOMPARE(bodyOf(*latest), QStringLiteral("«Чайник» вернулся"));
+
+    // A pinned version resolves to itself, before and after it is cached.
+    for (int round = 0; round < 2; ++round) {
+        Result<TemplateCatalog::Resolved> pinned = sender.resolve(t.id, 2);
+        QVERIFY(pinned.hasValue());
+        QCOMPARE(pinned->version, 2);
+        QCOMPARE(bodyOf(*pinned), QStringLiteral("«Чайник» снова в продаже"));
+        Result<TemplateCatalog::Resolved> first = sender.resolve(t.id, 1);
+        QVERIFY(first.hasValue());
+        QCOMPARE(first->version, 1);
+        QCOMPARE(bodyOf(*first), QStringLiteral("«Чайник» ждёт вас"));
+    }
+    Result<TemplateCatalog::Resolved> missing = sender.resolve(t.id, 4);
+    QVERIFY(!missing.hasValue());
+    QCOMPARE(missing.error().code, ErrorCode::NotFound);
+    QVERIFY2(missing.error().message.contains(QStringLiteral("no version 4")), qPrintable(missing.error().message));
 }
 
 QTEST_GUILESS_MAIN(TemplateCatalogTest)
