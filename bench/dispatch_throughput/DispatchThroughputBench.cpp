@@ -101,7 +101,9 @@ int main(int argc, char **argv)
             return fail(config.error().toString());
         settings = DatabaseSettings::fromConfig(*config);
         settings.dialect = Dialect::Postgres;
-        Result<std::shared_ptr<Database>> opened = Database::open(settings);
+        DatabaseSettings adminSettings = settings;
+        adminSettings.options = QStringLiteral("options='-c client_min_messages=warning'");
+        Result<std::shared_ptr<Database>> opened = Database::open(adminSettings);
         if (!opened)
             return fail(opened.error().toString());
         admin = *opened;

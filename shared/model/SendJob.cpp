@@ -35,10 +35,25 @@ Result<QString> optionalText(const nlohmann::json &object, const char *name)
 
 } // namespace
 
+namespace {
+
+/// `%` and `:` escaped, so that the parts of a key cannot run into each other ("a:b" + "c" != "a" + "b:c").
+QString keyPart(const QString &part)
+{
+    if (!part.contains(QLatin1Char(':')) && !part.contains(QLatin1Char('%')))
+        return part;
+    QString escaped = part;
+    escaped.replace(QLatin1Char('%'), QStringLiteral("%25"));
+    escaped.replace(QLatin1Char(':'), QStringLiteral("%3A"));
+    return escaped;
+}
+
+} // namespace
+
 QString SendJob::key() const
 {
-    return campaignId.isEmpty() ? QStringLiteral("e:") + eventId + QLatin1Char(':') + userId
-                                : QStringLiteral("c:") + campaignId + QLatin1Char(':') + userId;
+    return campaignId.isEmpty() ? QStringLiteral("e:") + keyPart(eventId) + QLatin1Char(':') + keyPart(userId)
+                                : QStringLiteral("c:") + keyPart(campaignId) + QLatin1Char(':') + keyPart(userId);
 }
 
 QString SendJob::notificationIdFor(qint64 deviceId) const

@@ -23,7 +23,8 @@ struct SendJob final {
     QString locale;         ///< the language to use when neither the device nor the user has one
     qint64 createdAtMs = 0; ///< when the push was asked for: its TTL counts from here
 
-    /// "e:<event id>:<user>" or "c:<campaign id>:<user>": unique per push and recipient.
+    /// "e:<event id>:<user>" or "c:<campaign id>:<user>" with `%` and `:` inside the ids escaped (%25, %3A):
+    /// unique per push and recipient.
     QString key() const;
     /// The notification id for one of the user's devices: 33 characters ("n" + 128 bits of SHA-256 over the
     /// key and the device id, in hex), short enough for an APNs collapse id and an FCM collapse key.

@@ -192,6 +192,24 @@ Result<QSqlQuery> Database::run(const QString &sql, const QVariantList &values, 
     return query;
 }
 
+Result<QSqlQuery> StatementCache::run(const QString &sql, const QVariantList &values, const QString &what)
+{
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        Result<QSqlQuery> prepared = m_database.prepare(sql);
+        if (!prepared)
+            return makeError(ErrorCode::Database, what + QStringLiteral(": ") + prepared.error().message);
+        it = m_statements.insert(sql, std::move(*prepared));
+    } else if (it->isActive()) {
+        it->finish();
+    }
+    for (qsizetype i = 0; i < values.size(); ++i)
+        it->bindValue(int(i), values.at(i));
+    if (Result<void> done = Database::exec(*it, what); !done)
+        return done.error();
+    return *it;
+}
+
 Transaction::Transaction(const Database &database)
 {
     Result<QSqlDatabase> db = database.connection();

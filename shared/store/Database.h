@@ -2,6 +2,7 @@
 
 #include "util/Result.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -68,6 +69,24 @@ private:
 
     DatabaseSettings m_settings;
     QString m_connectionPrefix;
+};
+
+/// Statements prepared once and run many times within one unit of work on this thread (a batch of rows in
+/// one transaction: the full chunks of a multi-row INSERT share their SQL). Statements are finalized when
+/// the cache goes, so no read stays open after the work.
+class StatementCache final
+{
+public:
+    explicit StatementCache(const Database &database) : m_database(database) {}
+    Q_DISABLE_COPY_MOVE(StatementCache)
+
+    const Database &database() const { return m_database; }
+    /// As Database::run(), reusing the statement prepared for the same SQL before.
+    Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what);
+
+private:
+    const Database &m_database;
+    QHash<QString, QSqlQuery> m_statements;
 };
 
 /// A transaction on this thread's connection that rolls back unless committed.

@@ -14,6 +14,25 @@ namespace vestnik {
 
 namespace {
 
+/// The statement cache of the batch this thread is working on, if any (see BatchScope).
+thread_local StatementCache *tlBatchStatements = nullptr;
+
+/// While it lives, this thread's statements on `database` are prepared once and reused.
+class BatchScope final
+{
+public:
+    explicit BatchScope(const Database &database) : m_cache(database), m_outer(tlBatchStatements)
+    {
+        tlBatchStatements = &m_cache;
+    }
+    ~BatchScope() { tlBatchStatements = m_outer; }
+    Q_DISABLE_COPY_MOVE(BatchScope)
+
+private:
+    StatementCache m_cache;
+    StatementCache *m_outer;
+};
+
 const QString kColumns = QStringLiteral(
     "notification_id, user_id, device_id, app_id, platform, template_id, template_version, campaign_id, event_id,"
     " status, attempts, next_attempt_at, provider_message_id, error_code, error_message, created_at, updated_at,"
@@ -194,6 +213,7 @@ DeliveryRepository::DeliveryRepository(const Database &database, const Clock &cl
 
 Result<int> DeliveryRepository::insertBatch(const QList<Delivery> &deliveries) const
 {
+    const BatchScope batch(m_database);
     if (Result<void> valid = validateNew(deliveries); !valid)
         return valid.error();
     if (deliveries.isEmpty())
@@ -219,6 +239,7 @@ Result<QSet<QString>> DeliveryRepository::insertAndClaim(const QList<StoredJob> 
                                                          const QList<Delivery> &deliveries, const QString &workerId,
                                                          qint64 leaseMs) const
 {
+    const BatchScope batch(m_database);
     if (Result<void> valid = validateNew(deliveries); !valid)
         return valid.error();
     if (workerId.isEmpty())
@@ -263,6 +284,13 @@ Result<QSet<QString>> DeliveryRepository::insertAndClaim(const QList<StoredJob> 
     return claimed;
 }
 
+Result<QSqlQuery> DeliveryRepository::run(const QString &sql, const QVariantList &values, const QString &what) const
+{
+    if (tlBatchStatements && &tlBatchStatements->database() == &m_database)
+        return tlBatchStatements->run(sql, values, what);
+    return m_database.run(sql, values, what);
+}
+
 qsizetype DeliveryRepository::rowsPerStatement(int columns) const
 {
     // Qt's SQLite driver looks up every bound value's name in a list as long as the statement's values, so a
@@ -297,9 +325,9 @@ Result<void> DeliveryRepository::insertJobs(const QList<StoredJob> &jobs, qint64
             return makeError(ErrorCode::InvalidArgument, QStringLiteral("a stored send job needs an id and a user"));
         values << job.id << job.userId << QString::fromUtf8(job.body) << nowMs;
     }
-    Result<QSqlQuery> q = m_database.run(
-        sql, values,
-        QStringLiteral("cannot store %1 send jobs starting with %2").arg(jobs.size()).arg(jobs.constFirst().id));
+    Result<QSqlQuery> q =
+        run(sql, values,
+            QStringLiteral("cannot store %1 send jobs starting with %2").arg(jobs.size()).arg(jobs.constFirst().id));
     if (!q)
         return q.error();
     return {};
@@ -313,9 +341,9 @@ Result<QHash<QString, QByteArray>> DeliveryRepository::jobBodies(const QStringLi
         QVariantList values;
         for (const QString &id : chunk)
             values << id;
-        Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT id, body FROM send_jobs WHERE id IN ")
-                                                 + sqlvalues::placeholderRow(int(chunk.size())),
-                                             values, QStringLiteral("cannot read %1 send jobs").arg(chunk.size()));
+        Result<QSqlQuery> q = run(QStringLiteral("SELECT id, body FROM send_jobs WHERE id IN ")
+                                      + sqlvalues::placeholderRow(int(chunk.size())),
+                                  values, QStringLiteral("cannot read %1 send jobs").arg(chunk.size()));
         if (!q)
             return q.error();
         while (q->next())
@@ -346,10 +374,10 @@ Result<QStringList> DeliveryRepository::insertChunk(const QList<Delivery> &chunk
                << nowMs << sqlvalues::nullableText(d.jobId) << sqlvalues::nullable(d.expiresAtMs) << claimedBy
                << claimExpires;
     }
-    Result<QSqlQuery> q = m_database.run(sql, values,
-                                         QStringLiteral("cannot insert %1 deliveries starting with %2")
-                                             .arg(chunk.size())
-                                             .arg(chunk.constFirst().notificationId));
+    Result<QSqlQuery> q = run(sql, values,
+                              QStringLiteral("cannot insert %1 deliveries starting with %2")
+                                  .arg(chunk.size())
+                                  .arg(chunk.constFirst().notificationId));
     if (!q)
         return q.error();
     QStringList fresh;
@@ -372,12 +400,12 @@ Result<QStringList> DeliveryRepository::claimQueued(const QStringList &notificat
     for (const QString &id : notificationIds)
         values << id;
     values << deliveryStatusName(DeliveryStatus::Queued);
-    Result<QSqlQuery> q = m_database.run(
-        QStringLiteral("UPDATE deliveries SET status = ?, claimed_by = ?, claim_expires_at = ?, updated_at = ?"
-                       " WHERE notification_id IN ")
-            + sqlvalues::placeholderRow(int(notificationIds.size()))
-            + QStringLiteral(" AND status = ? RETURNING notification_id"),
-        values, QStringLiteral("cannot claim %1 queued deliveries").arg(notificationIds.size()));
+    Result<QSqlQuery> q =
+        run(QStringLiteral("UPDATE deliveries SET status = ?, claimed_by = ?, claim_expires_at = ?, updated_at = ?"
+                           " WHERE notification_id IN ")
+                + sqlvalues::placeholderRow(int(notificationIds.size()))
+                + QStringLiteral(" AND status = ? RETURNING notification_id"),
+            values, QStringLiteral("cannot claim %1 queued deliveries").arg(notificationIds.size()));
     if (!q)
         return q.error();
     QStringList claimed;
@@ -393,6 +421,7 @@ Result<QStringList> DeliveryRepository::claimQueued(const QStringList &notificat
 
 Result<int> DeliveryRepository::recordSentBatch(const QList<SentReport> &reports) const
 {
+    const BatchScope batch(m_database);
     if (reports.isEmpty())
         return 0;
     const qint64 now = m_clock.nowMs();
@@ -422,10 +451,10 @@ Result<int> DeliveryRepository::recordSentBatch(const QList<SentReport> &reports
                              " provider_message_id = COALESCE(sent.message_id, provider_message_id),"
                              " claimed_by = NULL, claim_expires_at = NULL"
                              " FROM sent WHERE notification_id = sent.sent_id RETURNING notification_id");
-        Result<QSqlQuery> q = m_database.run(sql, values,
-                                             QStringLiteral("cannot record %1 sent deliveries starting with %2")
-                                                 .arg(chunk.size())
-                                                 .arg(chunk.constFirst().notificationId));
+        Result<QSqlQuery> q = run(sql, values,
+                                  QStringLiteral("cannot record %1 sent deliveries starting with %2")
+                                      .arg(chunk.size())
+                                      .arg(chunk.constFirst().notificationId));
         if (!q)
             return q.error();
         QSet<QString> known;
@@ -456,9 +485,9 @@ Result<void> DeliveryRepository::appendSentEvents(const QList<SentReport> &repor
     if (rows == 0)
         return {};
     Result<QSqlQuery> q =
-        m_database.run(QStringLiteral("INSERT INTO delivery_events (notification_id, status, at, detail) VALUES ")
-                           + placeholderRows(rows, kEventColumns),
-                       values, QStringLiteral("cannot append 'sent' to the trail of %1 deliveries").arg(rows));
+        run(QStringLiteral("INSERT INTO delivery_events (notification_id, status, at, detail) VALUES ")
+                + placeholderRows(rows, kEventColumns),
+            values, QStringLiteral("cannot append 'sent' to the trail of %1 deliveries").arg(rows));
     if (!q)
         return q.error();
     return {};
@@ -474,7 +503,7 @@ Result<void> DeliveryRepository::appendEvents(const QStringList &notificationIds
     const QString name = deliveryStatusName(status);
     for (const QString &id : notificationIds)
         values << id << name << atMs << sqlvalues::text(detail);
-    Result<QSqlQuery> q = m_database.run(
+    Result<QSqlQuery> q = run(
         sql, values, QStringLiteral("cannot append '%1' to the trail of %2 deliveries").arg(name).arg(values.size()));
     if (!q)
         return q.error();
@@ -526,7 +555,7 @@ Result<void> DeliveryRepository::updateStatus(const QString &notificationId, Del
     Transaction tx(m_database);
     if (!tx.isActive())
         return tx.error();
-    Result<QSqlQuery> q = m_database.run(sql, values, what);
+    Result<QSqlQuery> q = run(sql, values, what);
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)
@@ -544,14 +573,14 @@ Result<int> DeliveryRepository::scheduleRetry(const QString &notificationId, qin
     Transaction tx(m_database);
     if (!tx.isActive())
         return tx.error();
-    Result<QSqlQuery> q = m_database.run(
-        QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
-            + QStringLiteral(" <= ? THEN ? ELSE status END, attempts = attempts + 1, next_attempt_at = ?,"
-                             " error_code = ?, error_message = ?, updated_at = ?, claimed_by = NULL,"
-                             " claim_expires_at = NULL WHERE notification_id = ? RETURNING attempts"),
-        {stage(DeliveryStatus::RetryScheduled), deliveryStatusName(DeliveryStatus::RetryScheduled), nextAttemptAtMs,
-         sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage), now, notificationId},
-        what);
+    Result<QSqlQuery> q =
+        run(QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
+                + QStringLiteral(" <= ? THEN ? ELSE status END, attempts = attempts + 1, next_attempt_at = ?,"
+                                 " error_code = ?, error_message = ?, updated_at = ?, claimed_by = NULL,"
+                                 " claim_expires_at = NULL WHERE notification_id = ? RETURNING attempts"),
+            {stage(DeliveryStatus::RetryScheduled), deliveryStatusName(DeliveryStatus::RetryScheduled), nextAttemptAtMs,
+             sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage), now, notificationId},
+            what);
     if (!q)
         return q.error();
     if (!q->next())
@@ -610,9 +639,11 @@ Result<QList<Delivery>> DeliveryRepository::claimDueRetries(qint64 nowMs, int li
         return events.error();
     if (Result<void> done = tx.commit(); !done)
         return done.error();
-    // RETURNING gives no order; hand them out as they became due.
-    std::sort(claimed->begin(), claimed->end(), [](const Delivery &a, const Delivery &b) {
-        return std::pair(a.nextAttemptAtMs, a.notificationId) < std::pair(b.nextAttemptAtMs, b.notificationId);
+    // RETURNING gives no order; hand them out about as they became due (a row claimed when it was inserted
+    // has no retry time: its creation stands in for when its lost claim began).
+    const auto dueAt = [](const Delivery &d) { return d.nextAttemptAtMs.value_or(d.createdAtMs); };
+    std::sort(claimed->begin(), claimed->end(), [&dueAt](const Delivery &a, const Delivery &b) {
+        return std::pair(dueAt(a), a.notificationId) < std::pair(dueAt(b), b.notificationId);
     });
     return claimed;
 }
@@ -624,7 +655,9 @@ Result<QList<Delivery>> DeliveryRepository::claimRows(qint64 nowMs, int limit, c
     const QString due =
         QStringLiteral("SELECT notification_id FROM deliveries"
                        " WHERE (status = ? AND next_attempt_at <= ?) OR (status = ? AND claim_expires_at <= ?)"
-                       " ORDER BY next_attempt_at, notification_id LIMIT ?");
+                       " ORDER BY CASE WHEN status = '%1' THEN claim_expires_at ELSE next_attempt_at END,"
+                       " notification_id LIMIT ?")
+            .arg(deliveryStatusName(DeliveryStatus::Sending));
     const QString retryScheduled = deliveryStatusName(DeliveryStatus::RetryScheduled);
     const QString sending = deliveryStatusName(DeliveryStatus::Sending);
     const QVariantList dueValues{retryScheduled, nowMs, sending, nowMs, limit};
@@ -662,9 +695,9 @@ Result<std::optional<Delivery>> DeliveryRepository::find(const QString &notifica
 Result<QList<DeliveryEvent>> DeliveryRepository::trail(const QString &notificationId) const
 {
     const QString what = QStringLiteral("cannot read the trail of delivery %1").arg(notificationId);
-    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT id, notification_id, status, at, detail"
-                                                        " FROM delivery_events WHERE notification_id = ? ORDER BY id"),
-                                         {notificationId}, what);
+    Result<QSqlQuery> q = run(QStringLiteral("SELECT id, notification_id, status, at, detail"
+                                             " FROM delivery_events WHERE notification_id = ? ORDER BY id"),
+                              {notificationId}, what);
     if (!q)
         return q.error();
     QList<DeliveryEvent> events;
@@ -682,9 +715,9 @@ Result<QList<DeliveryEvent>> DeliveryRepository::trail(const QString &notificati
 Result<QMap<DeliveryStatus, qint64>> DeliveryRepository::selectCounts(const QString &where,
                                                                       const QVariantList &values) const
 {
-    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT status, COUNT(*) FROM deliveries") + where
-                                             + QStringLiteral(" GROUP BY status"),
-                                         values, QStringLiteral("cannot count deliveries by status"));
+    Result<QSqlQuery> q =
+        run(QStringLiteral("SELECT status, COUNT(*) FROM deliveries") + where + QStringLiteral(" GROUP BY status"),
+            values, QStringLiteral("cannot count deliveries by status"));
     if (!q)
         return q.error();
     QMap<DeliveryStatus, qint64> counts;

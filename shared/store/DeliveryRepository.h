@@ -8,6 +8,7 @@
 #include <QList>
 #include <QMap>
 #include <QSet>
+#include <QSqlQuery>
 #include <QString>
 #include <QVariant>
 
@@ -101,6 +102,8 @@ private:
         qint64 expiresAtMs = 0;
     };
 
+    /// Database::run(), or the batch's statement cache while a batch method runs on this thread.
+    Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what) const;
     /// Rows per multi-row statement of `columns` values each.
     qsizetype rowsPerStatement(int columns) const;
     static Result<void> validateNew(const QList<Delivery> &deliveries);
