@@ -24,6 +24,7 @@
 #include "util/Clock.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -139,6 +140,7 @@ private Q_SLOTS:
     void outcomeClassesOfFcm();
     void outcomeClassesOfApns();
     void credentialsProblemRefreshesOnceThenOpensTheCircuit();
+    void apnsCertificateAuthentication();
     void unknownTemplateIsRefusedForGood();
     void retryAfterIsRespectedToTheSecond();
     void thirtyPercentUnavailableForAMinute();
@@ -614,6 +616,58 @@ void DispatcherTest::credentialsProblemRefreshesOnceThenOpensTheCircuit()
     // APNs saw exactly two requests of that app: the first and the one resend.
     QCOMPARE(recording(QStringLiteral("apns")).value(apnsToken(1)).toObject().value(QStringLiteral("attempts")).toInt(),
              2);
+}
+
+void DispatcherTest::apnsCertificateAuthentication()
+{
+    // Two more apps on certificate authentication: one with a development push certificate for the sandbox,
+    // one whose certificate is for production while the app says sandbox (APNs: BadCertificateEnvironment).
+    const QString dataDir = m_dir.filePath(QStringLiteral("data"));
+    const QString ca = QDir(dataDir).filePath(QStringLiteral("ca.pem"));
+    const QString caKey = QDir(dataDir).filePath(QStringLiteral("ca.key"));
+    const QString key = m_openssl->generateEcKey(QStringLiteral("push-client.key"));
+    const QString subject =
+        QStringLiteral("/UID=com.example.cert/CN=Apple Development IOS Push Services: com.example.cert");
+    const QString development = m_openssl->issueCertificate(QStringLiteral("dev-push"), key, subject, ca, caKey,
+                                                            {QStringLiteral("1.2.840.113635.100.6.3.1=ASN1:NULL")});
+    const QString production = m_openssl->issueCertificate(QStringLiteral("prod-push"), key, subject, ca, caKey,
+                                                           {QStringLiteral("1.2.840.113635.100.6.3.2=ASN1:NULL")});
+    QVERIFY(!development.isEmpty() && !production.isEmpty());
+    const auto pem = [](const QString &path) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    };
+    QList<qint64> devices;
+    int i = 0;
+    for (const QString &certificate : {development, production}) {
+        const QString app = QStringLiteral("cert-app-%1").arg(i);
+        VT_OK(m_rt->apps.upsert(App{app, app, 0}));
+        const QJsonObject credential{{QStringLiteral("bundle_id"), QStringLiteral("com.example.cert")},
+                                     {QStringLiteral("environment"), QStringLiteral("sandbox")},
+                                     {QStringLiteral("certificate"), pem(certificate)},
+                                     {QStringLiteral("private_key"), pem(key)}};
+        VT_OK(m_rt->apps.setCredential(app, Provider::Apns, QJsonDocument(credential).toJson()));
+        Result<qint64> device =
+            m_rt->devices.registerDevice(QStringLiteral("u1"), app, Platform::Ios, apnsToken(100 + i));
+        VT_OK(device);
+        devices << *device;
+        ++i;
+    }
+    const SendJob job = eventJob(QStringLiteral("evt-1"), QStringLiteral("u1"), {{"название_товара", "Чайник"}});
+    const QList<Dispatcher::JobReport> reports = dispatch({job});
+    QCOMPARE(reports.size(), 1);
+    QCOMPARE(reports.at(0).sent, 1);
+    QCOMPARE(reports.at(0).retries, 1);
+    QCOMPARE(statusOf(job.notificationIdFor(devices.at(0))), QStringLiteral("sent"));
+    const QJsonObject accepted = recording(QStringLiteral("apns")).value(apnsToken(100)).toObject();
+    QCOMPARE(accepted.value(QStringLiteral("accepted")).toInt(), 1);
+    QCOMPARE(accepted.value(QStringLiteral("last_headers")).toObject().value(QStringLiteral("apns-topic")).toString(),
+             QStringLiteral("com.example.cert"));
+    const Delivery refused = **m_rt->deliveries.find(job.notificationIdFor(devices.at(1)));
+    QCOMPARE(refused.status, DeliveryStatus::RetryScheduled);
+    QCOMPARE(refused.errorCode, QStringLiteral("apns.BadCertificateEnvironment"));
+    QCOMPARE(m_rt->circuits.state({QStringLiteral("cert-app-1"), Provider::Apns}, m_clock->nowMs()),
+             CircuitBreaker::State::Open);
 }
 
 void DispatcherTest::unknownTemplateIsRefusedForGood()
