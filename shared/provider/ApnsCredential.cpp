@@ -1,5 +1,7 @@
 #include "provider/ApnsCredential.h"
 
+#include "security/JwtKey.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -27,6 +29,8 @@ Result<ApnsCredential> ApnsCredential::fromJson(const QByteArray &json)
     credential.bundleId = text("bundle_id");
     if (credential.bundleId.isEmpty())
         return invalid(QStringLiteral("bundle_id is missing"));
+    if (const QJsonValue value = object.value(QStringLiteral("environment")); !value.isUndefined() && !value.isString())
+        return invalid(QStringLiteral("environment must be the text \"production\" or \"sandbox\""));
     const QString environment = text("environment");
     if (environment == QStringLiteral("sandbox") || environment == QStringLiteral("development"))
         credential.sandbox = true;
@@ -54,6 +58,9 @@ Result<ApnsCredential> ApnsCredential::fromJson(const QByteArray &json)
     credential.keyId = text("key_id");
     if (credential.teamId.isEmpty() || credential.keyId.isEmpty())
         return invalid(QStringLiteral("team_id and key_id are needed with a .p8 key (or give a certificate)"));
+    // Checked now, so that a bad key is refused when it is stored, not at the first push.
+    if (!JwtKey::fromPem(privateKey, JwtAlgorithm::ES256))
+        return invalid(QStringLiteral("private_key is not an EC P-256 key in PEM (the .p8 file Apple hands out)"));
     credential.p8Key = privateKey;
     return credential;
 }

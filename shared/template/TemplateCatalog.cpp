@@ -56,6 +56,11 @@ Result<CompiledPushTemplate> TemplateCatalog::compiled(const QString &templateId
 
 Result<TemplateCatalog::Resolved> TemplateCatalog::resolve(const QString &templateId, int version)
 {
+    if (version < 0)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("template %1: version %2 does not exist (versions start at 1; 0 is the latest)")
+                             .arg(templateId)
+                             .arg(version));
     if (version > 0) {
         QMutexLocker locker(&m_mutex);
         if (const auto it = m_cache.find({templateId, version}); it != m_cache.end())

@@ -246,6 +246,12 @@ void ApnsCredentialTest::refusals_data()
     QTest::newRow("unknown environment") << with(token, "environment", QStringLiteral("staging"))
                                          << QStringLiteral("environment must be \"production\" or \"sandbox\", not "
                                                            "\"staging\"");
+    QTest::newRow("environment not text") << with(token, "environment", true) << QStringLiteral("environment");
+    QTest::newRow("token: key not PEM") << with(
+        token, "private_key", QStringLiteral("-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----"))
+                                        << QStringLiteral("private_key is not an EC P-256 key");
+    QTest::newRow("token: an RSA key") << with(token, "private_key", QString::fromLatin1(m_rsaKey))
+                                       << QStringLiteral("private_key is not an EC P-256 key");
     QTest::newRow("token: no private_key") << without(token, "private_key") << QStringLiteral("private_key");
     QTest::newRow("token: no team_id") << without(token, "team_id") << QStringLiteral("team_id");
     QTest::newRow("token: no key_id") << without(token, "key_id") << QStringLiteral("key_id");

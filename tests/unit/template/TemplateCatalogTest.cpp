@@ -155,6 +155,9 @@ void TemplateCatalogTest::resolveNamesTheVersion()
     Result<TemplateCatalog::Resolved> none = sender.resolve(QStringLiteral("back-in-stock"));
     QVERIFY(!none.hasValue());
     QCOMPARE(none.error().code, ErrorCode::NotFound);
+    Result<TemplateCatalog::Resolved> negative = sender.resolve(QStringLiteral("back-in-stock"), -1);
+    QVERIFY(!negative.hasValue());
+    QCOMPARE(negative.error().code, ErrorCode::InvalidArgument);
 
     const nlohmann::json user = kSample;
     const auto bodyOf = [&user](const TemplateCatalog::Resolved &resolved) {
