@@ -269,6 +269,8 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
             ++job->report.devices;
         }
         storedJobs.append({jobKey, sendJob.userId, sendJob.toJson()});
+        // From here on its tasks share `shared`; the job keeps only its report.
+        sendJob.variables = nlohmann::json();
         accepted.push_back(job);
     }
     if (accepted.empty())
@@ -506,6 +508,7 @@ void Dispatcher::send(const TaskPtr &task)
             PayloadBuilder::fcmMessage(*task->push, task->compiled->source(), task->delivery.notificationId, nowSeconds,
                                        expiresSeconds),
             task->token);
+        task->push.reset(); // the request holds it now; a resend renders again
         (*client)->send(std::move(body), std::move(handler), m_settings.requestTimeout);
         return;
     }
@@ -518,6 +521,7 @@ void Dispatcher::send(const TaskPtr &task)
     const ApnsRequest request =
         PayloadBuilder::apnsRequest(*task->push, task->compiled->source(), task->delivery.notificationId, client->topic,
                                     nowSeconds, expiresSeconds);
+    task->push.reset();
     client->client->send(task->token, request, std::move(handler), m_settings.requestTimeout);
 }
 
@@ -564,7 +568,7 @@ void Dispatcher::onAnswer(const TaskPtr &task, ProviderOutcome outcome)
         qCInfo(lcDelivery).noquote() << task->key().describe() << "answered" << outcome.reason
                                      << "; sending once more with refreshed credentials";
         task->credentialsRefreshed = true;
-        send(task);
+        prepareAndSend(task);
         return;
     }
 }
