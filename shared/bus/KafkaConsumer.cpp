@@ -1,0 +1,240 @@
+#include "bus/KafkaConsumer.h"
+
+#include "util/Logging.h"
+
+#include <QPointer>
+
+#include <cstring>
+
+namespace vestnik {
+
+namespace {
+
+kafka::PartitionListPtr listOf(const QList<TopicPartition> &partitions)
+{
+    kafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(int(std::max<qsizetype>(1, partitions.size()))));
+    for (const TopicPartition &p : partitions)
+        rd_kafka_topic_partition_list_add(list.get(), p.topic.toUtf8().constData(), p.partition);
+    return list;
+}
+
+QList<TopicPartition> partitionsOf(const rd_kafka_topic_partition_list_t *list)
+{
+    QList<TopicPartition> partitions;
+    for (int i = 0; list && i < list->cnt; ++i)
+        partitions.append(TopicPartition{QString::fromUtf8(list->elems[i].topic), list->elems[i].partition});
+    return partitions;
+}
+
+QString errorText(rd_kafka_resp_err_t error)
+{
+    return QString::fromUtf8(rd_kafka_err2str(error));
+}
+
+} // namespace
+
+KafkaConsumer::KafkaConsumer(Settings settings, Handler handler, QObject *parent)
+    : QObject(parent), m_settings(std::move(settings)), m_handler(std::move(handler))
+{
+    m_poller.setInterval(m_settings.pollInterval);
+    connect(&m_poller, &QTimer::timeout, this, &KafkaConsumer::poll);
+}
+
+KafkaConsumer::~KafkaConsumer()
+{
+    stop();
+}
+
+Result<void> KafkaConsumer::start()
+{
+    if (m_handle)
+        return {};
+    QHash<QString, QString> properties = m_settings.properties;
+    properties.insert(QStringLiteral("bootstrap.servers"), m_settings.brokers);
+    properties.insert(QStringLiteral("group.id"), m_settings.groupId);
+    properties.insert(QStringLiteral("enable.auto.offset.store"), QStringLiteral("false"));
+    properties.insert(QStringLiteral("enable.auto.commit"), QStringLiteral("true"));
+    properties.insert(QStringLiteral("auto.commit.interval.ms"), QString::number(m_settings.commitInterval.count()));
+    if (!properties.contains(QStringLiteral("auto.offset.reset")))
+        properties.insert(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
+    Result<kafka::ConfPtr> conf = kafka::makeConf(properties);
+    if (!conf)
+        return conf.error();
+    rd_kafka_conf_set_rebalance_cb(conf->get(), &KafkaConsumer::onRebalance);
+    rd_kafka_conf_set_opaque(conf->get(), this);
+    Result<kafka::HandlePtr> handle = kafka::makeHandle(RD_KAFKA_CONSUMER, std::move(*conf));
+    if (!handle)
+        return handle.error();
+    m_handle = std::move(*handle);
+    rd_kafka_poll_set_consumer(m_handle.get());
+    kafka::PartitionListPtr topics(rd_kafka_topic_partition_list_new(int(m_settings.topics.size())));
+    for (const QString &topic : m_settings.topics)
+        rd_kafka_topic_partition_list_add(topics.get(), topic.toUtf8().constData(), RD_KAFKA_PARTITION_UA);
+    if (const rd_kafka_resp_err_t error = rd_kafka_subscribe(m_handle.get(), topics.get()); error) {
+        m_handle.reset();
+        return makeError(ErrorCode::Broker, QStringLiteral("cannot subscribe to %1: %2")
+                                                .arg(m_settings.topics.join(QStringLiteral(", ")), errorText(error)));
+    }
+    qCInfo(lcBus).noquote() << "consuming" << m_settings.topics.join(QStringLiteral(", ")) << "in group"
+                            << m_settings.groupId;
+    m_poller.start();
+    return {};
+}
+
+void KafkaConsumer::stop()
+{
+    if (!m_handle)
+        return;
+    m_poller.stop();
+    storeCommittable(m_tracker.partitions());
+    // Closing revokes the assignment (the rebalance callback commits what is stored) and leaves the group.
+    if (const rd_kafka_resp_err_t error = rd_kafka_consumer_close(m_handle.get()); error)
+        qCWarning(lcBus).noquote() << "closing the consumer of" << m_settings.groupId << ":" << errorText(error);
+    m_handle.reset();
+    m_assigned.clear();
+    m_paused.clear();
+}
+
+QList<TopicPartition> KafkaConsumer::assignment() const
+{
+    return m_assigned.values();
+}
+
+void KafkaConsumer::onRebalance(rd_kafka_t *, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions,
+                                void *opaque)
+{
+    static_cast<KafkaConsumer *>(opaque)->rebalance(error, partitions);
+}
+
+void KafkaConsumer::rebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions)
+{
+    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(m_handle.get()), "COOPERATIVE") == 0;
+    const QList<TopicPartition> changed = partitionsOf(partitions);
+    if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        for (const TopicPartition &p : changed) {
+            m_assigned.insert(p);
+            m_epochs.insert(p, m_nextEpoch++);
+        }
+        if (cooperative)
+            rd_kafka_error_destroy(rd_kafka_incremental_assign(m_handle.get(), partitions));
+        else
+            rd_kafka_assign(m_handle.get(), partitions);
+        qCInfo(lcBus).noquote() << m_settings.groupId << "assigned" << changed.size() << "partitions";
+    } else {
+        // Store and commit what is done before the partitions go, so their next owner starts right after it.
+        storeCommittable(changed);
+        if (!m_tracker.allCommittable().isEmpty() || !changed.isEmpty())
+            rd_kafka_commit(m_handle.get(), nullptr, 0);
+        for (const TopicPartition &p : changed) {
+            if (m_tracker.inFlight(p) > 0)
+                qCInfo(lcBus).noquote() << p.topic << p.partition << "revoked with" << m_tracker.inFlight(p)
+                                        << "messages unacknowledged; its next owner handles them";
+            m_tracker.revoke(p);
+            m_assigned.remove(p);
+            m_paused.remove(p);
+            m_epochs.remove(p);
+        }
+        if (cooperative)
+            rd_kafka_error_destroy(rd_kafka_incremental_unassign(m_handle.get(), partitions));
+        else
+            rd_kafka_assign(m_handle.get(), nullptr);
+    }
+    Q_EMIT assignmentChanged();
+}
+
+void KafkaConsumer::poll()
+{
+    // A bounded batch per timer tick keeps the event loop responsive.
+    for (int i = 0; i < 1000 && m_handle; ++i) {
+        kafka::MessagePtr message(rd_kafka_consumer_poll(m_handle.get(), 0));
+        if (!message)
+            return;
+        if (message->err) {
+            if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                continue;
+            const QString text = QString::fromUtf8(rd_kafka_message_errstr(message.get()));
+            qCWarning(lcBus).noquote() << "consumer of" << m_settings.groupId << ":" << text;
+            if (message->err == RD_KAFKA_RESP_ERR__FATAL)
+                Q_EMIT failed(text);
+            continue;
+        }
+        const TopicPartition where{QString::fromUtf8(rd_kafka_topic_name(message->rkt)), message->partition};
+        if (!m_assigned.contains(where) || m_paused.contains(where))
+            continue; // fetched before a revoke or a pause took effect; it comes again
+        if (m_tracker.inFlight(where) >= m_settings.maxInFlight) {
+            pause(where, message->offset);
+            continue;
+        }
+        if (!m_tracker.start(where, message->offset))
+            continue; // a re-delivery below what this assignment already started
+        BusMessage busMessage;
+        busMessage.where = where;
+        busMessage.offset = message->offset;
+        if (message->key)
+            busMessage.key = QByteArray(static_cast<const char *>(message->key), qsizetype(message->key_len));
+        if (message->payload)
+            busMessage.value = QByteArray(static_cast<const char *>(message->payload), qsizetype(message->len));
+        const quint64 epoch = m_epochs.value(where);
+        QPointer<KafkaConsumer> self(this);
+        m_handler(busMessage, [self, where, offset = busMessage.offset, epoch]() {
+            if (self)
+                self->acknowledge(where, offset, epoch);
+        });
+    }
+}
+
+void KafkaConsumer::acknowledge(const TopicPartition &where, qint64 offset, quint64 epoch)
+{
+    if (!m_handle || m_epochs.value(where) != epoch)
+        return; // the partition was revoked since: its new owner handles the message
+    if (!m_tracker.finish(where, offset))
+        return;
+    storeCommittable({where});
+    if (m_paused.contains(where) && m_tracker.inFlight(where) <= m_settings.maxInFlight / 2)
+        resume(where);
+}
+
+void KafkaConsumer::storeCommittable(const QList<TopicPartition> &partitions)
+{
+    if (!m_handle)
+        return;
+    QList<std::pair<TopicPartition, qint64>> offsets;
+    for (const TopicPartition &p : partitions) {
+        if (const std::optional<qint64> offset = m_tracker.committable(p))
+            offsets.append({p, *offset});
+    }
+    if (offsets.isEmpty())
+        return;
+    kafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(int(offsets.size())));
+    for (const auto &[p, offset] : std::as_const(offsets))
+        rd_kafka_topic_partition_list_add(list.get(), p.topic.toUtf8().constData(), p.partition)->offset = offset;
+    if (const rd_kafka_resp_err_t error = rd_kafka_offsets_store(m_handle.get(), list.get()); error) {
+        qCWarning(lcBus).noquote() << "cannot store offsets:" << errorText(error);
+        return;
+    }
+    for (const auto &[p, offset] : std::as_const(offsets))
+        m_tracker.markCommitted(p, offset);
+}
+
+void KafkaConsumer::pause(const TopicPartition &where, qint64 refetchFrom)
+{
+    kafka::PartitionListPtr list = listOf({where});
+    rd_kafka_pause_partitions(m_handle.get(), list.get());
+    // What was fetched beyond the limit is dropped here; fetch it again from this message on resume.
+    list->elems[0].offset = refetchFrom;
+    if (rd_kafka_error_t *error = rd_kafka_seek_partitions(m_handle.get(), list.get(), 5000)) {
+        qCWarning(lcBus).noquote() << "cannot seek" << where.topic << where.partition << ":"
+                                   << QString::fromUtf8(rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+    }
+    m_paused.insert(where);
+}
+
+void KafkaConsumer::resume(const TopicPartition &where)
+{
+    kafka::PartitionListPtr list = listOf({where});
+    rd_kafka_resume_partitions(m_handle.get(), list.get());
+    m_paused.remove(where);
+}
+
+} // namespace vestnik

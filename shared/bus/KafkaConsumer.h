@@ -1,0 +1,97 @@
+#pragma once
+
+#include "bus/KafkaHandles.h"
+#include "bus/OffsetTracker.h"
+#include "util/Result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+
+#include <chrono>
+#include <functional>
+
+namespace vestnik {
+
+/// One message as the bus hands it to a consumer's handler.
+struct BusMessage {
+    TopicPartition where;
+    qint64 offset = 0;
+    QByteArray key;
+    QByteArray value;
+};
+
+/// An at-least-once Kafka consumer in a consumer group, on the owner's thread (polled by a timer).
+///
+/// Each message goes to the handler with an acknowledgement to call once its work is durable, in any order and
+/// at any later time. Only the highest offset below which every message of the partition is acknowledged is
+/// stored for commit (`enable.auto.offset.store=false`; librdkafka commits the stored offsets every
+/// `commitInterval`, on a partition's revocation and on stop), so a crash re-delivers exactly what was not yet
+/// acknowledged (and what came after it) and never skips a message. A partition with `maxInFlight` messages
+/// unacknowledged is paused (and the message that would exceed it is fetched again later) instead of buffering
+/// without bound. An acknowledgement for a partition that was revoked since is ignored: the partition's new
+/// owner handles the message again.
+class KafkaConsumer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KafkaConsumer)
+
+public:
+    struct Settings {
+        QString brokers;
+        QString groupId;
+        QStringList topics;
+        /// Any other librdkafka property (SSL, SASL incl. OAUTHBEARER, timeouts), passed through as given.
+        QHash<QString, QString> properties;
+        int maxInFlight = 1000; ///< unacknowledged messages per partition before it is paused
+        std::chrono::milliseconds pollInterval{5};
+        std::chrono::milliseconds commitInterval{1000};
+    };
+    using Ack = std::function<void()>;
+    using Handler = std::function<void(const BusMessage &message, Ack ack)>;
+
+    KafkaConsumer(Settings settings, Handler handler, QObject *parent = nullptr);
+    ~KafkaConsumer() override;
+
+    /// Joins the group and starts polling; the error names a refused property or the broker's answer.
+    Result<void> start();
+    /// Stores what is acknowledged, commits it, leaves the group. Messages not acknowledged by then come
+    /// again to whoever gets their partition.
+    void stop();
+    bool isRunning() const { return bool(m_handle); }
+
+    int inFlight() const { return m_tracker.totalInFlight(); }
+    /// Partitions assigned to this consumer now.
+    QList<TopicPartition> assignment() const;
+
+Q_SIGNALS:
+    /// The broker or librdkafka reported an error that the consumer does not recover from by itself.
+    void failed(const QString &message);
+    /// The group gave this consumer partitions or took them away.
+    void assignmentChanged();
+
+private:
+    static void onRebalance(rd_kafka_t *handle, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions,
+                            void *opaque);
+    void rebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions);
+    void poll();
+    void acknowledge(const TopicPartition &where, qint64 offset, quint64 epoch);
+    void storeCommittable(const QList<TopicPartition> &partitions);
+    void pause(const TopicPartition &where, qint64 refetchFrom);
+    void resume(const TopicPartition &where);
+
+    const Settings m_settings;
+    const Handler m_handler;
+    kafka::HandlePtr m_handle;
+    OffsetTracker m_tracker;
+    QHash<TopicPartition, quint64> m_epochs; ///< per assignment of a partition, so stale acks are told apart
+    QSet<TopicPartition> m_assigned;
+    QSet<TopicPartition> m_paused;
+    quint64 m_nextEpoch = 1;
+    QTimer m_poller;
+};
+
+} // namespace vestnik

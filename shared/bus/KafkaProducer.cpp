@@ -1,0 +1,103 @@
+#include "bus/KafkaProducer.h"
+
+#include "util/Logging.h"
+
+#include <memory>
+
+namespace vestnik {
+
+KafkaProducer::KafkaProducer(Settings settings, QObject *parent) : QObject(parent), m_settings(std::move(settings))
+{
+    m_poller.setInterval(m_settings.pollInterval);
+    connect(&m_poller, &QTimer::timeout, this, &KafkaProducer::poll);
+}
+
+KafkaProducer::~KafkaProducer()
+{
+    if (m_handle && !flush(std::chrono::seconds(10)))
+        qCWarning(lcBus) << "producer stopped with" << outstanding() << "messages not confirmed by the broker";
+}
+
+Result<void> KafkaProducer::start()
+{
+    if (m_handle)
+        return {};
+    QHash<QString, QString> properties = m_settings.properties;
+    properties.insert(QStringLiteral("bootstrap.servers"), m_settings.brokers);
+    properties.insert(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
+    properties.insert(QStringLiteral("acks"), QStringLiteral("all"));
+    Result<kafka::ConfPtr> conf = kafka::makeConf(properties);
+    if (!conf)
+        return conf.error();
+    rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaProducer::onDelivery);
+    Result<kafka::HandlePtr> handle = kafka::makeHandle(RD_KAFKA_PRODUCER, std::move(*conf));
+    if (!handle)
+        return handle.error();
+    m_handle = std::move(*handle);
+    m_poller.start();
+    return {};
+}
+
+void KafkaProducer::produce(const QString &topic, int partition, const QByteArray &key, const QByteArray &value,
+                            Delivered delivered)
+{
+    if (!m_handle) {
+        delivered(makeError(ErrorCode::Broker, QStringLiteral("the producer is not started")));
+        return;
+    }
+    auto callback = std::make_unique<Delivered>(std::move(delivered));
+    const QByteArray name = topic.toUtf8();
+    const rd_kafka_resp_err_t error =
+        rd_kafka_producev(m_handle.get(), RD_KAFKA_V_TOPIC(name.constData()), RD_KAFKA_V_PARTITION(partition),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key.constData(), size_t(key.size())),
+                          RD_KAFKA_V_VALUE(const_cast<char *>(value.constData()), size_t(value.size())),
+                          RD_KAFKA_V_OPAQUE(callback.get()), RD_KAFKA_V_END);
+    if (error) {
+        (*callback)(makeError(
+            ErrorCode::Broker,
+            QStringLiteral("cannot produce to %1: %2").arg(topic, QString::fromUtf8(rd_kafka_err2str(error)))));
+        return;
+    }
+    (void)callback.release(); // onDelivery owns it now
+}
+
+void KafkaProducer::onDelivery(rd_kafka_t *, const rd_kafka_message_t *message, void *)
+{
+    std::unique_ptr<Delivered> callback(static_cast<Delivered *>(message->_private));
+    if (!callback)
+        return;
+    if (message->err)
+        (*callback)(makeError(ErrorCode::Broker, QStringLiteral("not delivered to %1: %2")
+                                                     .arg(QString::fromUtf8(rd_kafka_topic_name(message->rkt)),
+                                                          QString::fromUtf8(rd_kafka_err2str(message->err)))));
+    else
+        (*callback)(Result<void>());
+}
+
+void KafkaProducer::poll()
+{
+    if (m_handle)
+        rd_kafka_poll(m_handle.get(), 0);
+}
+
+bool KafkaProducer::flush(std::chrono::milliseconds timeout)
+{
+    if (!m_handle)
+        return true;
+    // rd_kafka_flush serves the delivery callbacks on this thread while it waits.
+    return rd_kafka_flush(m_handle.get(), int(timeout.count())) == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+Result<void> KafkaProducer::ensureTopic(const QString &topic, int partitions, std::chrono::milliseconds timeout)
+{
+    if (!m_handle)
+        return makeError(ErrorCode::Broker, QStringLiteral("the producer is not started"));
+    return kafka::createTopic(m_handle.get(), topic, partitions, 1, int(timeout.count()));
+}
+
+int KafkaProducer::outstanding() const
+{
+    return m_handle ? rd_kafka_outq_len(m_handle.get()) : 0;
+}
+
+} // namespace vestnik
