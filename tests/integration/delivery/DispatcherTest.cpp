@@ -4,6 +4,7 @@
 // pending.
 #include "delivery/Dispatcher.h"
 
+#include "DispatchRuntime.h"
 #include "SimTestSupport.h"
 #include "TestDatabase.h"
 #include "delivery/CircuitBreaker.h"
@@ -69,60 +70,6 @@ SendJob eventJob(const QString &eventId, const QString &userId, const nlohmann::
     return job;
 }
 
-/// What runs in a worker process: rebuilt by restart() on the same database, as after a crash.
-struct Runtime {
-    Runtime(const Database &database, ManualClock &clock, const Sealer &sealer, ProviderClients::Settings settings)
-        : apps(database, clock, sealer),
-          devices(database, clock, sealer),
-          users(database, clock),
-          templates(database, clock),
-          deliveries(database, clock),
-          catalog(templates),
-          directory(devices),
-          clients(apps, std::move(settings), network, clock),
-          circuits(clock, 5min),
-          policy(clock),
-          recorder(deliveries, devices, policy, circuits, clock),
-          dispatcher(Dispatcher::Dependencies{deliveries, users, catalog, directory, clients, recorder, circuits,
-                                              nullptr, clock},
-                     dispatcherSettings()),
-          scanner(deliveries, clock, scannerSettings(),
-                  [this](QList<Delivery> claimed) { dispatcher.redispatch(std::move(claimed)); })
-    {}
-
-    static Dispatcher::Settings dispatcherSettings()
-    {
-        Dispatcher::Settings s;
-        s.workerId = QStringLiteral("test-worker-%1").arg(QRandomGenerator::global()->generate());
-        s.lease = 2min;
-        return s;
-    }
-    static RetryScanner::Settings scannerSettings()
-    {
-        RetryScanner::Settings s;
-        s.workerId = QStringLiteral("test-scanner-%1").arg(QRandomGenerator::global()->generate());
-        s.interval = 20ms;
-        s.batchSize = 2000;
-        s.lease = 2min;
-        return s;
-    }
-
-    QNetworkAccessManager network;
-    AppRepository apps;
-    DeviceRepository devices;
-    UserRepository users;
-    TemplateRepository templates;
-    DeliveryRepository deliveries;
-    TemplateCatalog catalog;
-    RegistryDeviceDirectory directory;
-    ProviderClients clients;
-    CircuitBreaker circuits;
-    RetryPolicy policy;
-    OutcomeRecorder recorder;
-    Dispatcher dispatcher;
-    RetryScanner scanner;
-};
-
 } // namespace
 
 class DispatcherTest final : public QObject
@@ -172,7 +119,7 @@ private:
     std::unique_ptr<test::TestDatabase> m_db;
     std::unique_ptr<ManualClock> m_clock;
     std::optional<Sealer> m_sealer;
-    std::unique_ptr<Runtime> m_rt;
+    std::unique_ptr<test::DispatchRuntime> m_rt;
 };
 
 void DispatcherTest::initTestCase()
@@ -266,23 +213,13 @@ void DispatcherTest::cleanup()
 
 ProviderClients::Settings DispatcherTest::providerSettings() const
 {
-    ProviderClients::Settings s;
-    s.fcm.host = m_sim->google.host();
-    s.fcm.port = quint16(m_sim->google.port());
-    s.fcm.caCertificates = m_ca;
-    s.apnsProduction.host = m_sim->apns.host();
-    s.apnsProduction.port = quint16(m_sim->apns.port());
-    s.apnsProduction.caCertificates = m_ca;
-    s.apnsSandbox = s.apnsProduction;
-    s.googleTokenEndpoint = m_sim->google.resolved(QUrl(QStringLiteral("/token")));
-    s.tokenEndpointCaCertificates = m_ca;
-    return s;
+    return test::simProviderSettings(*m_sim);
 }
 
 void DispatcherTest::restart()
 {
     m_rt.reset();
-    m_rt = std::make_unique<Runtime>(m_db->database(), *m_clock, *m_sealer, providerSettings());
+    m_rt = std::make_unique<test::DispatchRuntime>(m_db->database(), *m_clock, *m_sealer, providerSettings());
 }
 
 void DispatcherTest::addUser(const QString &userId, const QString &locale, const QJsonObject &attributes)
@@ -858,7 +795,7 @@ void DispatcherTest::rateLimitSpacesTheSends()
     TokenBucket limits(TokenBucket::Limit{5, 5});
     Dispatcher limited(Dispatcher::Dependencies{m_rt->deliveries, m_rt->users, m_rt->catalog, m_rt->directory,
                                                 m_rt->clients, m_rt->recorder, m_rt->circuits, &limits, *m_clock},
-                       Runtime::dispatcherSettings());
+                       test::DispatchRuntime::dispatcherSettings());
     auto done = std::make_shared<int>(0);
     for (int i = 0; i < 20; ++i) {
         const QString user = QStringLiteral("u%1").arg(i);

@@ -1,0 +1,107 @@
+#include "delivery/SendJobConsumer.h"
+
+#include "bus/KafkaProducer.h"
+#include "delivery/Dispatcher.h"
+#include "util/Logging.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace vestnik {
+
+SendJobConsumer::SendJobConsumer(Settings settings, Dispatcher &dispatcher, KafkaProducer &deadLetters, QObject *parent)
+    : QObject(parent), m_settings(std::move(settings)), m_dispatcher(dispatcher), m_deadLetters(deadLetters)
+{
+    m_consumer = std::make_unique<KafkaConsumer>(
+        m_settings.consumer,
+        [this](const BusMessage &message, KafkaConsumer::Ack ack) { handle(message, std::move(ack)); }, this);
+}
+
+SendJobConsumer::~SendJobConsumer() = default;
+
+Result<void> SendJobConsumer::start()
+{
+    return m_consumer->start();
+}
+
+void SendJobConsumer::stop()
+{
+    m_consumer->stop();
+}
+
+void SendJobConsumer::handle(const BusMessage &message, KafkaConsumer::Ack ack)
+{
+    Result<SendJob> job = SendJob::fromJson(message.value);
+    if (!job) {
+        deadLetter(message, std::move(ack), job.error().message);
+        return;
+    }
+    submit(message, std::move(ack), std::move(*job), std::chrono::milliseconds::zero());
+}
+
+void SendJobConsumer::submit(const BusMessage &message, KafkaConsumer::Ack ack, SendJob job,
+                             std::chrono::milliseconds delay)
+{
+    QPointer<SendJobConsumer> self(this);
+    m_dispatcher.submit(job, [self, message, ack, job, delay](const Dispatcher::JobReport &report) {
+        if (!self)
+            return; // stopping: the message stays unacknowledged and comes again
+        if (report.isDurable()) {
+            ++self->m_counters.jobs;
+            ack();
+            return;
+        }
+        if (report.permanent) {
+            self->deadLetter(message, ack, report.error->message);
+            return;
+        }
+        // A passing failure: the job holds its partition's commit until it goes through.
+        const std::chrono::milliseconds next =
+            std::clamp(delay * 2, self->m_settings.firstRetryDelay, self->m_settings.maxRetryDelay);
+        ++self->m_counters.retried;
+        qCWarning(lcBus).noquote() << "send job" << report.jobKey << "failed (" << report.error->message
+                                   << "); trying again in" << next.count() << "ms";
+        QTimer::singleShot(next, self, [self, message, ack, job, next] {
+            if (self)
+                self->submit(message, ack, job, next);
+        });
+    });
+}
+
+void SendJobConsumer::deadLetter(const BusMessage &message, KafkaConsumer::Ack ack, const QString &reason)
+{
+    qCWarning(lcBus).noquote() << "send job at" << message.where.topic << message.where.partition << message.offset
+                               << "goes to" << m_settings.deadLetterTopic << ":" << reason;
+    const QJsonObject letter{
+        {QStringLiteral("reason"), reason},
+        {QStringLiteral("topic"), message.where.topic},
+        {QStringLiteral("partition"), message.where.partition},
+        {QStringLiteral("offset"), message.offset},
+        {QStringLiteral("payload"), QString::fromUtf8(message.value)},
+    };
+    QPointer<SendJobConsumer> self(this);
+    m_deadLetters.produce(
+        m_settings.deadLetterTopic, KafkaProducer::kAnyPartition, message.key,
+        QJsonDocument(letter).toJson(QJsonDocument::Compact), [self, message, ack, reason](Result<void> delivered) {
+            if (!self)
+                return;
+            if (!delivered) {
+                // Not acknowledged meanwhile, so nothing is lost if this process goes.
+                qCWarning(lcBus).noquote()
+                    << "dead letter not delivered:" << delivered.error().message << "; trying again";
+                QTimer::singleShot(self->m_settings.firstRetryDelay, self, [self, message, ack, reason] {
+                    if (self)
+                        self->deadLetter(message, ack, reason);
+                });
+                return;
+            }
+            ++self->m_counters.deadLettered;
+            ack();
+        });
+}
+
+} // namespace vestnik
