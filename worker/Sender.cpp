@@ -1,5 +1,6 @@
 #include "Sender.h"
 
+#include "bus/KafkaProducer.h"
 #include "delivery/CircuitBreaker.h"
 #include "delivery/DeviceDirectory.h"
 #include "delivery/Dispatcher.h"
@@ -7,6 +8,7 @@
 #include "delivery/ProviderClients.h"
 #include "delivery/RetryPolicy.h"
 #include "delivery/RetryScanner.h"
+#include "delivery/SendJobConsumer.h"
 #include "delivery/TokenBucket.h"
 #include "store/AppRepository.h"
 #include "store/DeliveryRepository.h"
@@ -17,9 +19,11 @@
 #include "util/Logging.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QHostInfo>
 #include <QNetworkAccessManager>
 #include <QRandomGenerator>
+#include <QTimer>
 #include <QUrl>
 
 namespace vestnik {
@@ -50,10 +54,12 @@ QString workerId()
 } // namespace
 
 struct Sender::Parts {
-    Parts(const Database &database, const Sealer &sealer, const Clock &clock, ProviderClients::Settings providers,
-          std::chrono::seconds circuitCoolDown, std::optional<TokenBucket::Limit> limit,
-          Dispatcher::Settings dispatcherSettings, RetryScanner::Settings scannerSettings)
-        : apps(database, clock, sealer),
+    Parts(const Config &configuration, const Database &database, const Sealer &sealer, const Clock &clock,
+          ProviderClients::Settings providers, std::chrono::seconds circuitCoolDown,
+          std::optional<TokenBucket::Limit> limit, Dispatcher::Settings dispatcherSettings,
+          RetryScanner::Settings scannerSettings)
+        : config(configuration),
+          apps(database, clock, sealer),
           devices(database, clock, sealer),
           users(database, clock),
           templates(database, clock),
@@ -72,6 +78,7 @@ struct Sender::Parts {
                   [this](QList<Delivery> claimed) { dispatcher.redispatch(std::move(claimed)); })
     {}
 
+    const Config config;
     QNetworkAccessManager network;
     AppRepository apps;
     DeviceRepository devices;
@@ -136,7 +143,7 @@ Result<std::unique_ptr<Sender>> Sender::create(const Config &config, const Datab
     scannerSettings.lease = dispatcherSettings.lease;
 
     auto parts = std::make_unique<Parts>(
-        database, sealer, clock, std::move(providers),
+        config, database, sealer, clock, std::move(providers),
         std::chrono::seconds(config.integer(QStringLiteral("delivery.circuit_cooldown_seconds"))), limit,
         std::move(dispatcherSettings), std::move(scannerSettings));
     qCInfo(lcWorker).noquote() << "sender" << id << "ready: FCM at"
@@ -147,16 +154,75 @@ Result<std::unique_ptr<Sender>> Sender::create(const Config &config, const Datab
 
 Sender::Sender(std::unique_ptr<Parts> parts, QObject *parent) : QObject(parent), m_parts(std::move(parts)) {}
 
-Sender::~Sender() = default;
-
-void Sender::start()
+Sender::~Sender()
 {
-    m_parts->scanner.start();
+    // The consumer's and producer's callbacks refer to the dispatcher: they go first.
+    m_consumer.reset();
+    m_producer.reset();
 }
 
-void Sender::stop()
+Result<void> Sender::start()
+{
+    m_parts->scanner.start();
+    const QString brokers = m_parts->config.string(QStringLiteral("bus.kafka_brokers"));
+    if (brokers.isEmpty()) {
+        qCInfo(lcWorker) << "no bus.kafka_brokers: send jobs come only from retries for now";
+        return {};
+    }
+    QHash<QString, QString> properties;
+    const QStringList pairs =
+        m_parts->config.string(QStringLiteral("bus.kafka_properties")).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+    for (const QString &pair : pairs) {
+        const qsizetype equals = pair.indexOf(QLatin1Char('='));
+        if (equals <= 0)
+            return makeError(ErrorCode::InvalidConfig,
+                             QStringLiteral("bus.kafka_properties: \"%1\" is not name=value").arg(pair.left(40)));
+        properties.insert(pair.left(equals).trimmed(), pair.mid(equals + 1).trimmed());
+    }
+    m_producer =
+        std::make_unique<KafkaProducer>(KafkaProducer::Settings{brokers, properties, std::chrono::milliseconds(5)});
+    if (Result<void> started = m_producer->start(); !started)
+        return started;
+    const QString sends = m_parts->config.string(QStringLiteral("bus.sends_topic"));
+    const QString dlq = m_parts->config.string(QStringLiteral("bus.dlq_topic"));
+    const int partitions = int(m_parts->config.integer(QStringLiteral("bus.partitions")));
+    for (const QString &topic : {sends, dlq}) {
+        if (Result<void> created = m_producer->ensureTopic(topic, partitions, std::chrono::seconds(15)); !created)
+            return created;
+    }
+    SendJobConsumer::Settings settings;
+    settings.consumer.brokers = brokers;
+    settings.consumer.groupId = m_parts->config.string(QStringLiteral("bus.group_id"));
+    settings.consumer.topics = {sends};
+    settings.consumer.properties = properties;
+    settings.consumer.maxInFlight = int(m_parts->config.integer(QStringLiteral("bus.max_in_flight")));
+    settings.deadLetterTopic = dlq;
+    m_consumer = std::make_unique<SendJobConsumer>(settings, m_parts->dispatcher, *m_producer);
+    return m_consumer->start();
+}
+
+void Sender::shutdown(std::chrono::milliseconds grace)
 {
     m_parts->scanner.stop();
+    if (m_consumer)
+        m_consumer->hold();
+    if (m_parts->dispatcher.outstanding() > 0) {
+        qCInfo(lcWorker) << "waiting up to" << grace.count() << "ms for" << m_parts->dispatcher.outstanding()
+                         << "sends in flight";
+        QEventLoop loop;
+        QTimer deadline;
+        deadline.setSingleShot(true);
+        connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+        connect(&m_parts->dispatcher, &Dispatcher::idle, &loop, &QEventLoop::quit);
+        deadline.start(grace);
+        loop.exec();
+    }
+    // Dead letters still on their way acknowledge their messages when the broker confirms them: before the
+    // consumer commits, not after.
+    if (m_producer && !m_producer->flush(std::chrono::seconds(5)))
+        qCWarning(lcWorker) << m_producer->outstanding() << "dead letters not confirmed; their messages come again";
+    if (m_consumer)
+        m_consumer->stop(); // commits what was acknowledged
 }
 
 Dispatcher &Sender::dispatcher()

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QObject>
 
+#include <chrono>
 #include <memory>
 
 namespace vestnik {
@@ -13,8 +14,10 @@ namespace vestnik {
 class Clock;
 class Database;
 class Dispatcher;
+class KafkaProducer;
 class RetryScanner;
 class Sealer;
+class SendJobConsumer;
 
 /// The worker's sender role: the delivery engine of shared/delivery wired to this process's database and
 /// configuration. It sends the send jobs it is given (the bus roles hand them over) and, from the start,
@@ -30,9 +33,12 @@ public:
                                                   const Clock &clock, QObject *parent = nullptr);
     ~Sender() override;
 
-    /// Starts the retry scanner.
-    void start();
-    void stop();
+    /// Starts the retry scanner and, when `bus.kafka_brokers` is set, consuming send jobs (creating the
+    /// topics when missing); the error names the broker's refusal.
+    Result<void> start();
+    /// Stops taking new work, lets the sends in flight finish for up to `grace`, commits what is done and
+    /// stops. What is still in flight then keeps its claim and is sent again after its lease.
+    void shutdown(std::chrono::milliseconds grace);
 
     Dispatcher &dispatcher();
     RetryScanner &scanner();
@@ -44,6 +50,8 @@ private:
     explicit Sender(std::unique_ptr<Parts> parts, QObject *parent);
 
     std::unique_ptr<Parts> m_parts;
+    std::unique_ptr<KafkaProducer> m_producer;
+    std::unique_ptr<SendJobConsumer> m_consumer;
 };
 
 } // namespace vestnik

@@ -19,6 +19,12 @@ Worker::Worker(Config config, QObject *parent) : QObject(parent), m_config(std::
 
 Worker::~Worker() = default;
 
+void Worker::shutdown()
+{
+    if (m_sender)
+        m_sender->shutdown(std::chrono::seconds(m_config.integer(QStringLiteral("worker.shutdown_seconds"))));
+}
+
 Result<void> Worker::start()
 {
     const QDir dataDir(m_config.string(QStringLiteral("worker.data_dir")));
@@ -55,8 +61,7 @@ Result<void> Worker::start()
     m_sender = std::move(*sender);
     if (Result<void> http = startHttp(); !http)
         return http;
-    m_sender->start();
-    return {};
+    return m_sender->start();
 }
 
 Result<void> Worker::startHttp()

@@ -30,6 +30,8 @@ public:
 
     /// Starts everything; on failure nothing keeps running and the error says what to fix.
     Result<void> start();
+    /// Graceful stop: no new work, in-flight sends finish within `worker.shutdown_seconds`, offsets committed.
+    void shutdown();
     /// Where the HTTP listener is (valid after start()).
     QUrl url() const { return m_url; }
     int schemaVersion() const { return m_schemaVersion; }

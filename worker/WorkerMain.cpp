@@ -98,6 +98,7 @@ int runWorker(int argc, char **argv)
                         << worker.url().toString() << " (health: " << worker.url().toString()
                         << "/healthz); press Ctrl-C to stop" << Qt::endl;
     const int code = QCoreApplication::exec();
+    worker.shutdown();
     qCInfo(lcWorker) << "stopped";
     return code;
 }

@@ -95,6 +95,11 @@ void KafkaConsumer::stop()
     m_paused.clear();
 }
 
+void KafkaConsumer::hold()
+{
+    m_poller.stop();
+}
+
 QList<TopicPartition> KafkaConsumer::assignment() const
 {
     return m_assigned.values();

@@ -61,6 +61,8 @@ public:
     /// Stores what is acknowledged, commits it, leaves the group. Messages not acknowledged by then come
     /// again to whoever gets their partition.
     void stop();
+    /// Stops taking new messages (a shutdown lets the work in flight finish first); stop() still commits.
+    void hold();
     bool isRunning() const { return bool(m_handle); }
 
     int inFlight() const { return m_tracker.totalInFlight(); }

@@ -28,6 +28,11 @@ Result<void> SendJobConsumer::start()
     return m_consumer->start();
 }
 
+void SendJobConsumer::hold()
+{
+    m_consumer->hold();
+}
+
 void SendJobConsumer::stop()
 {
     m_consumer->stop();

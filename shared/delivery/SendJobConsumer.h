@@ -43,6 +43,8 @@ public:
     ~SendJobConsumer() override;
 
     Result<void> start();
+    /// No new jobs from now on; those in flight still finish (and are acknowledged) until stop().
+    void hold();
     void stop();
     const Counters &counters() const { return m_counters; }
     KafkaConsumer &consumer() { return *m_consumer; }
