@@ -53,26 +53,27 @@ void SendJobConsumer::submit(const BusMessage &message, KafkaConsumer::Ack ack, 
 {
     QPointer<SendJobConsumer> self(this);
     m_dispatcher.submit(job, [self, message, ack, job, delay](const Dispatcher::JobReport &report) {
-        if (!self)
+        SendJobConsumer *consumer = self.data();
+        if (!consumer)
             return; // stopping: the message stays unacknowledged and comes again
         if (report.isDurable()) {
-            ++self->m_counters.jobs;
+            ++consumer->m_counters.jobs;
             ack();
             return;
         }
         if (report.permanent) {
-            self->deadLetter(message, ack, report.error->message);
+            consumer->deadLetter(message, ack, report.error->message);
             return;
         }
         // A passing failure: the job holds its partition's commit until it goes through.
         const std::chrono::milliseconds next =
-            std::clamp(delay * 2, self->m_settings.firstRetryDelay, self->m_settings.maxRetryDelay);
-        ++self->m_counters.retried;
+            std::clamp(delay * 2, consumer->m_settings.firstRetryDelay, consumer->m_settings.maxRetryDelay);
+        ++consumer->m_counters.retried;
         qCWarning(lcBus).noquote() << "send job" << report.jobKey << "failed (" << report.error->message
                                    << "); trying again in" << next.count() << "ms";
-        QTimer::singleShot(next, self, [self, message, ack, job, next] {
-            if (self)
-                self->submit(message, ack, job, next);
+        QTimer::singleShot(next, consumer, [self, message, ack, job, next] {
+            if (SendJobConsumer *again = self.data())
+                again->submit(message, ack, job, next);
         });
     });
 }
@@ -92,19 +93,20 @@ void SendJobConsumer::deadLetter(const BusMessage &message, KafkaConsumer::Ack a
     m_deadLetters.produce(
         m_settings.deadLetterTopic, KafkaProducer::kAnyPartition, message.key,
         QJsonDocument(letter).toJson(QJsonDocument::Compact), [self, message, ack, reason](Result<void> delivered) {
-            if (!self)
+            SendJobConsumer *consumer = self.data();
+            if (!consumer)
                 return;
             if (!delivered) {
                 // Not acknowledged meanwhile, so nothing is lost if this process goes.
                 qCWarning(lcBus).noquote()
                     << "dead letter not delivered:" << delivered.error().message << "; trying again";
-                QTimer::singleShot(self->m_settings.firstRetryDelay, self, [self, message, ack, reason] {
-                    if (self)
-                        self->deadLetter(message, ack, reason);
+                QTimer::singleShot(consumer->m_settings.firstRetryDelay, consumer, [self, message, ack, reason] {
+                    if (SendJobConsumer *again = self.data())
+                        again->deadLetter(message, ack, reason);
                 });
                 return;
             }
-            ++self->m_counters.deadLettered;
+            ++consumer->m_counters.deadLettered;
             ack();
         });
 }

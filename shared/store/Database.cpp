@@ -207,7 +207,12 @@ Result<QSqlQuery> StatementCache::run(const QString &sql, const QVariantList &va
         it->bindValue(int(i), values.at(i));
     if (Result<void> done = Database::exec(*it, what); !done)
         return done.error();
+    // A handle on the cached statement for the caller to read (QSqlQuery copies share their result): the
+    // cache keeps the prepared statement for the next run, which is what it is for.
+    QT_WARNING_PUSH
+    QT_WARNING_DISABLE_DEPRECATED
     return *it;
+    QT_WARNING_POP
 }
 
 Transaction::Transaction(const Database &database)

@@ -429,9 +429,9 @@ Result<int> DeliveryRepository::recordSentBatch(const QList<SentReport> &reports
     if (!tx.isActive())
         return tx.error();
     int updated = 0;
-    const qsizetype rows = rowsPerStatement(kEventColumns);
-    for (qsizetype from = 0; from < reports.size(); from += rows) {
-        const QList<SentReport> chunk = reports.mid(from, rows);
+    const qsizetype perStatement = rowsPerStatement(kEventColumns);
+    for (qsizetype from = 0; from < reports.size(); from += perStatement) {
+        const QList<SentReport> chunk = reports.mid(from, perStatement);
         // One statement per chunk: the reports as a VALUES list joined to their rows. The status moves
         // forward only, as in recordStatus(); the first 'sent' time stays; the claim ends.
         QStringList rows;
