@@ -1,27 +1,13 @@
 #include "Sender.h"
 
 #include "bus/KafkaProducer.h"
-#include "delivery/CircuitBreaker.h"
-#include "delivery/DeviceDirectory.h"
-#include "delivery/Dispatcher.h"
-#include "delivery/OutcomeRecorder.h"
-#include "delivery/ProviderClients.h"
-#include "delivery/RetryPolicy.h"
-#include "delivery/RetryScanner.h"
+#include "delivery/DeliveryEngine.h"
 #include "delivery/SendJobConsumer.h"
-#include "delivery/TokenBucket.h"
-#include "store/AppRepository.h"
-#include "store/DeliveryRepository.h"
-#include "store/DeviceRepository.h"
-#include "store/TemplateRepository.h"
-#include "store/UserRepository.h"
-#include "template/TemplateCatalog.h"
 #include "util/Logging.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QHostInfo>
-#include <QNetworkAccessManager>
 #include <QRandomGenerator>
 #include <QTimer>
 #include <QUrl>
@@ -52,49 +38,6 @@ QString workerId()
 }
 
 } // namespace
-
-struct Sender::Parts {
-    Parts(const Config &configuration, const Database &database, const Sealer &sealer, const Clock &clock,
-          ProviderClients::Settings providers, std::chrono::seconds circuitCoolDown,
-          std::optional<TokenBucket::Limit> limit, Dispatcher::Settings dispatcherSettings,
-          RetryScanner::Settings scannerSettings)
-        : config(configuration),
-          apps(database, clock, sealer),
-          devices(database, clock, sealer),
-          users(database, clock),
-          templates(database, clock),
-          deliveries(database, clock),
-          catalog(templates),
-          directory(devices),
-          clients(apps, std::move(providers), network, clock),
-          circuits(clock, circuitCoolDown),
-          policy(clock),
-          recorder(deliveries, devices, policy, circuits, clock),
-          rateLimits(limit ? std::make_unique<TokenBucket>(*limit) : nullptr),
-          dispatcher(Dispatcher::Dependencies{deliveries, users, catalog, directory, clients, recorder, circuits,
-                                              rateLimits.get(), clock},
-                     std::move(dispatcherSettings)),
-          scanner(deliveries, clock, std::move(scannerSettings),
-                  [this](QList<Delivery> claimed) { dispatcher.redispatch(std::move(claimed)); })
-    {}
-
-    const Config config;
-    QNetworkAccessManager network;
-    AppRepository apps;
-    DeviceRepository devices;
-    UserRepository users;
-    TemplateRepository templates;
-    DeliveryRepository deliveries;
-    TemplateCatalog catalog;
-    RegistryDeviceDirectory directory;
-    ProviderClients clients;
-    CircuitBreaker circuits;
-    RetryPolicy policy;
-    OutcomeRecorder recorder;
-    std::unique_ptr<TokenBucket> rateLimits;
-    Dispatcher dispatcher;
-    RetryScanner scanner;
-};
 
 Result<std::unique_ptr<Sender>> Sender::create(const Config &config, const Database &database, const Sealer &sealer,
                                                const Clock &clock, QObject *parent)
@@ -127,32 +70,31 @@ Result<std::unique_ptr<Sender>> Sender::create(const Config &config, const Datab
                 ErrorCode::InvalidConfig,
                 QStringLiteral("providers.google_token_url must be an https URL, not \"%1\"").arg(tokenUrl));
     }
-    std::optional<TokenBucket::Limit> limit;
+    DeliveryEngine::Settings settings;
+    settings.providers = std::move(providers);
+    settings.circuitCoolDown =
+        std::chrono::seconds(config.integer(QStringLiteral("delivery.circuit_cooldown_seconds")));
     if (const qint64 rate = config.integer(QStringLiteral("delivery.rate_per_second")); rate > 0)
-        limit = TokenBucket::Limit{double(rate), double(rate)};
-
+        settings.rateLimit = TokenBucket::Limit{double(rate), double(rate)};
     const QString id = workerId();
-    Dispatcher::Settings dispatcherSettings;
-    dispatcherSettings.workerId = id;
-    dispatcherSettings.lease = std::chrono::seconds(config.integer(QStringLiteral("delivery.lease_seconds")));
-    RetryScanner::Settings scannerSettings;
-    scannerSettings.workerId = id;
-    scannerSettings.interval =
+    settings.dispatcher.workerId = id;
+    settings.dispatcher.lease = std::chrono::seconds(config.integer(QStringLiteral("delivery.lease_seconds")));
+    settings.scanner.workerId = id;
+    settings.scanner.interval =
         std::chrono::milliseconds(config.integer(QStringLiteral("delivery.retry_scan_interval_ms")));
-    scannerSettings.batchSize = int(config.integer(QStringLiteral("delivery.retry_batch")));
-    scannerSettings.lease = dispatcherSettings.lease;
+    settings.scanner.batchSize = int(config.integer(QStringLiteral("delivery.retry_batch")));
+    settings.scanner.lease = settings.dispatcher.lease;
 
-    auto parts = std::make_unique<Parts>(
-        config, database, sealer, clock, std::move(providers),
-        std::chrono::seconds(config.integer(QStringLiteral("delivery.circuit_cooldown_seconds"))), limit,
-        std::move(dispatcherSettings), std::move(scannerSettings));
+    auto engine = std::make_unique<DeliveryEngine>(database, sealer, clock, std::move(settings));
     qCInfo(lcWorker).noquote() << "sender" << id << "ready: FCM at"
                                << config.string(QStringLiteral("providers.fcm_endpoint")) << ", APNs at"
                                << config.string(QStringLiteral("providers.apns_production_endpoint"));
-    return std::unique_ptr<Sender>(new Sender(std::move(parts), parent));
+    return std::unique_ptr<Sender>(new Sender(config, std::move(engine), parent));
 }
 
-Sender::Sender(std::unique_ptr<Parts> parts, QObject *parent) : QObject(parent), m_parts(std::move(parts)) {}
+Sender::Sender(Config config, std::unique_ptr<DeliveryEngine> engine, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_engine(std::move(engine))
+{}
 
 Sender::~Sender()
 {
@@ -163,15 +105,15 @@ Sender::~Sender()
 
 Result<void> Sender::start()
 {
-    m_parts->scanner.start();
-    const QString brokers = m_parts->config.string(QStringLiteral("bus.kafka_brokers"));
+    m_engine->scanner.start();
+    const QString brokers = m_config.string(QStringLiteral("bus.kafka_brokers"));
     if (brokers.isEmpty()) {
         qCInfo(lcWorker) << "no bus.kafka_brokers: send jobs come only from retries for now";
         return {};
     }
     QHash<QString, QString> properties;
     const QStringList pairs =
-        m_parts->config.string(QStringLiteral("bus.kafka_properties")).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        m_config.string(QStringLiteral("bus.kafka_properties")).split(QLatin1Char(';'), Qt::SkipEmptyParts);
     for (const QString &pair : pairs) {
         const qsizetype equals = pair.indexOf(QLatin1Char('='));
         if (equals <= 0)
@@ -183,37 +125,37 @@ Result<void> Sender::start()
         std::make_unique<KafkaProducer>(KafkaProducer::Settings{brokers, properties, std::chrono::milliseconds(5)});
     if (Result<void> started = m_producer->start(); !started)
         return started;
-    const QString sends = m_parts->config.string(QStringLiteral("bus.sends_topic"));
-    const QString dlq = m_parts->config.string(QStringLiteral("bus.dlq_topic"));
-    const int partitions = int(m_parts->config.integer(QStringLiteral("bus.partitions")));
+    const QString sends = m_config.string(QStringLiteral("bus.sends_topic"));
+    const QString dlq = m_config.string(QStringLiteral("bus.dlq_topic"));
+    const int partitions = int(m_config.integer(QStringLiteral("bus.partitions")));
     for (const QString &topic : {sends, dlq}) {
         if (Result<void> created = m_producer->ensureTopic(topic, partitions, std::chrono::seconds(15)); !created)
             return created;
     }
     SendJobConsumer::Settings settings;
     settings.consumer.brokers = brokers;
-    settings.consumer.groupId = m_parts->config.string(QStringLiteral("bus.group_id"));
+    settings.consumer.groupId = m_config.string(QStringLiteral("bus.group_id"));
     settings.consumer.topics = {sends};
     settings.consumer.properties = properties;
-    settings.consumer.maxInFlight = int(m_parts->config.integer(QStringLiteral("bus.max_in_flight")));
+    settings.consumer.maxInFlight = int(m_config.integer(QStringLiteral("bus.max_in_flight")));
     settings.deadLetterTopic = dlq;
-    m_consumer = std::make_unique<SendJobConsumer>(settings, m_parts->dispatcher, *m_producer);
+    m_consumer = std::make_unique<SendJobConsumer>(settings, m_engine->dispatcher, *m_producer);
     return m_consumer->start();
 }
 
 void Sender::shutdown(std::chrono::milliseconds grace)
 {
-    m_parts->scanner.stop();
+    m_engine->scanner.stop();
     if (m_consumer)
         m_consumer->hold();
-    if (m_parts->dispatcher.outstanding() > 0) {
-        qCInfo(lcWorker) << "waiting up to" << grace.count() << "ms for" << m_parts->dispatcher.outstanding()
+    if (m_engine->dispatcher.outstanding() > 0) {
+        qCInfo(lcWorker) << "waiting up to" << grace.count() << "ms for" << m_engine->dispatcher.outstanding()
                          << "sends in flight";
         QEventLoop loop;
         QTimer deadline;
         deadline.setSingleShot(true);
         connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
-        connect(&m_parts->dispatcher, &Dispatcher::idle, &loop, &QEventLoop::quit);
+        connect(&m_engine->dispatcher, &Dispatcher::idle, &loop, &QEventLoop::quit);
         deadline.start(grace);
         loop.exec();
     }
@@ -225,19 +167,9 @@ void Sender::shutdown(std::chrono::milliseconds grace)
         m_consumer->stop(); // commits what was acknowledged
 }
 
-Dispatcher &Sender::dispatcher()
-{
-    return m_parts->dispatcher;
-}
-
-RetryScanner &Sender::scanner()
-{
-    return m_parts->scanner;
-}
-
 QJsonObject Sender::status() const
 {
-    const Dispatcher::Counters &c = m_parts->dispatcher.counters();
+    const Dispatcher::Counters &c = m_engine->dispatcher.counters();
     return QJsonObject{
         {QStringLiteral("jobs"), c.jobs},
         {QStringLiteral("sent"), c.sent},
@@ -245,8 +177,8 @@ QJsonObject Sender::status() const
         {QStringLiteral("failed"), c.failed},
         {QStringLiteral("invalid_tokens"), c.invalidTokens},
         {QStringLiteral("credential_refreshes"), c.credentialRefreshes},
-        {QStringLiteral("circuit_alerts"), qint64(m_parts->circuits.alerts())},
-        {QStringLiteral("outstanding"), m_parts->dispatcher.outstanding()},
+        {QStringLiteral("circuit_alerts"), qint64(m_engine->circuits.alerts())},
+        {QStringLiteral("outstanding"), m_engine->dispatcher.outstanding()},
     };
 }
 

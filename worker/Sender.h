@@ -13,11 +13,10 @@ namespace vestnik {
 
 class Clock;
 class Database;
-class Dispatcher;
 class KafkaProducer;
-class RetryScanner;
 class Sealer;
 class SendJobConsumer;
+struct DeliveryEngine;
 
 /// The worker's sender role: the delivery engine of shared/delivery wired to this process's database and
 /// configuration. It sends the send jobs it is given (the bus roles hand them over) and, from the start,
@@ -40,16 +39,14 @@ public:
     /// stops. What is still in flight then keeps its claim and is sent again after its lease.
     void shutdown(std::chrono::milliseconds grace);
 
-    Dispatcher &dispatcher();
-    RetryScanner &scanner();
     /// Counters for /healthz and metrics.
     QJsonObject status() const;
 
 private:
-    struct Parts;
-    explicit Sender(std::unique_ptr<Parts> parts, QObject *parent);
+    Sender(Config config, std::unique_ptr<DeliveryEngine> engine, QObject *parent);
 
-    std::unique_ptr<Parts> m_parts;
+    const Config m_config;
+    std::unique_ptr<DeliveryEngine> m_engine;
     std::unique_ptr<KafkaProducer> m_producer;
     std::unique_ptr<SendJobConsumer> m_consumer;
 };

@@ -35,8 +35,6 @@ public:
     /// Where the HTTP listener is (valid after start()).
     QUrl url() const { return m_url; }
     int schemaVersion() const { return m_schemaVersion; }
-    /// The sender role (valid after start()).
-    Sender &sender() { return *m_sender; }
 
 private:
     Result<void> startHttp();

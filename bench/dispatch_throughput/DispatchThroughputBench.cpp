@@ -9,21 +9,10 @@
 // PostgreSQL is taken from the VESTNIK_DATABASE_* variables (`scripts/services env postgres`); the run uses a
 // schema of its own and drops it afterwards.
 #include "BenchSupport.h"
-#include "delivery/CircuitBreaker.h"
-#include "delivery/DeviceDirectory.h"
-#include "delivery/Dispatcher.h"
-#include "delivery/OutcomeRecorder.h"
-#include "delivery/ProviderClients.h"
-#include "delivery/RetryPolicy.h"
+#include "delivery/DeliveryEngine.h"
 #include "security/Sealer.h"
-#include "store/AppRepository.h"
 #include "store/Database.h"
-#include "store/DeliveryRepository.h"
-#include "store/DeviceRepository.h"
 #include "store/Migrator.h"
-#include "store/TemplateRepository.h"
-#include "store/UserRepository.h"
-#include "template/TemplateCatalog.h"
 #include "util/Clock.h"
 #include "util/Config.h"
 
@@ -32,7 +21,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLoggingCategory>
-#include <QNetworkAccessManager>
 #include <QProcessEnvironment>
 #include <QSqlQuery>
 #include <QSslCertificate>
@@ -124,49 +112,35 @@ int main(int argc, char **argv)
 
     const Clock &clock = SystemClock::instance();
     Result<Sealer> sealer = Sealer::fromKey(QByteArray(32, '\x42'));
-    AppRepository apps(database, clock, *sealer);
-    DeviceRepository devices(database, clock, *sealer);
-    UserRepository users(database, clock);
-    TemplateRepository templates(database, clock);
-    DeliveryRepository deliveries(database, clock);
-    TemplateCatalog catalog(templates);
-    if (!apps.upsert(App{QStringLiteral("shop"), QStringLiteral("Shop"), 0})
-        || !apps.setCredential(QStringLiteral("shop"), Provider::Fcm, account))
+    DeliveryEngine::Settings engineSettings;
+    engineSettings.providers.fcm.host = sim.google.host();
+    engineSettings.providers.fcm.port = quint16(sim.google.port());
+    engineSettings.providers.fcm.caCertificates = ca;
+    engineSettings.providers.googleTokenEndpoint = sim.google.resolved(QUrl(QStringLiteral("/token")));
+    engineSettings.providers.tokenEndpointCaCertificates = ca;
+    engineSettings.dispatcher.workerId = QStringLiteral("bench");
+    engineSettings.scanner.workerId = QStringLiteral("bench");
+    DeliveryEngine engine(database, *sealer, clock, std::move(engineSettings));
+    if (!engine.apps.upsert(App{QStringLiteral("shop"), QStringLiteral("Shop"), 0})
+        || !engine.apps.setCredential(QStringLiteral("shop"), Provider::Fcm, account))
         return fail(QStringLiteral("cannot store the app"));
     PushTemplate t;
     t.id = QStringLiteral("back-in-stock");
     t.name = QStringLiteral("Back in stock");
     t.content.title = QStringLiteral("{{имя}}, товар снова в наличии");
     t.content.body = QStringLiteral("«{{название_товара}}» ждёт вас в корзине");
-    if (!catalog.save(t, {{"имя", "Анна"}, {"название_товара", "Чайник"}}, QStringLiteral("bench")))
+    if (!engine.catalog.save(t, {{"имя", "Анна"}, {"название_товара", "Чайник"}}, QStringLiteral("bench")))
         return fail(QStringLiteral("cannot save the template"));
 
     QElapsedTimer setup;
     setup.start();
     for (int i = 0; i < count; ++i) {
-        if (!devices.registerDevice(QStringLiteral("user-%1").arg(i), QStringLiteral("shop"), Platform::Android,
-                                    deviceToken(i), QStringLiteral("ru-RU")))
+        if (!engine.devices.registerDevice(QStringLiteral("user-%1").arg(i), QStringLiteral("shop"), Platform::Android,
+                                           deviceToken(i), QStringLiteral("ru-RU")))
             return fail(QStringLiteral("cannot register device %1").arg(i));
     }
     std::printf("registered %d devices in %.1f s\n", count, double(setup.elapsed()) / 1000.0);
-
-    QNetworkAccessManager network;
-    ProviderClients::Settings providers;
-    providers.fcm.host = sim.google.host();
-    providers.fcm.port = quint16(sim.google.port());
-    providers.fcm.caCertificates = ca;
-    providers.googleTokenEndpoint = sim.google.resolved(QUrl(QStringLiteral("/token")));
-    providers.tokenEndpointCaCertificates = ca;
-    ProviderClients clients(apps, providers, network, clock);
-    RegistryDeviceDirectory directory(devices);
-    CircuitBreaker circuits(clock);
-    RetryPolicy policy(clock);
-    OutcomeRecorder recorder(deliveries, devices, policy, circuits, clock);
-    Dispatcher::Settings dispatcherSettings;
-    dispatcherSettings.workerId = QStringLiteral("bench");
-    Dispatcher dispatcher(
-        Dispatcher::Dependencies{deliveries, users, catalog, directory, clients, recorder, circuits, nullptr, clock},
-        dispatcherSettings);
+    Dispatcher &dispatcher = engine.dispatcher;
 
     const auto job = [](int i) {
         SendJob j;
@@ -208,7 +182,7 @@ int main(int argc, char **argv)
     const double seconds = double(wall.nsecsElapsed()) / 1e9;
     const double cpu = cpuSeconds() - cpuStart;
 
-    Result<QMap<DeliveryStatus, qint64>> counts = deliveries.countsByStatus();
+    Result<QMap<DeliveryStatus, qint64>> counts = engine.deliveries.countsByStatus();
     const qint64 recordedSent = counts ? counts->value(DeliveryStatus::Sent) : -1;
     std::printf("dispatcher on %s: %d pushes, %d jobs in flight: %.0f pushes/s, %.2f us CPU per push, "
                 "%.2f KB per in-flight push, %d failures, %lld rows 'sent'\n",

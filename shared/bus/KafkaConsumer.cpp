@@ -100,11 +100,6 @@ void KafkaConsumer::hold()
     m_poller.stop();
 }
 
-QList<TopicPartition> KafkaConsumer::assignment() const
-{
-    return m_assigned.values();
-}
-
 void KafkaConsumer::onRebalance(rd_kafka_t *, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions,
                                 void *opaque)
 {
@@ -128,8 +123,7 @@ void KafkaConsumer::rebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partitio
     } else {
         // Store and commit what is done before the partitions go, so their next owner starts right after it.
         storeCommittable(changed);
-        if (!m_tracker.allCommittable().isEmpty() || !changed.isEmpty())
-            rd_kafka_commit(m_handle.get(), nullptr, 0);
+        rd_kafka_commit(m_handle.get(), nullptr, 0);
         for (const TopicPartition &p : changed) {
             if (m_tracker.inFlight(p) > 0)
                 qCInfo(lcBus).noquote() << p.topic << p.partition << "revoked with" << m_tracker.inFlight(p)
@@ -144,7 +138,6 @@ void KafkaConsumer::rebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partitio
         else
             rd_kafka_assign(m_handle.get(), nullptr);
     }
-    Q_EMIT assignmentChanged();
 }
 
 void KafkaConsumer::poll()

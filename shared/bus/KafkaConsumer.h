@@ -66,14 +66,10 @@ public:
     bool isRunning() const { return bool(m_handle); }
 
     int inFlight() const { return m_tracker.totalInFlight(); }
-    /// Partitions assigned to this consumer now.
-    QList<TopicPartition> assignment() const;
 
 Q_SIGNALS:
     /// The broker or librdkafka reported an error that the consumer does not recover from by itself.
     void failed(const QString &message);
-    /// The group gave this consumer partitions or took them away.
-    void assignmentChanged();
 
 private:
     static void onRebalance(rd_kafka_t *handle, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions,

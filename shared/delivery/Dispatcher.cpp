@@ -330,16 +330,18 @@ void Dispatcher::resolveRedispatch(QList<Delivery> claimed)
             userIds.append(d.userId);
         }
     }
-    Result<QHash<QString, QByteArray>> bodies = m_deps.deliveries.jobBodies(jobIds);
-    Result<QHash<QString, User>> users =
-        bodies ? m_deps.users.findMany(userIds) : Result<QHash<QString, User>>(bodies.error());
-    if (!bodies || !users) {
-        // The claims stay; once their lease runs out a scanner hands them out again.
-        qCWarning(lcDelivery).noquote() << "cannot resend" << claimed.size() << "claimed deliveries:"
-                                        << (bodies ? users.error() : bodies.error()).toString();
+    // On a database error the claims stay; once their lease runs out a scanner hands them out again.
+    const auto giveUp = [this, &claimed](const Error &error) {
+        qCWarning(lcDelivery).noquote() << "cannot resend" << claimed.size()
+                                        << "claimed deliveries:" << error.toString();
         settle(int(claimed.size()));
-        return;
-    }
+    };
+    Result<QHash<QString, QByteArray>> bodies = m_deps.deliveries.jobBodies(jobIds);
+    if (!bodies)
+        return giveUp(bodies.error());
+    Result<QHash<QString, User>> users = m_deps.users.findMany(userIds);
+    if (!users)
+        return giveUp(users.error());
     QHash<QString, std::shared_ptr<const SendJob>> jobs;
     QHash<QString, std::shared_ptr<const Recipient>> recipients;
     QPointer<Dispatcher> self(this);

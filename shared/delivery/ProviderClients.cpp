@@ -10,8 +10,6 @@
 #include "store/AppRepository.h"
 #include "util/Logging.h"
 
-#include <QTimer>
-
 namespace vestnik {
 
 struct ProviderClients::FcmEntry {
@@ -106,34 +104,6 @@ Result<ProviderClients::Apns> ProviderClients::apns(const QString &appId)
                                  << (credential->usesToken() ? "with a provider token" : "with a certificate");
     m_apns.insert(appId, entry);
     return Apns{entry->client.get(), entry->topic};
-}
-
-void ProviderClients::forget(const QString &appId)
-{
-    // Handlers of requests in flight refer to the clients: keep the old ones alive until they are answered.
-    const std::shared_ptr<FcmEntry> fcm = m_fcm.take(appId);
-    const std::shared_ptr<ApnsEntry> apns = m_apns.take(appId);
-    if (!fcm && !apns)
-        return;
-    auto *keeper = new QTimer(this);
-    keeper->setInterval(1000);
-    connect(keeper, &QTimer::timeout, this, [keeper, fcm, apns]() {
-        if ((fcm && fcm->pool->pendingCount() > 0) || (apns && apns->pool->pendingCount() > 0))
-            return;
-        keeper->stop();
-        keeper->deleteLater();
-    });
-    keeper->start();
-}
-
-int ProviderClients::pendingCount() const
-{
-    int pending = 0;
-    for (const auto &entry : m_fcm)
-        pending += entry->pool->pendingCount();
-    for (const auto &entry : m_apns)
-        pending += entry->pool->pendingCount();
-    return pending;
 }
 
 } // namespace vestnik

@@ -54,10 +54,6 @@ public:
     Result<FcmClient *> fcm(const QString &appId);
     /// The app's APNs client and topic; errors as fcm().
     Result<Apns> apns(const QString &appId);
-    /// Drops the app's clients (its credentials changed); requests in flight still get their answers.
-    void forget(const QString &appId);
-    /// Requests sent and not yet answered, over every client.
-    int pendingCount() const;
 
 private:
     struct FcmEntry;

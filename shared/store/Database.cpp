@@ -1,5 +1,6 @@
 #include "store/Database.h"
 
+#include "store/SqlValues.h"
 #include "util/Config.h"
 #include "util/Logging.h"
 
@@ -190,6 +191,27 @@ Result<QSqlQuery> Database::run(const QString &sql, const QVariantList &values, 
     if (Result<void> done = exec(*query, what); !done)
         return done.error();
     return query;
+}
+
+Result<void> Database::selectByKeys(const QString &head, const QStringList &keys, const QString &tail,
+                                    const QString &what,
+                                    const std::function<Result<void>(const QSqlQuery &)> &row) const
+{
+    for (qsizetype from = 0; from < keys.size(); from += kKeysPerStatement) {
+        const QStringList chunk = keys.mid(from, kKeysPerStatement);
+        QVariantList values;
+        values.reserve(chunk.size());
+        for (const QString &key : chunk)
+            values << key;
+        Result<QSqlQuery> q = run(head + sqlvalues::placeholderRow(int(chunk.size())) + tail, values, what);
+        if (!q)
+            return q.error();
+        while (q->next()) {
+            if (Result<void> handled = row(*q); !handled)
+                return handled;
+        }
+    }
+    return {};
 }
 
 Result<QSqlQuery> StatementCache::run(const QString &sql, const QVariantList &values, const QString &what)

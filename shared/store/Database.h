@@ -8,6 +8,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <functional>
 #include <memory>
 
 namespace vestnik {
@@ -61,6 +62,12 @@ public:
     Result<void> execute(const QString &sql, const QString &what) const;
     /// Prepares, binds positional values and executes in one step.
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what) const;
+    /// Runs `head` + "(?, ...)" + `tail` once per kKeysPerStatement of `keys` (`head` ends in "... IN ") and
+    /// hands every row to `row`; stops at the first error, the statement's or `row`'s.
+    Result<void> selectByKeys(const QString &head, const QStringList &keys, const QString &tail, const QString &what,
+                              const std::function<Result<void>(const QSqlQuery &)> &row) const;
+
+    static constexpr int kKeysPerStatement = 100;
 
 private:
     explicit Database(DatabaseSettings settings);

@@ -336,19 +336,14 @@ Result<void> DeliveryRepository::insertJobs(const QList<StoredJob> &jobs, qint64
 Result<QHash<QString, QByteArray>> DeliveryRepository::jobBodies(const QStringList &jobIds) const
 {
     QHash<QString, QByteArray> bodies;
-    for (qsizetype from = 0; from < jobIds.size(); from += kBatchRows) {
-        const QStringList chunk = jobIds.mid(from, kBatchRows);
-        QVariantList values;
-        for (const QString &id : chunk)
-            values << id;
-        Result<QSqlQuery> q = run(QStringLiteral("SELECT id, body FROM send_jobs WHERE id IN ")
-                                      + sqlvalues::placeholderRow(int(chunk.size())),
-                                  values, QStringLiteral("cannot read %1 send jobs").arg(chunk.size()));
-        if (!q)
-            return q.error();
-        while (q->next())
-            bodies.insert(q->value(0).toString(), q->value(1).toString().toUtf8());
-    }
+    Result<void> read = m_database.selectByKeys(
+        QStringLiteral("SELECT id, body FROM send_jobs WHERE id IN "), jobIds, QString(),
+        QStringLiteral("cannot read %1 send jobs").arg(jobIds.size()), [&bodies](const QSqlQuery &q) -> Result<void> {
+            bodies.insert(q.value(0).toString(), q.value(1).toString().toUtf8());
+            return {};
+        });
+    if (!read)
+        return read.error();
     return bodies;
 }
 

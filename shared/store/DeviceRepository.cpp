@@ -118,26 +118,18 @@ Result<QList<Device>> DeviceRepository::activeForUser(const QString &userId) con
 Result<QHash<QString, QList<Device>>> DeviceRepository::activeForUsers(const QStringList &userIds) const
 {
     QHash<QString, QList<Device>> devices;
-    constexpr qsizetype kChunk = 100;
-    for (qsizetype from = 0; from < userIds.size(); from += kChunk) {
-        const QStringList chunk = userIds.mid(from, kChunk);
-        QVariantList values;
-        values.reserve(chunk.size());
-        for (const QString &id : chunk)
-            values << id;
-        Result<QSqlQuery> q = m_database.run(
-            QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM devices WHERE active AND user_id IN ")
-                + sqlvalues::placeholderRow(int(chunk.size())) + QStringLiteral(" ORDER BY id"),
-            values, QStringLiteral("cannot read the devices of %1 users").arg(chunk.size()));
-        if (!q)
-            return q.error();
-        while (q->next()) {
-            Result<Device> device = deviceFrom(*q);
+    Result<void> read = m_database.selectByKeys(
+        QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM devices WHERE active AND user_id IN "), userIds,
+        QStringLiteral(" ORDER BY id"), QStringLiteral("cannot read the devices of %1 users").arg(userIds.size()),
+        [this, &devices](const QSqlQuery &q) -> Result<void> {
+            Result<Device> device = deviceFrom(q);
             if (!device)
                 return device.error();
             devices[device->userId].append(std::move(*device));
-        }
-    }
+            return {};
+        });
+    if (!read)
+        return read.error();
     return devices;
 }
 

@@ -89,26 +89,17 @@ Result<std::optional<User>> UserRepository::find(const QString &id) const
 Result<QHash<QString, User>> UserRepository::findMany(const QStringList &ids) const
 {
     QHash<QString, User> users;
-    constexpr qsizetype kChunk = 100;
-    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
-        const QStringList chunk = ids.mid(from, kChunk);
-        QVariantList values;
-        values.reserve(chunk.size());
-        for (const QString &id : chunk)
-            values << id;
-        Result<QSqlQuery> q =
-            m_database.run(QStringLiteral("SELECT ") + kUserColumns + QStringLiteral(" FROM users WHERE id IN ")
-                               + sqlvalues::placeholderRow(int(chunk.size())),
-                           values, QStringLiteral("cannot read %1 users").arg(chunk.size()));
-        if (!q)
-            return q.error();
-        while (q->next()) {
-            Result<User> user = userFrom(*q);
+    Result<void> read = m_database.selectByKeys(
+        QStringLiteral("SELECT ") + kUserColumns + QStringLiteral(" FROM users WHERE id IN "), ids, QString(),
+        QStringLiteral("cannot read %1 users").arg(ids.size()), [&users](const QSqlQuery &q) -> Result<void> {
+            Result<User> user = userFrom(q);
             if (!user)
                 return user.error();
             users.insert(user->id, std::move(*user));
-        }
-    }
+            return {};
+        });
+    if (!read)
+        return read.error();
     return users;
 }
 

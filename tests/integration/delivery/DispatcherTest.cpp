@@ -4,7 +4,7 @@
 // pending.
 #include "delivery/Dispatcher.h"
 
-#include "DispatchRuntime.h"
+#include "SimDelivery.h"
 #include "SimTestSupport.h"
 #include "TestDatabase.h"
 #include "delivery/CircuitBreaker.h"
@@ -119,7 +119,7 @@ private:
     std::unique_ptr<test::TestDatabase> m_db;
     std::unique_ptr<ManualClock> m_clock;
     std::optional<Sealer> m_sealer;
-    std::unique_ptr<test::DispatchRuntime> m_rt;
+    std::unique_ptr<DeliveryEngine> m_rt;
 };
 
 void DispatcherTest::initTestCase()
@@ -127,35 +127,30 @@ void DispatcherTest::initTestCase()
     if (const QString reason = test::TestDatabase::unavailableReason(); !reason.isEmpty())
         QFAIL(qPrintable(reason));
     m_openssl = std::make_unique<test::OpenSslTool>(m_dir.path());
-    const QString rsa = m_openssl->generateRsaKey(QStringLiteral("sa.pem"));
     const QString otherRsa = m_openssl->generateRsaKey(QStringLiteral("other-sa.pem"));
     const QString ec = m_openssl->generateEcKey(QStringLiteral("AuthKey_%1.p8").arg(kKeyId));
     const QString otherEc = m_openssl->generateEcKey(QStringLiteral("other.p8"));
-    QVERIFY(!rsa.isEmpty() && !otherRsa.isEmpty() && !ec.isEmpty() && !otherEc.isEmpty());
-    const QString tokenUri = QStringLiteral("https://oauth2.googleapis.com/token");
-    m_serviceAccount = test::serviceAccountJson(rsa, kEmail, kProject, QStringLiteral("key-1"), tokenUri);
-    m_unknownServiceAccount =
-        test::serviceAccountJson(otherRsa, QStringLiteral("stranger@elsewhere.iam.gserviceaccount.com"),
-                                 QStringLiteral("elsewhere"), QStringLiteral("key-9"), tokenUri);
-    QFile account(m_dir.filePath(QStringLiteral("sa.json")));
-    QVERIFY(account.open(QIODevice::WriteOnly));
-    account.write(m_serviceAccount);
-    account.close();
+    QVERIFY(!otherRsa.isEmpty() && !ec.isEmpty() && !otherEc.isEmpty());
+    m_unknownServiceAccount = test::serviceAccountJson(
+        otherRsa, QStringLiteral("stranger@elsewhere.iam.gserviceaccount.com"), QStringLiteral("elsewhere"),
+        QStringLiteral("key-9"), QStringLiteral("https://oauth2.googleapis.com/token"));
     for (const auto &[path, target] : {std::pair{ec, &m_p8}, std::pair{otherEc, &m_unknownP8}}) {
         QFile key(path);
         QVERIFY(key.open(QIODevice::ReadOnly));
         *target = key.readAll();
     }
-    QFile config(m_dir.filePath(QStringLiteral("sim.json")));
-    QVERIFY(config.open(QIODevice::WriteOnly));
-    config.write(QStringLiteral(R"({"google": {"service_accounts": [{"file": "sa.json"}]},
-        "apns": {"environment": "development", "keys": [{"team_id": "%1", "key_id": "%2", "file": "AuthKey_%2.p8"}]},
-        "seed": 5})")
-                     .arg(kTeam, kKeyId)
-                     .toUtf8());
-    config.close();
+    const QJsonObject apns{
+        {QStringLiteral("environment"), QStringLiteral("development")},
+        {QStringLiteral("keys"),
+         QJsonArray{QJsonObject{{QStringLiteral("team_id"), kTeam},
+                                {QStringLiteral("key_id"), kKeyId},
+                                {QStringLiteral("file"), QStringLiteral("AuthKey_%1.p8").arg(kKeyId)}}}}};
+    m_serviceAccount = test::writeFcmSimConfig(*m_openssl, m_dir.path(), kEmail, kProject,
+                                               {{QStringLiteral("apns"), apns}, {QStringLiteral("seed"), 5}});
+    QVERIFY(!m_serviceAccount.isEmpty());
     m_sim = std::make_unique<test::SimProcess>(m_dir.filePath(QStringLiteral("data")));
-    QVERIFY2(m_sim->start({QStringLiteral("--config"), config.fileName()}), qPrintable(m_sim->error()));
+    QVERIFY2(m_sim->start({QStringLiteral("--config"), m_dir.filePath(QStringLiteral("sim.json"))}),
+             qPrintable(m_sim->error()));
     m_ca = QSslCertificate::fromPath(m_sim->caPath);
     QVERIFY(!m_ca.isEmpty());
 }
@@ -219,7 +214,8 @@ ProviderClients::Settings DispatcherTest::providerSettings() const
 void DispatcherTest::restart()
 {
     m_rt.reset();
-    m_rt = std::make_unique<test::DispatchRuntime>(m_db->database(), *m_clock, *m_sealer, providerSettings());
+    m_rt = std::make_unique<DeliveryEngine>(m_db->database(), *m_sealer, *m_clock,
+                                            test::engineSettings(providerSettings()));
 }
 
 void DispatcherTest::addUser(const QString &userId, const QString &locale, const QJsonObject &attributes)
@@ -319,32 +315,19 @@ void DispatcherTest::rendersPerLocaleAndSendsOncePerDevice()
     const QJsonObject fcm = recording(QStringLiteral("fcm"));
     const QJsonObject annaFcm = fcm.value(fcmToken(1)).toObject();
     QCOMPARE(annaFcm.value(QStringLiteral("accepted")).toInt(), 1);
-    const QJsonObject annaMessage =
-        annaFcm.value(QStringLiteral("last_payload")).toObject().value(QStringLiteral("message")).toObject();
+    const QJsonObject annaMessage = test::lastFcmMessage(annaFcm);
     QCOMPARE(annaMessage.value(QStringLiteral("notification")).toObject().value(QStringLiteral("title")).toString(),
              QStringLiteral("Анна, товар снова в наличии"));
     const SendJob annaJob = eventJob(QStringLiteral("evt-1"), QStringLiteral("anna"), product);
     const QString annaNid = annaJob.notificationIdFor(annaPhone);
     QCOMPARE(annaMessage.value(QStringLiteral("android")).toObject().value(QStringLiteral("collapse_key")).toString(),
              annaNid);
-    const QJsonObject johnMessage = fcm.value(fcmToken(2))
-                                        .toObject()
-                                        .value(QStringLiteral("last_payload"))
-                                        .toObject()
-                                        .value(QStringLiteral("message"))
-                                        .toObject();
+    const QJsonObject johnMessage = test::lastFcmMessage(fcm.value(fcmToken(2)).toObject());
     QCOMPARE(johnMessage.value(QStringLiteral("notification")).toObject().value(QStringLiteral("body")).toString(),
              QStringLiteral("\"Чайник\" is waiting for you"));
     const QJsonObject iphone = recording(QStringLiteral("apns")).value(apnsToken(1)).toObject();
     QCOMPARE(iphone.value(QStringLiteral("accepted")).toInt(), 1);
-    QCOMPARE(iphone.value(QStringLiteral("last_payload"))
-                 .toObject()
-                 .value(QStringLiteral("aps"))
-                 .toObject()
-                 .value(QStringLiteral("alert"))
-                 .toObject()
-                 .value(QStringLiteral("title"))
-                 .toString(),
+    QCOMPARE(test::lastApnsAlert(iphone).value(QStringLiteral("title")).toString(),
              QStringLiteral("Анна, it is back in stock"));
     QCOMPARE(iphone.value(QStringLiteral("last_headers")).toObject().value(QStringLiteral("apns-topic")).toString(),
              kBundle);
@@ -778,10 +761,7 @@ void DispatcherTest::restartResumesPendingRetries()
         const QJsonObject token = fcm.value(fcmToken(i)).toObject();
         QCOMPARE(token.value(QStringLiteral("accepted")).toInt(), 1);
         // Rendered again from the stored job, with its variables.
-        QCOMPARE(token.value(QStringLiteral("last_payload"))
-                     .toObject()
-                     .value(QStringLiteral("message"))
-                     .toObject()
+        QCOMPARE(test::lastFcmMessage(token)
                      .value(QStringLiteral("notification"))
                      .toObject()
                      .value(QStringLiteral("title"))
@@ -795,7 +775,7 @@ void DispatcherTest::rateLimitSpacesTheSends()
     TokenBucket limits(TokenBucket::Limit{5, 5});
     Dispatcher limited(Dispatcher::Dependencies{m_rt->deliveries, m_rt->users, m_rt->catalog, m_rt->directory,
                                                 m_rt->clients, m_rt->recorder, m_rt->circuits, &limits, *m_clock},
-                       test::DispatchRuntime::dispatcherSettings());
+                       test::engineSettings(providerSettings()).dispatcher);
     auto done = std::make_shared<int>(0);
     for (int i = 0; i < 20; ++i) {
         const QString user = QStringLiteral("u%1").arg(i);

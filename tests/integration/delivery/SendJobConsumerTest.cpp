@@ -4,13 +4,14 @@
 // group's next consumer.
 #include "delivery/SendJobConsumer.h"
 
-#include "DispatchRuntime.h"
+#include "SimDelivery.h"
 #include "SimTestSupport.h"
 #include "TestDatabase.h"
 #include "TestServices.h"
 #include "bus/KafkaProducer.h"
 #include "security/Sealer.h"
 #include "store/Migrator.h"
+#include "util/Clock.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -62,6 +63,7 @@ private Q_SLOTS:
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<test::SimProcess> m_sim;
+    QByteArray m_account;
     QString m_brokers;
 };
 
@@ -71,21 +73,13 @@ void SendJobConsumerTest::initTestCase()
     if (!missing.isEmpty())
         QFAIL(qPrintable(missing));
     m_brokers = test::kafkaBrokers();
-    test::OpenSslTool openssl(m_dir.path());
-    const QString key = openssl.generateRsaKey(QStringLiteral("sa.pem"));
-    QVERIFY(!key.isEmpty());
-    QFile account(m_dir.filePath(QStringLiteral("sa.json")));
-    QVERIFY(account.open(QIODevice::WriteOnly));
-    account.write(test::serviceAccountJson(key, QStringLiteral("vestnik@shop.iam.gserviceaccount.com"),
-                                           QStringLiteral("shop"), QStringLiteral("key-1"),
-                                           QStringLiteral("https://oauth2.googleapis.com/token")));
-    account.close();
-    QFile config(m_dir.filePath(QStringLiteral("sim.json")));
-    QVERIFY(config.open(QIODevice::WriteOnly));
-    config.write(R"({"google": {"service_accounts": [{"file": "sa.json"}]}})");
-    config.close();
+    const test::OpenSslTool openssl(m_dir.path());
+    m_account = test::writeFcmSimConfig(openssl, m_dir.path(), QStringLiteral("vestnik@shop.iam.gserviceaccount.com"),
+                                        QStringLiteral("shop"));
+    QVERIFY(!m_account.isEmpty());
     m_sim = std::make_unique<test::SimProcess>(m_dir.filePath(QStringLiteral("data")));
-    QVERIFY2(m_sim->start({QStringLiteral("--config"), config.fileName()}), qPrintable(m_sim->error()));
+    QVERIFY2(m_sim->start({QStringLiteral("--config"), m_dir.filePath(QStringLiteral("sim.json"))}),
+             qPrintable(m_sim->error()));
 }
 
 void SendJobConsumerTest::cleanupTestCase()
@@ -101,11 +95,10 @@ void SendJobConsumerTest::sendsEveryJobOnceAndDeadLettersTheRest()
     VT_OK(Migrator((*db)->database()).migrate());
     Result<Sealer> sealer = Sealer::fromKey(QByteArray(32, '\x33'));
     VT_OK(sealer);
-    test::DispatchRuntime rt((*db)->database(), SystemClock::instance(), *sealer, test::simProviderSettings(*m_sim));
+    DeliveryEngine rt((*db)->database(), *sealer, SystemClock::instance(),
+                      test::engineSettings(test::simProviderSettings(*m_sim)));
     VT_OK(rt.apps.upsert(App{QStringLiteral("shop"), QStringLiteral("Shop"), 0}));
-    QFile account(m_dir.filePath(QStringLiteral("sa.json")));
-    QVERIFY(account.open(QIODevice::ReadOnly));
-    VT_OK(rt.apps.setCredential(QStringLiteral("shop"), Provider::Fcm, account.readAll()));
+    VT_OK(rt.apps.setCredential(QStringLiteral("shop"), Provider::Fcm, m_account));
     PushTemplate t;
     t.id = QStringLiteral("cart");
     t.name = QStringLiteral("Cart");

@@ -2,6 +2,7 @@
 // while no worker ran, a delivery whose worker died mid-send), rendered again from the stored send job; and it
 // consumes send jobs from Kafka, sends each once, dead-letters what it cannot read, and on SIGTERM finishes
 // and commits before it exits.
+#include "SimDelivery.h"
 #include "SimTestSupport.h"
 #include "TestServices.h"
 #include "bus/KafkaConsumer.h"
@@ -66,21 +67,12 @@ private:
 
 void WorkerSenderTest::initTestCase()
 {
-    test::OpenSslTool openssl(m_dir.path());
-    const QString key = openssl.generateRsaKey(QStringLiteral("sa.pem"));
-    QVERIFY(!key.isEmpty());
-    m_account = test::serviceAccountJson(key, kEmail, kProject, QStringLiteral("key-1"),
-                                         QStringLiteral("https://oauth2.googleapis.com/token"));
-    QFile accountFile(m_dir.filePath(QStringLiteral("sa.json")));
-    QVERIFY(accountFile.open(QIODevice::WriteOnly));
-    accountFile.write(m_account);
-    accountFile.close();
-    QFile config(m_dir.filePath(QStringLiteral("sim.json")));
-    QVERIFY(config.open(QIODevice::WriteOnly));
-    config.write(R"({"google": {"service_accounts": [{"file": "sa.json"}]}})");
-    config.close();
+    const test::OpenSslTool openssl(m_dir.path());
+    m_account = test::writeFcmSimConfig(openssl, m_dir.path(), kEmail, kProject);
+    QVERIFY(!m_account.isEmpty());
     m_sim = std::make_unique<test::SimProcess>(m_dir.filePath(QStringLiteral("sim-data")));
-    QVERIFY2(m_sim->start({QStringLiteral("--config"), config.fileName()}), qPrintable(m_sim->error()));
+    QVERIFY2(m_sim->start({QStringLiteral("--config"), m_dir.filePath(QStringLiteral("sim.json"))}),
+             qPrintable(m_sim->error()));
 }
 
 void WorkerSenderTest::cleanupTestCase()
@@ -214,11 +206,7 @@ void WorkerSenderTest::resumesDueRetriesAndExpiredClaims()
     QCOMPARE(worker.exitCode(), 0);
 
     // Rendered again from the stored job: each user's own name.
-    QCOMPARE(accepted(fcmToken(1))
-                 .value(QStringLiteral("last_payload"))
-                 .toObject()
-                 .value(QStringLiteral("message"))
-                 .toObject()
+    QCOMPARE(test::lastFcmMessage(accepted(fcmToken(1)))
                  .value(QStringLiteral("notification"))
                  .toObject()
                  .value(QStringLiteral("title"))

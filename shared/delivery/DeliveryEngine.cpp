@@ -1,0 +1,25 @@
+#include "delivery/DeliveryEngine.h"
+
+namespace vestnik {
+
+DeliveryEngine::DeliveryEngine(const Database &database, const Sealer &sealer, const Clock &clock, Settings settings)
+    : apps(database, clock, sealer),
+      devices(database, clock, sealer),
+      users(database, clock),
+      templates(database, clock),
+      deliveries(database, clock),
+      catalog(templates),
+      directory(devices),
+      clients(apps, std::move(settings.providers), network, clock),
+      circuits(clock, settings.circuitCoolDown),
+      policy(clock),
+      recorder(deliveries, devices, policy, circuits, clock),
+      rateLimits(settings.rateLimit ? std::make_unique<TokenBucket>(*settings.rateLimit) : nullptr),
+      dispatcher(Dispatcher::Dependencies{deliveries, users, catalog, directory, clients, recorder, circuits,
+                                          rateLimits.get(), clock},
+                 std::move(settings.dispatcher)),
+      scanner(deliveries, clock, std::move(settings.scanner),
+              [this](QList<Delivery> claimed) { dispatcher.redispatch(std::move(claimed)); })
+{}
+
+} // namespace vestnik
