@@ -110,7 +110,6 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<test::SimProcess> m_sim;
     std::unique_ptr<test::OpenSslTool> m_openssl;
-    QList<QSslCertificate> m_ca;
     QByteArray m_serviceAccount;
     QByteArray m_unknownServiceAccount;
     QByteArray m_p8;
@@ -151,8 +150,7 @@ void DispatcherTest::initTestCase()
     m_sim = std::make_unique<test::SimProcess>(m_dir.filePath(QStringLiteral("data")));
     QVERIFY2(m_sim->start({QStringLiteral("--config"), m_dir.filePath(QStringLiteral("sim.json"))}),
              qPrintable(m_sim->error()));
-    m_ca = QSslCertificate::fromPath(m_sim->caPath);
-    QVERIFY(!m_ca.isEmpty());
+    QVERIFY(!QSslCertificate::fromPath(m_sim->caPath).isEmpty());
 }
 
 void DispatcherTest::cleanupTestCase()
