@@ -1,6 +1,6 @@
 #include "Sender.h"
 
-#include "bus/KafkaProducer.h"
+#include "bus/MessageBus.h"
 #include "delivery/DeliveryEngine.h"
 #include "delivery/SendJobConsumer.h"
 #include "util/Logging.h"
@@ -94,75 +94,48 @@ Result<std::unique_ptr<Sender>> Sender::create(const Config &config, const Datab
 
 Sender::Sender(Config config, std::unique_ptr<DeliveryEngine> engine, QObject *parent)
     : QObject(parent), m_config(std::move(config)), m_engine(std::move(engine))
-{}
+{
+    connect(&m_engine->dispatcher, &Dispatcher::idle, this, &Sender::idle);
+}
 
 Sender::~Sender()
 {
-    // The consumer's and producer's callbacks refer to the dispatcher: they go first.
+    // The consumer's callbacks refer to the dispatcher: it goes first.
     m_consumer.reset();
-    m_producer.reset();
 }
 
-Result<void> Sender::start()
+Result<void> Sender::start(MessageBus &bus, BusProducer &producer)
 {
     m_engine->scanner.start();
-    const QString brokers = m_config.string(QStringLiteral("bus.kafka_brokers"));
-    if (brokers.isEmpty()) {
-        qCInfo(lcWorker) << "no bus.kafka_brokers: send jobs come only from retries for now";
-        return {};
-    }
-    QHash<QString, QString> properties;
-    const QStringList pairs =
-        m_config.string(QStringLiteral("bus.kafka_properties")).split(QLatin1Char(';'), Qt::SkipEmptyParts);
-    for (const QString &pair : pairs) {
-        const qsizetype equals = pair.indexOf(QLatin1Char('='));
-        if (equals <= 0)
-            return makeError(ErrorCode::InvalidConfig,
-                             QStringLiteral("bus.kafka_properties: \"%1\" is not name=value").arg(pair.left(40)));
-        properties.insert(pair.left(equals).trimmed(), pair.mid(equals + 1).trimmed());
-    }
-    m_producer =
-        std::make_unique<KafkaProducer>(KafkaProducer::Settings{brokers, properties, std::chrono::milliseconds(5)});
-    if (Result<void> started = m_producer->start(); !started)
-        return started;
-    const QString sends = m_config.string(QStringLiteral("bus.sends_topic"));
-    const QString dlq = m_config.string(QStringLiteral("bus.dlq_topic"));
-    const int partitions = int(m_config.integer(QStringLiteral("bus.partitions")));
-    for (const QString &topic : {sends, dlq}) {
-        if (Result<void> created = m_producer->ensureTopic(topic, partitions, std::chrono::seconds(15)); !created)
-            return created;
-    }
     SendJobConsumer::Settings settings;
-    settings.consumer.brokers = brokers;
     settings.consumer.groupId = m_config.string(QStringLiteral("bus.group_id"));
-    settings.consumer.topics = {sends};
-    settings.consumer.properties = properties;
+    settings.consumer.topics = {m_config.string(QStringLiteral("bus.sends_topic"))};
     settings.consumer.maxInFlight = int(m_config.integer(QStringLiteral("bus.max_in_flight")));
-    settings.deadLetterTopic = dlq;
-    m_consumer = std::make_unique<SendJobConsumer>(settings, m_engine->dispatcher, *m_producer);
+    settings.deadLetterTopic = m_config.string(QStringLiteral("bus.dlq_topic"));
+    m_consumer = std::make_unique<SendJobConsumer>(settings, bus, m_engine->dispatcher, producer);
     return m_consumer->start();
 }
 
-void Sender::shutdown(std::chrono::milliseconds grace)
+Result<void> Sender::startRetriesOnly()
+{
+    m_engine->scanner.start();
+    return {};
+}
+
+void Sender::hold()
 {
     m_engine->scanner.stop();
     if (m_consumer)
         m_consumer->hold();
-    if (m_engine->dispatcher.outstanding() > 0) {
-        qCInfo(lcWorker) << "waiting up to" << grace.count() << "ms for" << m_engine->dispatcher.outstanding()
-                         << "sends in flight";
-        QEventLoop loop;
-        QTimer deadline;
-        deadline.setSingleShot(true);
-        connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
-        connect(&m_engine->dispatcher, &Dispatcher::idle, &loop, &QEventLoop::quit);
-        deadline.start(grace);
-        loop.exec();
-    }
-    // Dead letters still on their way acknowledge their messages when the broker confirms them: before the
-    // consumer commits, not after.
-    if (m_producer && !m_producer->flush(std::chrono::seconds(5)))
-        qCWarning(lcWorker) << m_producer->outstanding() << "dead letters not confirmed; their messages come again";
+}
+
+int Sender::outstanding() const
+{
+    return m_engine->dispatcher.outstanding();
+}
+
+void Sender::stop()
+{
     if (m_consumer)
         m_consumer->stop(); // commits what was acknowledged
 }

@@ -13,7 +13,8 @@ namespace vestnik {
 
 class Clock;
 class Database;
-class KafkaProducer;
+class BusProducer;
+class MessageBus;
 class Sealer;
 class SendJobConsumer;
 struct DeliveryEngine;
@@ -32,22 +33,31 @@ public:
                                                   const Clock &clock, QObject *parent = nullptr);
     ~Sender() override;
 
-    /// Starts the retry scanner and, when `bus.kafka_brokers` is set, consuming send jobs (creating the
-    /// topics when missing); the error names the broker's refusal.
-    Result<void> start();
-    /// Stops taking new work, lets the sends in flight finish for up to `grace`, commits what is done and
-    /// stops. What is still in flight then keeps its claim and is sent again after its lease.
-    void shutdown(std::chrono::milliseconds grace);
+    /// Starts the retry scanner and consuming send jobs from `bus.sends_topic` (dead letters through
+    /// `producer`); the error names the bus's refusal.
+    Result<void> start(MessageBus &bus, BusProducer &producer);
+    /// Only the retry scanner (no bus configured).
+    Result<void> startRetriesOnly();
+    /// Stops taking new work (retries and send jobs); what is in flight goes on.
+    void hold();
+    /// Sends in flight.
+    int outstanding() const;
+    /// Commits what is done and stops consuming. What is still in flight then keeps its claim and is sent again
+    /// after its lease.
+    void stop();
 
     /// Counters for /healthz and metrics.
     QJsonObject status() const;
+
+Q_SIGNALS:
+    /// Nothing in flight any more.
+    void idle();
 
 private:
     Sender(Config config, std::unique_ptr<DeliveryEngine> engine, QObject *parent);
 
     const Config m_config;
     std::unique_ptr<DeliveryEngine> m_engine;
-    std::unique_ptr<KafkaProducer> m_producer;
     std::unique_ptr<SendJobConsumer> m_consumer;
 };
 

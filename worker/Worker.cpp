@@ -1,6 +1,7 @@
 #include "Worker.h"
 
 #include "Sender.h"
+#include "bus/KafkaBus.h"
 #include "security/Sealer.h"
 #include "store/Database.h"
 #include "store/Migrator.h"
@@ -9,20 +10,72 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QEventLoop>
 #include <QHttpServer>
 #include <QHttpServerResponse>
 #include <QJsonObject>
+#include <QTimer>
 
 namespace vestnik {
 
 Worker::Worker(Config config, QObject *parent) : QObject(parent), m_config(std::move(config)) {}
 
-Worker::~Worker() = default;
+Worker::~Worker()
+{
+    // The roles' consumers hold callbacks into the producer: they go first.
+    m_sender.reset();
+    m_producer.reset();
+}
 
 void Worker::shutdown()
 {
-    if (m_sender)
-        m_sender->shutdown(std::chrono::seconds(m_config.integer(QStringLiteral("worker.shutdown_seconds"))));
+    if (!m_sender)
+        return;
+    m_sender->hold();
+    waitForIdle(std::chrono::seconds(m_config.integer(QStringLiteral("worker.shutdown_seconds"))));
+    // What the roles produced (send jobs, dead letters) acknowledges their input when the bus confirms it:
+    // before the consumers commit, not after.
+    if (m_producer && !m_producer->flush(std::chrono::seconds(5)))
+        qCWarning(lcWorker) << m_producer->outstanding() << "messages not confirmed; their inputs come again";
+    m_sender->stop();
+}
+
+void Worker::waitForIdle(std::chrono::milliseconds grace)
+{
+    if (m_sender->outstanding() == 0)
+        return;
+    qCInfo(lcWorker) << "waiting up to" << grace.count() << "ms for" << m_sender->outstanding() << "sends in flight";
+    QEventLoop loop;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+    connect(m_sender.get(), &Sender::idle, &loop, &QEventLoop::quit);
+    deadline.start(grace);
+    loop.exec();
+}
+
+Result<void> Worker::startBus()
+{
+    const QString brokers = m_config.string(QStringLiteral("bus.kafka_brokers"));
+    if (brokers.isEmpty()) {
+        qCInfo(lcWorker) << "no bus.kafka_brokers: send jobs come only from retries for now";
+        return {};
+    }
+    Result<QHash<QString, QString>> properties =
+        KafkaBus::parseProperties(m_config.string(QStringLiteral("bus.kafka_properties")));
+    if (!properties)
+        return properties.error();
+    m_bus = std::make_unique<KafkaBus>(KafkaBus::Settings{brokers, *properties});
+    m_producer = m_bus->makeProducer();
+    if (Result<void> started = m_producer->start(); !started)
+        return started;
+    const int partitions = int(m_config.integer(QStringLiteral("bus.partitions")));
+    for (const QString &key : {QStringLiteral("bus.sends_topic"), QStringLiteral("bus.dlq_topic")}) {
+        const QString topic = m_config.string(key);
+        if (Result<void> created = m_producer->ensureTopic(topic, partitions, std::chrono::seconds(15)); !created)
+            return created;
+    }
+    return {};
 }
 
 Result<void> Worker::start()
@@ -61,7 +114,11 @@ Result<void> Worker::start()
     m_sender = std::move(*sender);
     if (Result<void> http = startHttp(); !http)
         return http;
-    return m_sender->start();
+    if (Result<void> bus = startBus(); !bus)
+        return bus;
+    if (!m_bus)
+        return m_sender->startRetriesOnly();
+    return m_sender->start(*m_bus, *m_producer);
 }
 
 Result<void> Worker::startHttp()

@@ -6,13 +6,16 @@
 #include <QObject>
 #include <QUrl>
 
+#include <chrono>
 #include <memory>
 
 class QHttpServer;
 
 namespace vestnik {
 
+class BusProducer;
 class Database;
+class MessageBus;
 class Sealer;
 class Sender;
 
@@ -38,10 +41,14 @@ public:
 
 private:
     Result<void> startHttp();
+    Result<void> startBus();
+    void waitForIdle(std::chrono::milliseconds grace);
 
     Config m_config;
     std::shared_ptr<Database> m_database;
     std::unique_ptr<Sealer> m_sealer;
+    std::unique_ptr<MessageBus> m_bus;
+    std::unique_ptr<BusProducer> m_producer;
     std::unique_ptr<Sender> m_sender;
     std::unique_ptr<QHttpServer> m_http;
     QUrl m_url;

@@ -34,7 +34,7 @@ QString errorText(rd_kafka_resp_err_t error)
 } // namespace
 
 KafkaConsumer::KafkaConsumer(Settings settings, Handler handler, QObject *parent)
-    : QObject(parent), m_settings(std::move(settings)), m_handler(std::move(handler))
+    : BusConsumer(parent), m_settings(std::move(settings)), m_handler(std::move(handler))
 {
     m_poller.setInterval(m_settings.pollInterval);
     connect(&m_poller, &QTimer::timeout, this, &KafkaConsumer::poll);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bus/KafkaHandles.h"
+#include "bus/MessageBus.h"
 #include "bus/OffsetTracker.h"
 #include "util/Result.h"
 
@@ -16,14 +17,6 @@
 
 namespace vestnik {
 
-/// One message as the bus hands it to a consumer's handler.
-struct BusMessage {
-    TopicPartition where;
-    qint64 offset = 0;
-    QByteArray key;
-    QByteArray value;
-};
-
 /// An at-least-once Kafka consumer in a consumer group, on the owner's thread (polled by a timer).
 ///
 /// Each message goes to the handler with an acknowledgement to call once its work is durable, in any order and
@@ -34,7 +27,7 @@ struct BusMessage {
 /// unacknowledged is paused (and the message that would exceed it is fetched again later) instead of buffering
 /// without bound. An acknowledgement for a partition that was revoked since is ignored: the partition's new
 /// owner handles the message again.
-class KafkaConsumer final : public QObject
+class KafkaConsumer final : public BusConsumer
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(KafkaConsumer)
@@ -50,26 +43,20 @@ public:
         std::chrono::milliseconds pollInterval{5};
         std::chrono::milliseconds commitInterval{1000};
     };
-    using Ack = std::function<void()>;
-    using Handler = std::function<void(const BusMessage &message, Ack ack)>;
 
     KafkaConsumer(Settings settings, Handler handler, QObject *parent = nullptr);
     ~KafkaConsumer() override;
 
     /// Joins the group and starts polling; the error names a refused property or the broker's answer.
-    Result<void> start();
+    Result<void> start() override;
     /// Stores what is acknowledged, commits it, leaves the group. Messages not acknowledged by then come
     /// again to whoever gets their partition.
-    void stop();
+    void stop() override;
     /// Stops taking new messages (a shutdown lets the work in flight finish first); stop() still commits.
-    void hold();
-    bool isRunning() const { return bool(m_handle); }
+    void hold() override;
+    bool isRunning() const override { return bool(m_handle); }
 
-    int inFlight() const { return m_tracker.totalInFlight(); }
-
-Q_SIGNALS:
-    /// The broker or librdkafka reported an error that the consumer does not recover from by itself.
-    void failed(const QString &message);
+    int inFlight() const override { return m_tracker.totalInFlight(); }
 
 private:
     static void onRebalance(rd_kafka_t *handle, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions,

@@ -6,7 +6,7 @@
 
 namespace vestnik {
 
-KafkaProducer::KafkaProducer(Settings settings, QObject *parent) : QObject(parent), m_settings(std::move(settings))
+KafkaProducer::KafkaProducer(Settings settings, QObject *parent) : BusProducer(parent), m_settings(std::move(settings))
 {
     m_poller.setInterval(m_settings.pollInterval);
     connect(&m_poller, &QTimer::timeout, this, &KafkaProducer::poll);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bus/KafkaHandles.h"
+#include "bus/MessageBus.h"
 #include "util/Result.h"
 
 #include <QByteArray>
@@ -16,7 +17,7 @@ namespace vestnik {
 /// An idempotent Kafka producer (`enable.idempotence=true`, `acks=all`) on the owner's thread: every message's
 /// delivery report is checked and handed to its callback, so a caller acknowledges its own input only once
 /// what it produced is durable in the broker.
-class KafkaProducer final : public QObject
+class KafkaProducer final : public BusProducer
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(KafkaProducer)
@@ -28,23 +29,26 @@ public:
         QHash<QString, QString> properties;
         std::chrono::milliseconds pollInterval{5};
     };
-    /// The broker's verdict on one message: nothing, or why it was not delivered (after librdkafka's retries).
-    using Delivered = std::function<void(Result<void>)>;
     static constexpr int kAnyPartition = -1; ///< RD_KAFKA_PARTITION_UA: by the key's hash
 
     explicit KafkaProducer(Settings settings, QObject *parent = nullptr);
     ~KafkaProducer() override;
 
-    Result<void> start();
+    Result<void> start() override;
     /// Queues a message; `delivered` is called once, on this thread. A message librdkafka refuses at once
     /// (queue full, unknown partition) is reported through `delivered` too.
     void produce(const QString &topic, int partition, const QByteArray &key, const QByteArray &value,
                  Delivered delivered);
+    /// By the key's hash (librdkafka's default partitioner), reported after librdkafka's retries.
+    void send(const QString &topic, const QByteArray &key, const QByteArray &value, Delivered delivered) override
+    {
+        produce(topic, kAnyPartition, key, value, std::move(delivered));
+    }
     /// Waits up to `timeout` for every queued message's report; false when some are still outstanding.
-    bool flush(std::chrono::milliseconds timeout);
+    bool flush(std::chrono::milliseconds timeout) override;
     /// Creates a topic if it is missing.
-    Result<void> ensureTopic(const QString &topic, int partitions, std::chrono::milliseconds timeout);
-    int outstanding() const;
+    Result<void> ensureTopic(const QString &topic, int partitions, std::chrono::milliseconds timeout) override;
+    int outstanding() const override;
 
 private:
     static void onDelivery(rd_kafka_t *handle, const rd_kafka_message_t *message, void *opaque);

@@ -1,6 +1,5 @@
 #include "delivery/SendJobConsumer.h"
 
-#include "bus/KafkaProducer.h"
 #include "delivery/Dispatcher.h"
 #include "util/Logging.h"
 
@@ -13,12 +12,13 @@
 
 namespace vestnik {
 
-SendJobConsumer::SendJobConsumer(Settings settings, Dispatcher &dispatcher, KafkaProducer &deadLetters, QObject *parent)
+SendJobConsumer::SendJobConsumer(Settings settings, MessageBus &bus, Dispatcher &dispatcher, BusProducer &deadLetters,
+                                 QObject *parent)
     : QObject(parent), m_settings(std::move(settings)), m_dispatcher(dispatcher), m_deadLetters(deadLetters)
 {
-    m_consumer = std::make_unique<KafkaConsumer>(
+    m_consumer = bus.makeConsumer(
         m_settings.consumer,
-        [this](const BusMessage &message, KafkaConsumer::Ack ack) { handle(message, std::move(ack)); }, this);
+        [this](const BusMessage &message, BusConsumer::Ack ack) { handle(message, std::move(ack)); }, this);
 }
 
 SendJobConsumer::~SendJobConsumer() = default;
@@ -38,7 +38,7 @@ void SendJobConsumer::stop()
     m_consumer->stop();
 }
 
-void SendJobConsumer::handle(const BusMessage &message, KafkaConsumer::Ack ack)
+void SendJobConsumer::handle(const BusMessage &message, BusConsumer::Ack ack)
 {
     Result<SendJob> job = SendJob::fromJson(message.value);
     if (!job) {
@@ -48,7 +48,7 @@ void SendJobConsumer::handle(const BusMessage &message, KafkaConsumer::Ack ack)
     submit(message, std::move(ack), std::move(*job), std::chrono::milliseconds::zero());
 }
 
-void SendJobConsumer::submit(const BusMessage &message, KafkaConsumer::Ack ack, SendJob job,
+void SendJobConsumer::submit(const BusMessage &message, BusConsumer::Ack ack, SendJob job,
                              std::chrono::milliseconds delay)
 {
     QPointer<SendJobConsumer> self(this);
@@ -78,7 +78,7 @@ void SendJobConsumer::submit(const BusMessage &message, KafkaConsumer::Ack ack, 
     });
 }
 
-void SendJobConsumer::deadLetter(const BusMessage &message, KafkaConsumer::Ack ack, const QString &reason)
+void SendJobConsumer::deadLetter(const BusMessage &message, BusConsumer::Ack ack, const QString &reason)
 {
     qCWarning(lcBus).noquote() << "send job at" << message.where.topic << message.where.partition << message.offset
                                << "goes to" << m_settings.deadLetterTopic << ":" << reason;
@@ -90,25 +90,25 @@ void SendJobConsumer::deadLetter(const BusMessage &message, KafkaConsumer::Ack a
         {QStringLiteral("payload"), QString::fromUtf8(message.value)},
     };
     QPointer<SendJobConsumer> self(this);
-    m_deadLetters.produce(
-        m_settings.deadLetterTopic, KafkaProducer::kAnyPartition, message.key,
-        QJsonDocument(letter).toJson(QJsonDocument::Compact), [self, message, ack, reason](Result<void> delivered) {
-            SendJobConsumer *consumer = self.data();
-            if (!consumer)
-                return;
-            if (!delivered) {
-                // Not acknowledged meanwhile, so nothing is lost if this process goes.
-                qCWarning(lcBus).noquote()
-                    << "dead letter not delivered:" << delivered.error().message << "; trying again";
-                QTimer::singleShot(consumer->m_settings.firstRetryDelay, consumer, [self, message, ack, reason] {
-                    if (SendJobConsumer *again = self.data())
-                        again->deadLetter(message, ack, reason);
-                });
-                return;
-            }
-            ++consumer->m_counters.deadLettered;
-            ack();
-        });
+    m_deadLetters.send(m_settings.deadLetterTopic, message.key, QJsonDocument(letter).toJson(QJsonDocument::Compact),
+                       [self, message, ack, reason](Result<void> delivered) {
+                           SendJobConsumer *consumer = self.data();
+                           if (!consumer)
+                               return;
+                           if (!delivered) {
+                               // Not acknowledged meanwhile, so nothing is lost if this process goes.
+                               qCWarning(lcBus).noquote()
+                                   << "dead letter not delivered:" << delivered.error().message << "; trying again";
+                               QTimer::singleShot(consumer->m_settings.firstRetryDelay, consumer,
+                                                  [self, message, ack, reason] {
+                                                      if (SendJobConsumer *again = self.data())
+                                                          again->deadLetter(message, ack, reason);
+                                                  });
+                               return;
+                           }
+                           ++consumer->m_counters.deadLettered;
+                           ack();
+                       });
 }
 
 } // namespace vestnik

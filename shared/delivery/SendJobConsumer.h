@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bus/KafkaConsumer.h"
+#include "bus/MessageBus.h"
 #include "model/SendJob.h"
 
 #include <QObject>
@@ -11,10 +11,9 @@
 namespace vestnik {
 
 class Dispatcher;
-class KafkaProducer;
 
-/// The sender role's intake: consumes send jobs from `vestnik.sends` and hands them to the Dispatcher. A
-/// message is acknowledged only when the job is durable: every delivery has a final or a scheduled-retry
+/// The sender role's intake: consumes send jobs from `vestnik.sends` (on Kafka or the SqlBus) and hands them to the
+/// Dispatcher. A message is acknowledged only when the job is durable: every delivery has a final or a scheduled-retry
 /// status, or the job went to the dead-letter topic. A job that cannot be read (not JSON, a field missing) or
 /// can never be sent (unknown template) goes to the dead-letter topic with the reason, and its partition moves
 /// on; a job that failed for a passing reason (the database is unreachable) is tried again with backoff and
@@ -26,7 +25,7 @@ class SendJobConsumer final : public QObject
 
 public:
     struct Settings {
-        KafkaConsumer::Settings consumer; ///< topics: usually {"vestnik.sends"}
+        BusConsumer::Settings consumer; ///< topics: usually {"vestnik.sends"}
         QString deadLetterTopic = QStringLiteral("vestnik.dlq");
         std::chrono::milliseconds firstRetryDelay{1000};
         std::chrono::milliseconds maxRetryDelay{30'000};
@@ -39,7 +38,8 @@ public:
         qint64 retried = 0;      ///< transient failures tried again
     };
 
-    SendJobConsumer(Settings settings, Dispatcher &dispatcher, KafkaProducer &deadLetters, QObject *parent = nullptr);
+    SendJobConsumer(Settings settings, MessageBus &bus, Dispatcher &dispatcher, BusProducer &deadLetters,
+                    QObject *parent = nullptr);
     ~SendJobConsumer() override;
 
     Result<void> start();
@@ -47,17 +47,17 @@ public:
     void hold();
     void stop();
     const Counters &counters() const { return m_counters; }
-    KafkaConsumer &consumer() { return *m_consumer; }
+    BusConsumer &consumer() { return *m_consumer; }
 
 private:
-    void handle(const BusMessage &message, KafkaConsumer::Ack ack);
-    void submit(const BusMessage &message, KafkaConsumer::Ack ack, SendJob job, std::chrono::milliseconds delay);
-    void deadLetter(const BusMessage &message, KafkaConsumer::Ack ack, const QString &reason);
+    void handle(const BusMessage &message, BusConsumer::Ack ack);
+    void submit(const BusMessage &message, BusConsumer::Ack ack, SendJob job, std::chrono::milliseconds delay);
+    void deadLetter(const BusMessage &message, BusConsumer::Ack ack, const QString &reason);
 
     const Settings m_settings;
     Dispatcher &m_dispatcher;
-    KafkaProducer &m_deadLetters;
-    std::unique_ptr<KafkaConsumer> m_consumer;
+    BusProducer &m_deadLetters;
+    std::unique_ptr<BusConsumer> m_consumer;
     Counters m_counters;
 };
 

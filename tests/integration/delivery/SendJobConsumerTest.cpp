@@ -8,6 +8,8 @@
 #include "SimTestSupport.h"
 #include "TestDatabase.h"
 #include "TestServices.h"
+#include "bus/KafkaBus.h"
+#include "bus/KafkaConsumer.h"
 #include "bus/KafkaProducer.h"
 #include "security/Sealer.h"
 #include "store/Migrator.h"
@@ -134,9 +136,10 @@ void SendJobConsumerTest::sendsEveryJobOnceAndDeadLettersTheRest()
 
     const QString group = unique(QStringLiteral("vestnik-senders-"));
     SendJobConsumer::Settings settings;
-    settings.consumer = KafkaConsumer::Settings{m_brokers, group, {sends}, {}, 500, 5ms, 100ms};
+    settings.consumer = BusConsumer::Settings{group, {sends}, 500};
     settings.deadLetterTopic = dlq;
-    auto consumer = std::make_unique<SendJobConsumer>(settings, rt.dispatcher, producer);
+    KafkaBus bus(KafkaBus::Settings{m_brokers, {}, 5ms, 100ms});
+    auto consumer = std::make_unique<SendJobConsumer>(settings, bus, rt.dispatcher, producer);
     VT_OK(consumer->start());
     QTRY_VERIFY_WITH_TIMEOUT(consumer->counters().jobs == kUsers && consumer->counters().deadLettered == 3, 90'000);
     QCOMPARE(consumer->consumer().inFlight(), 0);
@@ -174,7 +177,7 @@ void SendJobConsumerTest::sendsEveryJobOnceAndDeadLettersTheRest()
     consumer.reset();
     put("user-0", jobJson(0, t.id).replace("cart.abandoned:0", "cart.abandoned:again"));
     QTRY_COMPARE_WITH_TIMEOUT(produced, kUsers + 4, 30'000);
-    SendJobConsumer next(settings, rt.dispatcher, producer);
+    SendJobConsumer next(settings, bus, rt.dispatcher, producer);
     VT_OK(next.start());
     QTRY_VERIFY_WITH_TIMEOUT(next.counters().jobs >= 1, 60'000);
     QTRY_COMPARE_WITH_TIMEOUT(next.consumer().inFlight(), 0, 30'000);
