@@ -5,6 +5,7 @@
 #include "security/Sealer.h"
 #include "store/Database.h"
 #include "store/Migrator.h"
+#include "trigger/TriggerRole.h"
 #include "util/Clock.h"
 #include "util/Logging.h"
 
@@ -14,6 +15,7 @@
 #include <QHttpServer>
 #include <QHttpServerResponse>
 #include <QJsonObject>
+#include <QSysInfo>
 #include <QTimer>
 
 namespace vestnik {
@@ -23,33 +25,71 @@ Worker::Worker(Config config, QObject *parent) : QObject(parent), m_config(std::
 Worker::~Worker()
 {
     // The roles' consumers hold callbacks into the producer: they go first.
+    m_trigger.reset();
     m_sender.reset();
     m_producer.reset();
 }
 
+Result<QStringList> Worker::roles(const Config &config)
+{
+    static const QStringList known{QStringLiteral("trigger"), QStringLiteral("sender")};
+    QStringList roles;
+    const QStringList names = config.string(QStringLiteral("worker.roles")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &name : names) {
+        const QString role = name.trimmed().toLower();
+        if (!known.contains(role))
+            return makeError(ErrorCode::InvalidConfig,
+                             QStringLiteral("worker.roles (%1): unknown role \"%2\"; known: %3")
+                                 .arg(config.origin(QStringLiteral("worker.roles")), name.trimmed(),
+                                      known.join(QStringLiteral(", "))));
+        if (!roles.contains(role))
+            roles.append(role);
+    }
+    if (roles.isEmpty())
+        return makeError(ErrorCode::InvalidConfig,
+                         QStringLiteral("worker.roles (%1) names no role; known: %2")
+                             .arg(config.origin(QStringLiteral("worker.roles")), known.join(QStringLiteral(", "))));
+    return roles;
+}
+
 void Worker::shutdown()
 {
-    if (!m_sender)
-        return;
-    m_sender->hold();
+    m_ready = false;
+    if (m_trigger)
+        m_trigger->hold();
+    if (m_sender)
+        m_sender->hold();
     waitForIdle(std::chrono::seconds(m_config.integer(QStringLiteral("worker.shutdown_seconds"))));
     // What the roles produced (send jobs, dead letters) acknowledges their input when the bus confirms it:
     // before the consumers commit, not after.
     if (m_producer && !m_producer->flush(std::chrono::seconds(5)))
         qCWarning(lcWorker) << m_producer->outstanding() << "messages not confirmed; their inputs come again";
-    m_sender->stop();
+    if (m_trigger)
+        m_trigger->stop();
+    if (m_sender)
+        m_sender->stop();
 }
 
 void Worker::waitForIdle(std::chrono::milliseconds grace)
 {
-    if (m_sender->outstanding() == 0)
+    const auto busy = [this] {
+        return (m_sender ? m_sender->outstanding() : 0) + (m_trigger ? m_trigger->outstanding() : 0);
+    };
+    if (busy() == 0)
         return;
-    qCInfo(lcWorker) << "waiting up to" << grace.count() << "ms for" << m_sender->outstanding() << "sends in flight";
+    qCInfo(lcWorker) << "waiting up to" << grace.count() << "ms for" << busy() << "events and sends in flight";
     QEventLoop loop;
     QTimer deadline;
     deadline.setSingleShot(true);
     connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
-    connect(m_sender.get(), &Sender::idle, &loop, &QEventLoop::quit);
+    const auto check = [&loop, busy] {
+        if (busy() == 0)
+            loop.quit();
+    };
+    if (m_sender)
+        connect(m_sender.get(), &Sender::idle, &loop, check);
+    if (m_trigger)
+        connect(m_trigger.get(), &TriggerRole::idle, &loop, check);
     deadline.start(grace);
     loop.exec();
 }
@@ -70,7 +110,8 @@ Result<void> Worker::startBus()
     if (Result<void> started = m_producer->start(); !started)
         return started;
     const int partitions = int(m_config.integer(QStringLiteral("bus.partitions")));
-    for (const QString &key : {QStringLiteral("bus.sends_topic"), QStringLiteral("bus.dlq_topic")}) {
+    for (const QString &key : {QStringLiteral("bus.events_topic"), QStringLiteral("bus.sends_topic"),
+                               QStringLiteral("bus.dlq_topic"), QStringLiteral("bus.statuses_topic")}) {
         const QString topic = m_config.string(key);
         if (Result<void> created = m_producer->ensureTopic(topic, partitions, std::chrono::seconds(15)); !created)
             return created;
@@ -108,17 +149,66 @@ Result<void> Worker::start()
     m_schemaVersion = *version;
     qCInfo(lcWorker).nospace() << "schema at version " << m_schemaVersion << " (" << *applied << " migrations applied)";
 
-    Result<std::unique_ptr<Sender>> sender = Sender::create(m_config, *m_database, *m_sealer, SystemClock::instance());
-    if (!sender)
-        return sender.error();
-    m_sender = std::move(*sender);
+    Result<QStringList> roles = Worker::roles(m_config);
+    if (!roles)
+        return roles.error();
+    if (roles->contains(QStringLiteral("sender"))) {
+        Result<std::unique_ptr<Sender>> sender =
+            Sender::create(m_config, *m_database, *m_sealer, SystemClock::instance());
+        if (!sender)
+            return sender.error();
+        m_sender = std::move(*sender);
+    }
     if (Result<void> http = startHttp(); !http)
         return http;
     if (Result<void> bus = startBus(); !bus)
         return bus;
-    if (!m_bus)
-        return m_sender->startRetriesOnly();
-    return m_sender->start(*m_bus, *m_producer);
+    if (roles->contains(QStringLiteral("trigger")) && !m_bus) {
+        qCWarning(lcWorker) << "the trigger role needs a bus; not started";
+    } else if (roles->contains(QStringLiteral("trigger"))) {
+        TriggerRole::Settings settings;
+        settings.consumer.groupId = m_config.string(QStringLiteral("bus.trigger_group_id"));
+        settings.consumer.topics = {m_config.string(QStringLiteral("bus.events_topic"))};
+        settings.consumer.maxInFlight = int(m_config.integer(QStringLiteral("bus.max_in_flight")));
+        settings.sendsTopic = m_config.string(QStringLiteral("bus.sends_topic"));
+        settings.deadLetterTopic = m_config.string(QStringLiteral("bus.dlq_topic"));
+        settings.workerId =
+            QStringLiteral("%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+        settings.defaultTimeZone = m_config.string(QStringLiteral("trigger.default_timezone")).toUtf8();
+        settings.rulesReloadInterval =
+            std::chrono::milliseconds(m_config.integer(QStringLiteral("trigger.rules_reload_ms")));
+        settings.idempotencyWindow = std::chrono::hours(m_config.integer(QStringLiteral("trigger.idempotency_hours")));
+        m_trigger = std::make_unique<TriggerRole>(settings, *m_bus, *m_producer, *m_database, SystemClock::instance());
+        if (Result<void> started = m_trigger->start(); !started)
+            return started;
+    }
+    if (m_sender) {
+        Result<void> started = m_bus ? m_sender->start(*m_bus, *m_producer) : m_sender->startRetriesOnly();
+        if (!started)
+            return started;
+    }
+    m_ready = true;
+    qCInfo(lcWorker).noquote() << "roles running:" << roles->join(QStringLiteral(", ")) << "on the"
+                               << (m_bus ? m_bus->kind() : QStringLiteral("no")) << "bus";
+    return {};
+}
+
+QJsonObject Worker::triggerStatus() const
+{
+    if (!m_trigger)
+        return QJsonObject();
+    const TriggerRole::Counters &c = m_trigger->counters();
+    return QJsonObject{
+        {QStringLiteral("rules"), m_trigger->ruleCount()},
+        {QStringLiteral("events"), c.events},
+        {QStringLiteral("duplicates"), c.duplicates},
+        {QStringLiteral("dead_lettered"), c.deadLettered},
+        {QStringLiteral("jobs"), c.jobs},
+        {QStringLiteral("deferred"), c.deferred},
+        {QStringLiteral("capped"), c.capped},
+        {QStringLiteral("retried"), c.retried},
+        {QStringLiteral("outstanding"), m_trigger->outstanding()},
+    };
 }
 
 Result<void> Worker::startHttp()
@@ -131,8 +221,16 @@ Result<void> Worker::startHttp()
             {QStringLiteral("version"), QCoreApplication::applicationVersion()},
             {QStringLiteral("database"), dialect},
             {QStringLiteral("schema_version"), m_schemaVersion},
-            {QStringLiteral("delivery"), m_sender->status()},
+            {QStringLiteral("ready"), m_ready},
+            {QStringLiteral("delivery"), m_sender ? m_sender->status() : QJsonObject()},
+            {QStringLiteral("trigger"), triggerStatus()},
         });
+    });
+    // Ready: every role started and not shutting down (for load balancers and orchestrators).
+    m_http->route(QStringLiteral("/readyz"), QHttpServerRequest::Method::Get, [this] {
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("ready"), m_ready}},
+                                   m_ready ? QHttpServerResponse::StatusCode::Ok
+                                           : QHttpServerResponse::StatusCode::ServiceUnavailable);
     });
     const QString configured = m_config.string(QStringLiteral("http.address"));
     const QHostAddress address(configured == QStringLiteral("localhost") ? QStringLiteral("127.0.0.1") : configured);

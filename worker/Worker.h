@@ -3,6 +3,7 @@
 #include "util/Config.h"
 #include "util/Result.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QUrl>
 
@@ -18,10 +19,11 @@ class Database;
 class MessageBus;
 class Sealer;
 class Sender;
+class TriggerRole;
 
-/// The worker process: opens and migrates the database, loads the sealing key, runs the sender role (which
-/// resumes due retries at once) and serves HTTP. The other roles (ingest, trigger, planner) attach as they are
-/// built.
+/// The worker process: opens and migrates the database, loads the sealing key, connects the bus (Kafka, or the
+/// embedded queue in its own database), runs its roles (trigger: events -> send jobs; sender: send jobs ->
+/// pushes, resuming due retries at once) and serves HTTP (/healthz, /readyz).
 class Worker final : public QObject
 {
     Q_OBJECT
@@ -30,6 +32,9 @@ class Worker final : public QObject
 public:
     explicit Worker(Config config, QObject *parent = nullptr);
     ~Worker() override;
+
+    /// The roles `worker.roles` names; InvalidConfig for an unknown one or none.
+    static Result<QStringList> roles(const Config &config);
 
     /// Starts everything; on failure nothing keeps running and the error says what to fix.
     Result<void> start();
@@ -41,6 +46,7 @@ public:
 
 private:
     Result<void> startHttp();
+    QJsonObject triggerStatus() const;
     Result<void> startBus();
     void waitForIdle(std::chrono::milliseconds grace);
 
@@ -50,9 +56,11 @@ private:
     std::unique_ptr<MessageBus> m_bus;
     std::unique_ptr<BusProducer> m_producer;
     std::unique_ptr<Sender> m_sender;
+    std::unique_ptr<TriggerRole> m_trigger;
     std::unique_ptr<QHttpServer> m_http;
     QUrl m_url;
     int m_schemaVersion = 0;
+    bool m_ready = false;
 };
 
 } // namespace vestnik

@@ -6,6 +6,7 @@
 #include "util/LogHandler.h"
 #include "util/Logging.h"
 #include "util/SignalWatcher.h"
+#include "util/SystemdNotify.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -57,13 +58,30 @@ int runWorker(int argc, char **argv)
                                           QStringLiteral("Read settings from <file> (INI)."), QStringLiteral("file"));
     const QCommandLineOption checkOption(QStringLiteral("check-config"),
                                          QStringLiteral("Validate the configuration and exit."));
+    const QCommandLineOption rolesOption(
+        QStringLiteral("roles"),
+        QStringLiteral("Run these roles (comma-separated: trigger, sender); overrides worker.roles."),
+        QStringLiteral("roles"));
     parser.addOption(configOption);
     parser.addOption(checkOption);
+    parser.addOption(rolesOption);
     parser.process(app);
 
     Result<Config> config = Config::load(parser.value(configOption), QProcessEnvironment::systemEnvironment());
     if (!config) {
         std::fprintf(stderr, "vestnik-worker: invalid configuration:\n%s\n", qPrintable(config.error().message));
+        return 2;
+    }
+    if (parser.isSet(rolesOption)) {
+        if (Result<void> set =
+                config->set(QStringLiteral("worker.roles"), parser.value(rolesOption), QStringLiteral("--roles"));
+            !set) {
+            std::fprintf(stderr, "vestnik-worker: invalid configuration:\n%s\n", qPrintable(set.error().message));
+            return 2;
+        }
+    }
+    if (Result<QStringList> roles = Worker::roles(*config); !roles) {
+        std::fprintf(stderr, "vestnik-worker: invalid configuration:\n%s\n", qPrintable(roles.error().message));
         return 2;
     }
     if (parser.isSet(checkOption)) {
@@ -97,7 +115,9 @@ int runWorker(int argc, char **argv)
     QTextStream(stdout) << "vestnik-worker " << QCoreApplication::applicationVersion() << " listening on "
                         << worker.url().toString() << " (health: " << worker.url().toString()
                         << "/healthz); press Ctrl-C to stop" << Qt::endl;
+    notifySystemd("READY=1\nSTATUS=running");
     const int code = QCoreApplication::exec();
+    notifySystemd("STOPPING=1");
     worker.shutdown();
     qCInfo(lcWorker) << "stopped";
     return code;

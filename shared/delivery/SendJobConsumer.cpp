@@ -1,10 +1,9 @@
 #include "delivery/SendJobConsumer.h"
 
+#include "bus/DeadLetter.h"
 #include "delivery/Dispatcher.h"
 #include "util/Logging.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QPointer>
 #include <QTimer>
 
@@ -80,35 +79,14 @@ void SendJobConsumer::submit(const BusMessage &message, BusConsumer::Ack ack, Se
 
 void SendJobConsumer::deadLetter(const BusMessage &message, BusConsumer::Ack ack, const QString &reason)
 {
-    qCWarning(lcBus).noquote() << "send job at" << message.where.topic << message.where.partition << message.offset
-                               << "goes to" << m_settings.deadLetterTopic << ":" << reason;
-    const QJsonObject letter{
-        {QStringLiteral("reason"), reason},
-        {QStringLiteral("topic"), message.where.topic},
-        {QStringLiteral("partition"), message.where.partition},
-        {QStringLiteral("offset"), message.offset},
-        {QStringLiteral("payload"), QString::fromUtf8(message.value)},
-    };
     QPointer<SendJobConsumer> self(this);
-    m_deadLetters.send(m_settings.deadLetterTopic, message.key, QJsonDocument(letter).toJson(QJsonDocument::Compact),
-                       [self, message, ack, reason](Result<void> delivered) {
-                           SendJobConsumer *consumer = self.data();
-                           if (!consumer)
-                               return;
-                           if (!delivered) {
-                               // Not acknowledged meanwhile, so nothing is lost if this process goes.
-                               qCWarning(lcBus).noquote()
-                                   << "dead letter not delivered:" << delivered.error().message << "; trying again";
-                               QTimer::singleShot(consumer->m_settings.firstRetryDelay, consumer,
-                                                  [self, message, ack, reason] {
-                                                      if (SendJobConsumer *again = self.data())
-                                                          again->deadLetter(message, ack, reason);
-                                                  });
-                               return;
-                           }
+    sendDeadLetter(m_deadLetters, m_settings.deadLetterTopic, message, reason, this, m_settings.firstRetryDelay,
+                   [self, ack] {
+                       if (SendJobConsumer *consumer = self.data()) {
                            ++consumer->m_counters.deadLettered;
                            ack();
-                       });
+                       }
+                   });
 }
 
 } // namespace vestnik

@@ -235,6 +235,8 @@ QByteArray Event::toJson() const
     json["data"] = data.is_object() ? data : nlohmann::json::object();
     if (!locale.isEmpty())
         json["locale"] = locale.toStdString();
+    if (attributes.is_object() && !attributes.empty())
+        json["attributes"] = attributes;
     const std::string dumped = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return QByteArray(dumped.data(), qsizetype(dumped.size()));
 }
@@ -299,6 +301,11 @@ Result<Event> Event::fromJson(const QByteArray &bytes)
         if (!it->is_object())
             return invalid(QStringLiteral("'data' must be an object, not ") + QLatin1String(it->type_name()));
         event.data = std::move(*it);
+    }
+    if (const auto it = json.find("attributes"); it != json.end() && !it->is_null()) {
+        if (!it->is_object())
+            return invalid(QStringLiteral("'attributes' must be an object, not ") + QLatin1String(it->type_name()));
+        event.attributes = std::move(*it);
     }
     Result<QString> tag = localeTag(json);
     if (!tag)

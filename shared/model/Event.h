@@ -27,11 +27,14 @@ struct Event final {
     qint64 occurredAtMs = 0; ///< when it happened (`occurred_at`), milliseconds since the epoch, UTC
     nlohmann::json data = nlohmann::json::object(); ///< the event's values, as given
     QString locale;                                 ///< a BCP 47 tag such as "ru-RU"; empty: none given
+    /// Facts about the user the event carries ("city", "loyalty_level"): merged into the user's attributes
+    /// (segments, templates); empty: none.
+    nlohmann::json attributes = nlohmann::json::object();
 
     /// The canonical form: snake_case keys, `occurred_at` as RFC 3339 UTC with milliseconds
-    /// ("2026-03-08T09:30:00.000Z"), `locale` only when set. Meant for an event fromJson accepted; it can be a
-    /// few bytes longer than the message read (an integer `occurred_at` becomes text, `1e2` becomes `100.0`), so an
-    /// event read at nearly kMaxBytes may not read back.
+    /// ("2026-03-08T09:30:00.000Z"), `locale` and `attributes` only when set. Meant for an event fromJson accepted; it
+    /// can be a few bytes longer than the message read (an integer `occurred_at` becomes text, `1e2` becomes `100.0`),
+    /// so an event read at nearly kMaxBytes may not read back.
     QByteArray toJson() const;
     /// Reads an event; InvalidArgument with a message "event: ..." naming the field and what is wrong (too
     /// big, not JSON, not an object, a missing, mistyped or invalid field). Unknown fields are ignored.

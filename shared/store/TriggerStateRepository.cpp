@@ -1,0 +1,249 @@
+#include "store/TriggerStateRepository.h"
+
+#include "store/Database.h"
+#include "store/SqlValues.h"
+
+#include <QJsonDocument>
+#include <QSqlQuery>
+
+#include <functional>
+#include <map>
+
+namespace vestnik {
+
+namespace {
+
+constexpr int kRowsPerStatement = 100;
+
+/// Runs `head` + "(?, ...), (?, ...)" + `tail` for the rows in chunks.
+Result<void> insertRows(StatementCache &statements, const QString &head, int columns, const QList<QVariantList> &rows,
+                        const QString &tail, const QString &what)
+{
+    const QString row = sqlvalues::placeholderRow(columns);
+    for (qsizetype start = 0; start < rows.size(); start += kRowsPerStatement) {
+        const qsizetype count = std::min<qsizetype>(kRowsPerStatement, rows.size() - start);
+        QString sql = head;
+        QVariantList values;
+        values.reserve(count * columns);
+        for (qsizetype i = 0; i < count; ++i) {
+            sql += i == 0 ? row : QStringLiteral(", ") + row;
+            values += rows.at(start + i);
+        }
+        sql += tail;
+        Result<QSqlQuery> q = statements.run(sql, values, what);
+        if (!q)
+            return q.error();
+    }
+    return {};
+}
+
+} // namespace
+
+TriggerStateRepository::TriggerStateRepository(const Database &database) : m_database(database) {}
+
+Result<QHash<QString, QByteArray>> TriggerStateRepository::processedJobs(const QStringList &eventIds) const
+{
+    QHash<QString, QByteArray> jobs;
+    Result<void> read = m_database.selectByKeys(
+        QStringLiteral("SELECT event_id, jobs FROM processed_events WHERE event_id IN "), eventIds, QString(),
+        QStringLiteral("cannot look processed events up"), [&jobs](const QSqlQuery &q) -> Result<void> {
+            jobs.insert(q.value(0).toString(), q.value(1).toString().toUtf8());
+            return {};
+        });
+    if (!read)
+        return read.error();
+    return jobs;
+}
+
+Result<QHash<QPair<qint64, QString>, QList<qint64>>> TriggerStateRepository::firesSince(const QStringList &userIds,
+                                                                                        qint64 sinceMs) const
+{
+    QHash<QPair<qint64, QString>, QList<qint64>> fires;
+    Result<void> read = m_database.selectByKeys(
+        QStringLiteral("SELECT rule_id, user_id, fired_at FROM trigger_fires WHERE fired_at > %1 AND user_id IN ")
+            .arg(sinceMs),
+        userIds, QString(), QStringLiteral("cannot read the rules' firings"),
+        [&fires](const QSqlQuery &q) -> Result<void> {
+            fires[qMakePair(q.value(0).toLongLong(), q.value(1).toString())].append(q.value(2).toLongLong());
+            return {};
+        });
+    if (!read)
+        return read.error();
+    return fires;
+}
+
+Result<void> TriggerStateRepository::commit(const Batch &batch, qint64 nowMs) const
+{
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    StatementCache statements(m_database);
+
+    // The users first: activity refers to them.
+    QStringList users;
+    for (const Activity &a : batch.activity)
+        users.append(a.userId);
+    users.removeDuplicates();
+    QList<QVariantList> userRows;
+    for (const QString &user : users)
+        userRows.append({user, nowMs, nowMs});
+    if (Result<void> done = insertRows(
+            statements, QStringLiteral("INSERT INTO users (id, created_at, updated_at) VALUES "), 3, userRows,
+            QStringLiteral(" ON CONFLICT (id) DO NOTHING"), QStringLiteral("cannot create the events' users"));
+        !done)
+        return done;
+
+    if (!batch.attributes.isEmpty()) {
+        QHash<QString, QJsonObject> stored;
+        Result<void> read = m_database.selectByKeys(
+            QStringLiteral("SELECT id, attributes FROM users WHERE id IN "), batch.attributes.keys(), QString(),
+            QStringLiteral("cannot read user attributes"), [&stored](const QSqlQuery &q) -> Result<void> {
+                Result<QJsonObject> object = sqlvalues::jsonObject(q.value(1), q.value(0).toString());
+                if (!object)
+                    return object.error();
+                stored.insert(q.value(0).toString(), *object);
+                return {};
+            });
+        if (!read)
+            return read;
+        for (auto it = batch.attributes.cbegin(); it != batch.attributes.cend(); ++it) {
+            QJsonObject merged = stored.value(it.key());
+            for (auto field = it->begin(); field != it->end(); ++field)
+                merged.insert(field.key(), field.value());
+            Result<QSqlQuery> q =
+                statements.run(QStringLiteral("UPDATE users SET attributes = ?, updated_at = ? WHERE id = ?"),
+                               {sqlvalues::jsonText(merged), nowMs, it.key()},
+                               QStringLiteral("cannot update the attributes of user %1").arg(it.key()));
+            if (!q)
+                return q.error();
+        }
+    }
+
+    // Activity, summed per user and type so that one statement never touches a row twice.
+    struct Sum {
+        qint64 count = 0;
+        qint64 first = 0;
+        qint64 last = 0;
+    };
+    std::map<std::pair<QString, QString>, Sum> sums;
+    for (const Activity &a : batch.activity) {
+        Sum &sum = sums[{a.userId, a.eventType}];
+        sum.first = sum.count == 0 ? a.atMs : std::min(sum.first, a.atMs);
+        sum.last = sum.count == 0 ? a.atMs : std::max(sum.last, a.atMs);
+        ++sum.count;
+    }
+    QList<QVariantList> activityRows;
+    for (const auto &[key, sum] : sums)
+        activityRows.append({key.first, key.second, sum.count, sum.first, sum.last});
+    if (Result<void> done = insertRows(
+            statements,
+            QStringLiteral("INSERT INTO user_activity (user_id, event_type, count, first_at, last_at) VALUES "), 5,
+            activityRows,
+            QStringLiteral(" ON CONFLICT (user_id, event_type) DO UPDATE SET"
+                           " count = user_activity.count + excluded.count,"
+                           " first_at = CASE WHEN excluded.first_at < user_activity.first_at"
+                           " THEN excluded.first_at ELSE user_activity.first_at END,"
+                           " last_at = CASE WHEN excluded.last_at > user_activity.last_at"
+                           " THEN excluded.last_at ELSE user_activity.last_at END"),
+            QStringLiteral("cannot record the events' activity"));
+        !done)
+        return done;
+
+    QList<QVariantList> processedRows;
+    for (const Processed &p : batch.processed)
+        processedRows.append({p.eventId, nowMs, QString::fromUtf8(p.jobs)});
+    if (Result<void> done =
+            insertRows(statements, QStringLiteral("INSERT INTO processed_events (event_id, received_at, jobs) VALUES "),
+                       3, processedRows, QStringLiteral(" ON CONFLICT (event_id) DO NOTHING"),
+                       QStringLiteral("cannot record the processed events"));
+        !done)
+        return done;
+
+    QList<QVariantList> fireRows;
+    for (const Fire &f : batch.fires)
+        fireRows.append({f.ruleId, f.userId, f.eventId, f.atMs});
+    if (Result<void> done = insertRows(
+            statements, QStringLiteral("INSERT INTO trigger_fires (rule_id, user_id, event_id, fired_at) VALUES "), 4,
+            fireRows, QStringLiteral(" ON CONFLICT (rule_id, user_id, event_id) DO NOTHING"),
+            QStringLiteral("cannot record the rules' firings"));
+        !done)
+        return done;
+
+    QList<QVariantList> scheduledRows;
+    for (const Scheduled &s : batch.scheduled)
+        scheduledRows.append({s.jobKey, s.userId, QString::fromUtf8(s.body), s.dueAtMs});
+    if (Result<void> done = insertRows(
+            statements, QStringLiteral("INSERT INTO scheduled_sends (job_key, user_id, body, due_at) VALUES "), 4,
+            scheduledRows, QStringLiteral(" ON CONFLICT (job_key) DO NOTHING"),
+            QStringLiteral("cannot schedule the deferred sends"));
+        !done)
+        return done;
+    return tx.commit();
+}
+
+Result<QList<QPair<QString, QByteArray>>> TriggerStateRepository::claimDue(const QString &owner, qint64 nowMs,
+                                                                           qint64 leaseUntilMs, int limit) const
+{
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    // Select then claim with the same condition re-checked, so two workers never both take a row.
+    Result<QSqlQuery> due =
+        m_database.run(QStringLiteral("SELECT job_key FROM scheduled_sends WHERE due_at <= ?"
+                                      " AND (claimed_by IS NULL OR claim_expires_at <= ?) ORDER BY due_at LIMIT ?"),
+                       {nowMs, nowMs, limit}, QStringLiteral("cannot look the due sends up"));
+    if (!due)
+        return due.error();
+    QStringList keys;
+    while (due->next())
+        keys.append(due->value(0).toString());
+    due->finish();
+    QList<QPair<QString, QByteArray>> claimed;
+    for (const QString &key : keys) {
+        Result<QSqlQuery> q = m_database.run(
+            QStringLiteral("UPDATE scheduled_sends SET claimed_by = ?, claim_expires_at = ? WHERE job_key = ?"
+                           " AND (claimed_by IS NULL OR claim_expires_at <= ?) RETURNING body"),
+            {owner, leaseUntilMs, key, nowMs}, QStringLiteral("cannot claim the due send %1").arg(key));
+        if (!q)
+            return q.error();
+        if (q->next())
+            claimed.append({key, q->value(0).toString().toUtf8()});
+    }
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return claimed;
+}
+
+Result<void> TriggerStateRepository::removeScheduled(const QStringList &jobKeys) const
+{
+    for (qsizetype start = 0; start < jobKeys.size(); start += Database::kKeysPerStatement) {
+        const QStringList chunk = jobKeys.mid(start, Database::kKeysPerStatement);
+        QString sql = QStringLiteral("DELETE FROM scheduled_sends WHERE job_key IN (");
+        QVariantList values;
+        for (qsizetype i = 0; i < chunk.size(); ++i) {
+            sql += i == 0 ? QStringLiteral("?") : QStringLiteral(", ?");
+            values.append(chunk.at(i));
+        }
+        sql += QLatin1Char(')');
+        Result<QSqlQuery> q = m_database.run(sql, values, QStringLiteral("cannot remove sent scheduled jobs"));
+        if (!q)
+            return q.error();
+    }
+    return {};
+}
+
+Result<qint64> TriggerStateRepository::forget(qint64 beforeMs, qint64 firesBeforeMs) const
+{
+    Result<QSqlQuery> processed = m_database.run(QStringLiteral("DELETE FROM processed_events WHERE received_at < ?"),
+                                                 {beforeMs}, QStringLiteral("cannot forget old processed events"));
+    if (!processed)
+        return processed.error();
+    const qint64 events = processed->numRowsAffected();
+    Result<QSqlQuery> fires = m_database.run(QStringLiteral("DELETE FROM trigger_fires WHERE fired_at < ?"),
+                                             {firesBeforeMs}, QStringLiteral("cannot forget old firings"));
+    if (!fires)
+        return fires.error();
+    return events + fires->numRowsAffected();
+}
+
+} // namespace vestnik

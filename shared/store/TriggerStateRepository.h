@@ -1,0 +1,75 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace vestnik {
+
+class Database;
+
+/// What the trigger role keeps between events: which events it processed (and the send jobs each produced),
+/// which rules fired for whom (frequency caps), the send jobs waiting for quiet hours to end, and the users'
+/// activity and attributes the events carry. A batch of events is written in one transaction.
+class TriggerStateRepository final
+{
+public:
+    explicit TriggerStateRepository(const Database &database);
+
+    struct Activity {
+        QString userId;
+        QString eventType;
+        qint64 atMs = 0;
+    };
+    struct Processed {
+        QString eventId;
+        QByteArray jobs; ///< JSON array of the send jobs' wire forms sent at once
+    };
+    struct Fire {
+        qint64 ruleId = 0;
+        QString userId;
+        QString eventId;
+        qint64 atMs = 0;
+    };
+    struct Scheduled {
+        QString jobKey;
+        QString userId;
+        QByteArray body; ///< the send job's wire form
+        qint64 dueAtMs = 0;
+    };
+    /// One batch of processed events: written together or not at all.
+    struct Batch {
+        QList<Activity> activity;
+        QHash<QString, QJsonObject> attributes; ///< per user: keys to set (merged into what is stored)
+        QList<Processed> processed;
+        QList<Fire> fires;
+        QList<Scheduled> scheduled;
+    };
+
+    /// The stored jobs of those `eventIds` that were processed already.
+    Result<QHash<QString, QByteArray>> processedJobs(const QStringList &eventIds) const;
+    /// When each rule fired for each of `userIds` since `sinceMs`, as (rule id, user) -> firing times.
+    Result<QHash<QPair<qint64, QString>, QList<qint64>>> firesSince(const QStringList &userIds, qint64 sinceMs) const;
+    /// Writes a batch (creating the users it names) at `nowMs`, in one transaction.
+    Result<void> commit(const Batch &batch, qint64 nowMs) const;
+
+    /// Claims up to `limit` scheduled jobs due by `nowMs` for `owner` until `leaseUntilMs` (a claim that ran
+    /// out may be taken by another worker); returns (job key, body).
+    Result<QList<QPair<QString, QByteArray>>> claimDue(const QString &owner, qint64 nowMs, qint64 leaseUntilMs,
+                                                       int limit) const;
+    /// The scheduled jobs went to the bus.
+    Result<void> removeScheduled(const QStringList &jobKeys) const;
+    /// Forgets processed events received before `beforeMs` (the idempotency window) and firings before
+    /// `firesBeforeMs`; returns how many rows went.
+    Result<qint64> forget(qint64 beforeMs, qint64 firesBeforeMs) const;
+
+private:
+    const Database &m_database;
+};
+
+} // namespace vestnik
