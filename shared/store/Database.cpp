@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QThread>
 #include <QUuid>
@@ -17,6 +18,34 @@ namespace {
 Error sqlError(const QString &what, const QSqlError &error)
 {
     return makeError(ErrorCode::Database, QStringLiteral("%1: %2").arg(what, error.text()));
+}
+
+/// Whether a PostgreSQL error means the connection is gone (the server restarted, the network broke): the
+/// SQLSTATE classes 08 (connection exception) and 57P (operator intervention, e.g. a shutdown), or libpq's
+/// own messages that carry no SQLSTATE.
+bool connectionLost(const QSqlDriver *driver, const QSqlError &error)
+{
+    if (!driver || driver->dbmsType() != QSqlDriver::PostgreSQL)
+        return false;
+    const QString state = error.nativeErrorCode();
+    if (state.startsWith(QStringLiteral("08")) || state.startsWith(QStringLiteral("57P")))
+        return true;
+    const QString text = error.text();
+    return error.type() == QSqlError::ConnectionError || text.contains(QStringLiteral("server closed the connection"))
+           || text.contains(QStringLiteral("no connection to the server"))
+           || text.contains(QStringLiteral("could not receive data from server"))
+           || text.contains(QStringLiteral("could not send data to server"));
+}
+
+/// Closes a connection that is gone, so that this thread's next connection() opens a new one: the worker
+/// recovers by itself once the server is back.
+void dropIfLost(QSqlDriver *driver, const QSqlError &error)
+{
+    if (connectionLost(driver, error)) {
+        qCWarning(lcStore).noquote() << "database connection lost (" << error.text().trimmed()
+                                     << "); reconnecting on next use";
+        driver->close();
+    }
 }
 
 } // namespace
@@ -158,15 +187,21 @@ Result<QSqlQuery> Database::prepare(const QString &sql) const
     if (!db)
         return db.error();
     QSqlQuery query(*db);
-    if (!query.prepare(sql))
-        return sqlError(QStringLiteral("cannot prepare statement"), query.lastError());
+    if (!query.prepare(sql)) {
+        const QSqlError error = query.lastError();
+        dropIfLost(db->driver(), error);
+        return sqlError(QStringLiteral("cannot prepare statement"), error);
+    }
     return query;
 }
 
 Result<void> Database::exec(QSqlQuery &query, const QString &what)
 {
-    if (!query.exec())
-        return sqlError(what, query.lastError());
+    if (!query.exec()) {
+        const QSqlError error = query.lastError();
+        dropIfLost(const_cast<QSqlDriver *>(query.driver()), error);
+        return sqlError(what, error);
+    }
     return {};
 }
 
@@ -176,8 +211,11 @@ Result<void> Database::execute(const QString &sql, const QString &what) const
     if (!db)
         return db.error();
     QSqlQuery query(*db);
-    if (!query.exec(sql))
-        return sqlError(what, query.lastError());
+    if (!query.exec(sql)) {
+        const QSqlError error = query.lastError();
+        dropIfLost(db->driver(), error);
+        return sqlError(what, error);
+    }
     return {};
 }
 
@@ -246,8 +284,11 @@ Transaction::Transaction(const Database &database)
     }
     m_db = *db;
     m_active = m_db.transaction();
-    if (!m_active)
-        m_error = sqlError(QStringLiteral("cannot begin transaction"), m_db.lastError());
+    if (!m_active) {
+        const QSqlError error = m_db.lastError();
+        m_error = sqlError(QStringLiteral("cannot begin transaction"), error);
+        dropIfLost(m_db.driver(), error);
+    }
 }
 
 Transaction::~Transaction()
@@ -264,6 +305,7 @@ Result<void> Transaction::commit()
     if (!m_db.commit()) {
         const QSqlError error = m_db.lastError();
         m_db.rollback();
+        dropIfLost(m_db.driver(), error);
         return sqlError(QStringLiteral("cannot commit"), error);
     }
     return {};
