@@ -77,6 +77,9 @@ public:
     int ruleCount() const { return int(m_rules.size()); }
     /// Reloads the rules now if they changed; the timer does this every `rulesReloadInterval`.
     Result<void> reloadRules();
+    /// Sends the deferred jobs that are due now (claimed, so that two workers never both take one); the timer
+    /// does this every `schedulerInterval`.
+    void releaseDue();
 
 Q_SIGNALS:
     /// Nothing is in flight any more.
@@ -96,7 +99,6 @@ private:
     Result<void> evaluate(QList<Pending> &batch);
     void deadLetter(const BusMessage &message, BusConsumer::Ack ack, const QString &reason);
     void sendJobs(const std::shared_ptr<Outgoing> &outgoing);
-    void releaseDue();
     void forgetOld();
     void finished(int count);
     qint64 quietDelayMs(const TriggerRule &rule, const QByteArray &timeZone, qint64 nowMs) const;
