@@ -52,6 +52,11 @@ Result<QStringList> Worker::roles(const Config &config)
     return roles;
 }
 
+Result<void> Worker::reloadRules()
+{
+    return m_trigger ? m_trigger->reloadRules() : Result<void>();
+}
+
 void Worker::shutdown()
 {
     m_ready = false;

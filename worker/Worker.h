@@ -43,6 +43,14 @@ public:
     /// Where the HTTP listener is (valid after start()).
     QUrl url() const { return m_url; }
     int schemaVersion() const { return m_schemaVersion; }
+    /// What the process runs on (valid after start()).
+    const Config &config() const { return m_config; }
+    const Database &database() const { return *m_database; }
+    const Sealer &sealer() const { return *m_sealer; }
+    /// Makes the trigger role read its rules now (after a change made in this process).
+    Result<void> reloadRules();
+    /// The bus producer; null when the worker runs without a bus.
+    BusProducer *producer() const { return m_producer.get(); }
 
 private:
     Result<void> startHttp();

@@ -1,5 +1,6 @@
 #include "WorkerMain.h"
 
+#include "Demo.h"
 #include "Worker.h"
 #include "util/Clock.h"
 #include "util/Config.h"
@@ -13,6 +14,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <memory>
 
 namespace vestnik {
 
@@ -64,7 +66,13 @@ int runWorker(int argc, char **argv)
         QStringLiteral("roles"));
     parser.addOption(configOption);
     parser.addOption(checkOption);
+    const QCommandLineOption demoOption(
+        QStringLiteral("demo"),
+        QStringLiteral("Store a demo shop (simulator credentials from <dir>), post one event and print its deliveries "
+                       "(scripts/run does this)."),
+        QStringLiteral("dir"));
     parser.addOption(rolesOption);
+    parser.addOption(demoOption);
     parser.process(app);
 
     Result<Config> config = Config::load(parser.value(configOption), QProcessEnvironment::systemEnvironment());
@@ -115,6 +123,15 @@ int runWorker(int argc, char **argv)
     QTextStream(stdout) << "vestnik-worker " << QCoreApplication::applicationVersion() << " listening on "
                         << worker.url().toString() << " (health: " << worker.url().toString()
                         << "/healthz); press Ctrl-C to stop" << Qt::endl;
+    std::unique_ptr<Demo> demo;
+    if (parser.isSet(demoOption)) {
+        demo = std::make_unique<Demo>(worker, parser.value(demoOption));
+        if (Result<void> started = demo->start(); !started) {
+            std::fprintf(stderr, "vestnik-worker: demo: %s\n", qPrintable(started.error().message));
+            worker.shutdown();
+            return 1;
+        }
+    }
     notifySystemd("READY=1\nSTATUS=running");
     const int code = QCoreApplication::exec();
     notifySystemd("STOPPING=1");
