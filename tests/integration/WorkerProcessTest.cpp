@@ -3,6 +3,7 @@
 #include "TestServices.h"
 #include "store/Migrator.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -14,6 +15,10 @@
 #include <QTest>
 
 #include <csignal>
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace vestnik;
 
@@ -25,6 +30,8 @@ private Q_SLOTS:
     void startsServesAndStopsOnSqlite();
     void startsOnPostgres();
     void badConfigurationNamesTheKey();
+    void unknownRoleIsRefused();
+    void tellsSystemdWhenReadyAndWhenStopping();
     void unreachableDatabaseFailsWithoutLeakingThePassword();
 
 private:
@@ -77,6 +84,13 @@ void WorkerProcessTest::runHealthy(const QProcessEnvironment &env, const QString
     QCOMPARE(health.value(QStringLiteral("database")).toString(), expectedDatabase);
     const Dialect dialect = expectedDatabase == QStringLiteral("postgres") ? Dialect::Postgres : Dialect::Sqlite;
     QCOMPARE(health.value(QStringLiteral("schema_version")).toInt(), Migrator::available(dialect).constLast().version);
+    QCOMPARE(health.value(QStringLiteral("ready")).toBool(), true);
+
+    QNetworkReply *ready = network.get(QNetworkRequest(run.url.resolved(QUrl(QStringLiteral("/readyz")))));
+    QSignalSpy readyFinished(ready, &QNetworkReply::finished);
+    QVERIFY(readyFinished.wait(10'000));
+    QCOMPARE(ready->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    ready->deleteLater();
 
     ::kill(pid_t(worker.processId()), SIGTERM);
     QVERIFY(worker.waitForFinished(15'000));
@@ -110,6 +124,45 @@ void WorkerProcessTest::startsServesAndStopsOnSqlite()
     runHealthy(baseEnvironment(dir.path()), QStringLiteral("sqlite"), again);
     QCOMPARE(again.exitCode, 0);
     QVERIFY(!again.stderrText.contains("applied"));
+}
+
+void WorkerProcessTest::unknownRoleIsRefused()
+{
+    QTemporaryDir dir;
+    QProcess worker;
+    worker.setProcessEnvironment(baseEnvironment(dir.path()));
+    worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {QStringLiteral("--roles"), QStringLiteral("sender,planer")});
+    QVERIFY(worker.waitForFinished(15'000));
+    QCOMPARE(worker.exitCode(), 2);
+    const QByteArray err = worker.readAllStandardError();
+    QVERIFY2(err.contains("worker.roles (--roles): unknown role \"planer\""), err.constData());
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("vestnik.db"))));
+}
+
+void WorkerProcessTest::tellsSystemdWhenReadyAndWhenStopping()
+{
+    // The service manager's side of sd_notify: a datagram socket named by NOTIFY_SOCKET.
+    QTemporaryDir dir;
+    const QByteArray path = QDir(dir.path()).filePath(QStringLiteral("notify")).toUtf8();
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, path.constData(), size_t(path.size()));
+    QCOMPARE(::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)), 0);
+    QProcessEnvironment env = baseEnvironment(dir.path());
+    env.insert(QStringLiteral("NOTIFY_SOCKET"), QString::fromUtf8(path));
+    Run run;
+    runHealthy(env, QStringLiteral("sqlite"), run);
+    QCOMPARE(run.exitCode, 0);
+    QList<QByteArray> messages;
+    char buffer[512];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT)) > 0;)
+        messages.append(QByteArray(buffer, qsizetype(n)));
+    ::close(fd);
+    QCOMPARE(messages.size(), 2);
+    QVERIFY2(messages.at(0).startsWith("READY=1"), messages.at(0).constData());
+    QCOMPARE(messages.at(1), QByteArray("STOPPING=1"));
 }
 
 void WorkerProcessTest::startsOnPostgres()
