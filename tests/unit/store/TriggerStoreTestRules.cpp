@@ -252,7 +252,7 @@ void TriggerStoreTest::ruleRemoveTakesOnlyThatRule()
 {
     const TriggerRuleRepository rules(db(), m_clock);
     QList<qint64> ids;
-    for (const QString &name : {QStringLiteral("один"), QStringLiteral("два"), QStringLiteral("три")}) {
+    for (const QString &name : {QStringLiteral("три"), QStringLiteral("два"), QStringLiteral("один")}) {
         Result<qint64> id = rules.create(rule(name));
         VT_OK(id);
         ids << *id;
@@ -268,9 +268,9 @@ void TriggerStoreTest::ruleRemoveTakesOnlyThatRule()
     VT_OK(all);
     QCOMPARE(all->size(), 2);
     QCOMPARE(all->at(0).id, ids.at(0));
-    QCOMPARE(all->at(0).name, QStringLiteral("один"));
+    QCOMPARE(all->at(0).name, QStringLiteral("три")); // by id, not by name
     QCOMPARE(all->at(1).id, ids.at(2));
-    QCOMPARE(all->at(1).name, QStringLiteral("три"));
+    QCOMPARE(all->at(1).name, QStringLiteral("один"));
     Result<std::optional<TriggerRule>> gone = rules.find(ids.at(1));
     VT_OK(gone);
     QVERIFY(!gone->has_value());
