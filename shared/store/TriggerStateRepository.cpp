@@ -74,13 +74,15 @@ Result<QHash<QPair<qint64, QString>, QList<qint64>>> TriggerStateRepository::fir
 
 Result<void> TriggerStateRepository::commit(const Batch &batch, qint64 nowMs) const
 {
+    // The cache outlives the transaction: on PostgreSQL its statements can only be deallocated after the
+    // rollback, not inside an aborted transaction (they would stay prepared for the session's lifetime).
+    StatementCache statements(m_database);
     Transaction tx(m_database);
     if (!tx.isActive())
         return tx.error();
-    StatementCache statements(m_database);
 
-    // The users first: activity refers to them.
-    QStringList users;
+    // The users first: activity refers to them, and attributes are merged into them.
+    QStringList users = batch.attributes.keys();
     for (const Activity &a : batch.activity)
         users.append(a.userId);
     users.removeDuplicates();

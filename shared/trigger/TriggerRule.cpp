@@ -11,7 +11,8 @@ namespace {
 
 const QRegularExpression &eventTypePattern()
 {
-    static const QRegularExpression pattern(QStringLiteral("^[a-z0-9._-]{1,100}$"));
+    // Anchored with \A...\z: a "$" would also accept a trailing newline.
+    static const QRegularExpression pattern(QRegularExpression::anchoredPattern(QStringLiteral("[a-z0-9._-]{1,100}")));
     return pattern;
 }
 
@@ -104,11 +105,8 @@ const nlohmann::json *lookUp(const nlohmann::json &data, const std::string &path
 /// -1, 0, 1, or nothing when the two cannot be ordered (a number against a string).
 std::optional<int> compare(const nlohmann::json &a, const nlohmann::json &b)
 {
-    if (a.is_number() && b.is_number()) {
-        const double x = a.get<double>();
-        const double y = b.get<double>();
-        return x < y ? -1 : (x > y ? 1 : 0);
-    }
+    if (a.is_number() && b.is_number())
+        return a < b ? -1 : (b < a ? 1 : 0); // integers exactly, an integer and a float as doubles
     if (a.is_string() && b.is_string()) {
         const int c = a.get<std::string>().compare(b.get<std::string>());
         return c < 0 ? -1 : (c > 0 ? 1 : 0);
@@ -116,10 +114,10 @@ std::optional<int> compare(const nlohmann::json &a, const nlohmann::json &b)
     return std::nullopt;
 }
 
+/// nlohmann compares two integers exactly (no rounding above 2^53) and an integer with a float as doubles
+/// (1000 == 1000.0), also inside arrays and objects.
 bool same(const nlohmann::json &a, const nlohmann::json &b)
 {
-    if (a.is_number() && b.is_number())
-        return a.get<double>() == b.get<double>();
     return a == b;
 }
 

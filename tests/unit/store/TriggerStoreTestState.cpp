@@ -1,0 +1,440 @@
+#include "TriggerStoreTest.h"
+#include "store/UserActivityRepository.h"
+#include "store/UserRepository.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+
+using namespace vestnik;
+
+namespace {
+
+using Batch = TriggerStateRepository::Batch;
+using Claimed = QList<QPair<QString, QByteArray>>;
+using FireKey = QPair<qint64, QString>;
+
+QStringList keysOf(const Claimed &claimed)
+{
+    QStringList keys;
+    for (const auto &[key, body] : claimed)
+        keys << key;
+    return keys;
+}
+
+/// Firing times in order (the store does not promise one).
+QHash<FireKey, QList<qint64>> sorted(QHash<FireKey, QList<qint64>> fires)
+{
+    for (QList<qint64> &times : fires)
+        std::sort(times.begin(), times.end());
+    return fires;
+}
+
+} // namespace
+
+void TriggerStoreTest::commitCreatesUsersAndSumsActivity()
+{
+    const TriggerStateRepository state(db());
+    const UserActivityRepository activity(db(), m_clock);
+    const qint64 t = m_clock.nowMs();
+    const QString anna = QStringLiteral("анна");
+    const QString boris = QStringLiteral("борис");
+    const QString cart = QStringLiteral("cart.updated");
+    Batch batch;
+    batch.activity = {{anna, cart, t + 300},
+                      {anna, cart, t + 100},
+                      {boris, cart, t + 50},
+                      {anna, QStringLiteral("order.paid"), t + 200},
+                      {anna, cart, t + 200}};
+    VT_OK(state.commit(batch, t + 1'000));
+
+    Result<QHash<QString, User>> users = UserRepository(db(), m_clock).findMany({anna, boris});
+    VT_OK(users);
+    QCOMPARE(users->size(), 2);
+    QCOMPARE(users->value(anna).createdAtMs, t + 1'000);
+    QVERIFY(users->value(anna).attributes.isEmpty());
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM users")).toInt(), 2);
+
+    Result<std::optional<UserActivity>> annaCart = activity.find(anna, cart);
+    VT_OK(annaCart);
+    QVERIFY(annaCart->has_value());
+    QCOMPARE(**annaCart, (UserActivity{anna, cart, 3, t + 100, t + 300}));
+    Result<std::optional<UserActivity>> annaPaid = activity.find(anna, QStringLiteral("order.paid"));
+    VT_OK(annaPaid);
+    QVERIFY(annaPaid->has_value());
+    QCOMPARE(**annaPaid, (UserActivity{anna, QStringLiteral("order.paid"), 1, t + 200, t + 200}));
+    Result<std::optional<UserActivity>> borisCart = activity.find(boris, cart);
+    VT_OK(borisCart);
+    QVERIFY(borisCart->has_value());
+    QCOMPARE(**borisCart, (UserActivity{boris, cart, 1, t + 50, t + 50}));
+}
+
+void TriggerStoreTest::commitAddsActivityToStoredRows()
+{
+    const TriggerStateRepository state(db());
+    const UserRepository users(db(), m_clock);
+    const UserActivityRepository activity(db(), m_clock);
+    const qint64 t = m_clock.nowMs();
+    const QString user = QStringLiteral("u-1");
+    const QString cart = QStringLiteral("cart.updated");
+    const QString paid = QStringLiteral("order.paid");
+    VT_OK(users.upsert(User{user, QStringLiteral("ru-RU"), QStringLiteral("Europe/Moscow"), {}, 0, 0}));
+    VT_OK(activity.record(user, cart, t + 500, 2));
+    VT_OK(activity.record(user, cart, t + 600));
+    VT_OK(activity.record(user, paid, t + 100));
+    VT_OK(activity.record(user, paid, t + 900));
+
+    Batch batch;
+    batch.activity = {{user, cart, t + 100}, {user, cart, t + 900}, {user, cart, t + 550}, {user, paid, t + 500}};
+    VT_OK(state.commit(batch, t + 2'000));
+
+    Result<std::optional<UserActivity>> carts = activity.find(user, cart);
+    VT_OK(carts);
+    QVERIFY(carts->has_value());
+    QCOMPARE(**carts, (UserActivity{user, cart, 6, t + 100, t + 900})); // widened both ways
+    Result<std::optional<UserActivity>> paids = activity.find(user, paid);
+    VT_OK(paids);
+    QVERIFY(paids->has_value());
+    QCOMPARE(**paids, (UserActivity{user, paid, 3, t + 100, t + 900})); // inside: first and last kept
+    // The stored user stays as it was.
+    Result<std::optional<User>> found = users.find(user);
+    VT_OK(found);
+    QVERIFY(found->has_value());
+    QCOMPARE((*found)->locale, QStringLiteral("ru-RU"));
+    QCOMPARE((*found)->timezone, QStringLiteral("Europe/Moscow"));
+    QCOMPARE((*found)->createdAtMs, t);
+}
+
+void TriggerStoreTest::commitMergesAttributesIntoStoredOnes()
+{
+    const TriggerStateRepository state(db());
+    const UserRepository users(db(), m_clock);
+    const qint64 t = m_clock.nowMs();
+    const QString known = QStringLiteral("u-known");
+    const QString fresh = QStringLiteral("u-fresh");
+    const QJsonObject storedAttributes{{QStringLiteral("plan"), QStringLiteral("free")},
+                                       {QStringLiteral("город"), QStringLiteral("Москва")},
+                                       {QStringLiteral("tags"), QJsonArray{QStringLiteral("ёлка")}}};
+    VT_OK(users.upsert(User{known, QStringLiteral("ru-RU"), QStringLiteral("Europe/Moscow"), storedAttributes, 0, 0}));
+
+    Batch batch;
+    batch.activity = {{known, QStringLiteral("profile.updated"), t}, {fresh, QStringLiteral("profile.updated"), t}};
+    batch.attributes.insert(
+        known, QJsonObject{{QStringLiteral("plan"), QStringLiteral("pro")}, {QStringLiteral("возраст"), 30}});
+    batch.attributes.insert(fresh, QJsonObject{{QStringLiteral("имя"), QStringLiteral("Ёжик")}});
+    VT_OK(state.commit(batch, t + 5'000));
+
+    Result<std::optional<User>> merged = users.find(known);
+    VT_OK(merged);
+    QVERIFY(merged->has_value());
+    QCOMPARE((*merged)->attributes, (QJsonObject{{QStringLiteral("plan"), QStringLiteral("pro")},
+                                                 {QStringLiteral("город"), QStringLiteral("Москва")},
+                                                 {QStringLiteral("tags"), QJsonArray{QStringLiteral("ёлка")}},
+                                                 {QStringLiteral("возраст"), 30}}));
+    QCOMPARE((*merged)->locale, QStringLiteral("ru-RU"));
+    QCOMPARE((*merged)->timezone, QStringLiteral("Europe/Moscow"));
+    QCOMPARE((*merged)->createdAtMs, t);
+    QCOMPARE((*merged)->updatedAtMs, t + 5'000);
+    Result<std::optional<User>> created = users.find(fresh);
+    VT_OK(created);
+    QVERIFY(created->has_value());
+    QCOMPARE((*created)->attributes, (QJsonObject{{QStringLiteral("имя"), QStringLiteral("Ёжик")}}));
+}
+
+void TriggerStoreTest::commitCreatesUsersNamedOnlyByAttributes()
+{
+    // "Writes a batch (creating the users it names)": attributes name a user as much as activity does.
+    const TriggerStateRepository state(db());
+    Batch batch;
+    batch.attributes.insert(QStringLiteral("solo"), QJsonObject{{QStringLiteral("plan"), QStringLiteral("pro")}});
+    VT_OK(state.commit(batch, m_clock.nowMs()));
+
+    Result<std::optional<User>> found = UserRepository(db(), m_clock).find(QStringLiteral("solo"));
+    VT_OK(found);
+    QVERIFY2(found->has_value(), "the attributes of a user the batch only names by them were dropped");
+    QCOMPARE((*found)->attributes, (QJsonObject{{QStringLiteral("plan"), QStringLiteral("pro")}}));
+}
+
+void TriggerStoreTest::commitKeepsTheFirstJobsOfAnEvent()
+{
+    const TriggerStateRepository state(db());
+    const qint64 t = m_clock.nowMs();
+    const QByteArray jobs = R"([{"user":"анна","template":"cart-reminder"}])";
+    Batch first;
+    first.processed = {{QStringLiteral("e-1"), jobs}, {QStringLiteral("e-2"), "[]"}};
+    VT_OK(state.commit(first, t));
+
+    Result<QHash<QString, QByteArray>> found =
+        state.processedJobs({QStringLiteral("e-1"), QStringLiteral("e-2"), QStringLiteral("e-3")});
+    VT_OK(found);
+    QCOMPARE(*found, (QHash<QString, QByteArray>{{QStringLiteral("e-1"), jobs}, {QStringLiteral("e-2"), "[]"}}));
+
+    // The event again, later and with other jobs: the first record stands.
+    Batch repeat;
+    repeat.processed = {{QStringLiteral("e-1"), R"([{"user":"борис"}])"}};
+    VT_OK(state.commit(repeat, t + 60'000));
+    Result<QHash<QString, QByteArray>> again = state.processedJobs({QStringLiteral("e-1")});
+    VT_OK(again);
+    QCOMPARE(again->value(QStringLiteral("e-1")), jobs);
+    QCOMPARE(
+        scalar(QStringLiteral("SELECT received_at FROM processed_events WHERE event_id = ?"), {QStringLiteral("e-1")})
+            .toLongLong(),
+        t);
+
+    Result<QHash<QString, QByteArray>> none = state.processedJobs({});
+    VT_OK(none);
+    QVERIFY(none->isEmpty());
+}
+
+void TriggerStoreTest::processedJobsInChunks()
+{
+    // More events than one statement takes, written and looked up in chunks.
+    const TriggerStateRepository state(db());
+    Batch batch;
+    QStringList ids;
+    QHash<QString, QByteArray> expected;
+    for (int i = 0; i < 250; ++i) {
+        const QString id = QStringLiteral("событие-%1").arg(i, 3, 10, QLatin1Char('0'));
+        const QByteArray jobs = QStringLiteral(R"([{"n":%1}])").arg(i).toUtf8();
+        batch.processed.append({id, jobs});
+        expected.insert(id, jobs);
+        ids << id;
+    }
+    VT_OK(state.commit(batch, m_clock.nowMs()));
+    ids << QStringLiteral("unknown-1") << QStringLiteral("unknown-2");
+    Result<QHash<QString, QByteArray>> found = state.processedJobs(ids);
+    VT_OK(found);
+    QCOMPARE(found->size(), 250);
+    QCOMPARE(*found, expected);
+}
+
+void TriggerStoreTest::firesSinceListsLaterFiringsOfTheUsers()
+{
+    const TriggerStateRepository state(db());
+    const qint64 t = m_clock.nowMs();
+    const QString u1 = QStringLiteral("анна");
+    const QString u2 = QStringLiteral("борис");
+    const QString u3 = QStringLiteral("вера");
+    Batch batch;
+    batch.fires = {{1, u1, QStringLiteral("e-1"), t},
+                   {1, u1, QStringLiteral("e-2"), t + 100},
+                   {2, u1, QStringLiteral("e-2"), t + 100},
+                   {1, u2, QStringLiteral("e-3"), t + 200},
+                   {1, u3, QStringLiteral("e-4"), t + 300}};
+    VT_OK(state.commit(batch, t + 300));
+    // The same firing again (a repeated event) is not counted twice.
+    Batch repeat;
+    repeat.fires = {{1, u1, QStringLiteral("e-2"), t + 999}};
+    VT_OK(state.commit(repeat, t + 999));
+
+    // A firing exactly at `since` is outside the window, as the role counts it.
+    Result<QHash<FireKey, QList<qint64>>> since = state.firesSince({u1, u2}, t);
+    VT_OK(since);
+    QCOMPARE(sorted(*since),
+             (QHash<FireKey, QList<qint64>>{{{1, u1}, {t + 100}}, {{2, u1}, {t + 100}}, {{1, u2}, {t + 200}}}));
+    Result<QHash<FireKey, QList<qint64>>> all = state.firesSince({u1}, t - 1);
+    VT_OK(all);
+    QCOMPARE(sorted(*all), (QHash<FireKey, QList<qint64>>{{{1, u1}, {t, t + 100}}, {{2, u1}, {t + 100}}}));
+    Result<QHash<FireKey, QList<qint64>>> later = state.firesSince({u1, u2, u3}, t + 200);
+    VT_OK(later);
+    QCOMPARE(*later, (QHash<FireKey, QList<qint64>>{{{1, u3}, {t + 300}}}));
+
+    Result<QHash<FireKey, QList<qint64>>> nobody = state.firesSince({QStringLiteral("nobody")}, 0);
+    VT_OK(nobody);
+    QVERIFY(nobody->isEmpty());
+    Result<QHash<FireKey, QList<qint64>>> noUsers = state.firesSince({}, 0);
+    VT_OK(noUsers);
+    QVERIFY(noUsers->isEmpty());
+}
+
+void TriggerStoreTest::claimDueTakesOnlyDueSendsInOrder()
+{
+    const TriggerStateRepository state(db());
+    const qint64 t = m_clock.nowMs();
+    const qint64 now = t + 5'000;
+    Batch batch;
+    batch.scheduled = {scheduled(QStringLiteral("late"), now + 1), scheduled(QStringLiteral("b"), t + 2'000),
+                       scheduled(QStringLiteral("a"), t + 1'000), scheduled(QStringLiteral("now"), now),
+                       scheduled(QStringLiteral("c"), t + 3'000)};
+    VT_OK(state.commit(batch, t));
+
+    Result<Claimed> first = state.claimDue(QStringLiteral("w-1"), now, now + 30'000, 3);
+    VT_OK(first);
+    QCOMPARE(keysOf(*first), (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}));
+    QCOMPARE(first->at(0).second, scheduled(QStringLiteral("a"), 0).body);
+    QCOMPARE(first->at(2).second, scheduled(QStringLiteral("c"), 0).body);
+    Result<Claimed> rest = state.claimDue(QStringLiteral("w-1"), now, now + 30'000, 10);
+    VT_OK(rest);
+    QCOMPARE(keysOf(*rest), QStringList{QStringLiteral("now")});
+    QCOMPARE(rest->at(0).second, scheduled(QStringLiteral("now"), 0).body);
+    Result<Claimed> nothing = state.claimDue(QStringLiteral("w-2"), now, now + 30'000, 10);
+    VT_OK(nothing);
+    QVERIFY(nothing->isEmpty());
+    Result<Claimed> late = state.claimDue(QStringLiteral("w-2"), now + 1, now + 30'000, 10);
+    VT_OK(late);
+    QCOMPARE(keysOf(*late), QStringList{QStringLiteral("late")});
+}
+
+void TriggerStoreTest::claimDueRespectsTheLease()
+{
+    const TriggerStateRepository state(db());
+    const qint64 t = m_clock.nowMs();
+    const qint64 leaseEnd = t + 30'000;
+    Batch batch;
+    batch.scheduled = {scheduled(QStringLiteral("x"), t)};
+    VT_OK(state.commit(batch, t));
+
+    Result<Claimed> mine = state.claimDue(QStringLiteral("w-1"), t, leaseEnd, 10);
+    VT_OK(mine);
+    QCOMPARE(keysOf(*mine), QStringList{QStringLiteral("x")});
+    for (const QString &owner : {QStringLiteral("w-2"), QStringLiteral("w-1")}) {
+        Result<Claimed> held = state.claimDue(owner, leaseEnd - 1, leaseEnd + 30'000, 10);
+        VT_OK(held);
+        QVERIFY2(held->isEmpty(), qPrintable(owner + QStringLiteral(" took a send under a running lease")));
+    }
+    Result<Claimed> taken = state.claimDue(QStringLiteral("w-2"), leaseEnd, leaseEnd + 30'000, 10);
+    VT_OK(taken);
+    QCOMPARE(keysOf(*taken), QStringList{QStringLiteral("x")});
+    QCOMPARE(taken->at(0).second, scheduled(QStringLiteral("x"), 0).body);
+    QCOMPARE(scalar(QStringLiteral("SELECT claimed_by FROM scheduled_sends WHERE job_key = ?"), {QStringLiteral("x")})
+                 .toString(),
+             QStringLiteral("w-2"));
+    // Now w-2's lease holds against w-1.
+    Result<Claimed> back = state.claimDue(QStringLiteral("w-1"), leaseEnd + 1, leaseEnd + 60'000, 10);
+    VT_OK(back);
+    QVERIFY(back->isEmpty());
+}
+
+void TriggerStoreTest::removeScheduledTakesOnlyThoseKeys()
+{
+    const TriggerStateRepository state(db());
+    const qint64 t = m_clock.nowMs();
+    Batch batch;
+    QStringList sent;
+    QStringList waiting;
+    for (int i = 0; i < 150; ++i) {
+        const QString key = QStringLiteral("k%1").arg(i, 3, 10, QLatin1Char('0'));
+        batch.scheduled.append(scheduled(key, t + i));
+        (i < 120 ? sent : waiting) << key;
+    }
+    VT_OK(state.commit(batch, t));
+    VT_OK(state.removeScheduled(sent + QStringList{QStringLiteral("ghost")}));
+    VT_OK(state.removeScheduled({}));
+
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM scheduled_sends")).toInt(), 30);
+    Result<Claimed> left = state.claimDue(QStringLiteral("w-1"), t + 1'000, t + 31'000, 1'000);
+    VT_OK(left);
+    QCOMPARE(keysOf(*left), waiting);
+}
+
+void TriggerStoreTest::forgetTakesOnlyOlderRows()
+{
+    const TriggerStateRepository state(db());
+    const qint64 t = m_clock.nowMs();
+    const QString user = QStringLiteral("анна");
+    struct Step {
+        QString eventId;
+        qint64 receivedAtMs;
+        qint64 firedAtMs;
+    };
+    for (const Step &step : {Step{QStringLiteral("e-old"), t, t}, Step{QStringLiteral("e-edge"), t + 1'000, t + 500},
+                             Step{QStringLiteral("e-new"), t + 2'000, t + 1'000}}) {
+        Batch batch;
+        batch.activity = {{user, QStringLiteral("cart.updated"), step.receivedAtMs}};
+        batch.processed = {{step.eventId, "[]"}};
+        batch.fires = {{7, user, step.eventId, step.firedAtMs}};
+        batch.scheduled = {scheduled(step.eventId, t)};
+        VT_OK(state.commit(batch, step.receivedAtMs));
+    }
+
+    Result<qint64> forgotten = state.forget(t + 1'000, t + 500);
+    VT_OK(forgotten);
+    QCOMPARE(*forgotten, qint64(2)); // e-old's record and the firing at t
+
+    Result<QHash<QString, QByteArray>> processed =
+        state.processedJobs({QStringLiteral("e-old"), QStringLiteral("e-edge"), QStringLiteral("e-new")});
+    VT_OK(processed);
+    QStringList kept = processed->keys();
+    kept.sort();
+    QCOMPARE(kept, (QStringList{QStringLiteral("e-edge"), QStringLiteral("e-new")}));
+    Result<QHash<FireKey, QList<qint64>>> fires = state.firesSince({user}, 0);
+    VT_OK(fires);
+    QCOMPARE(sorted(*fires), (QHash<FireKey, QList<qint64>>{{{7, user}, {t + 500, t + 1'000}}}));
+    // Scheduled sends, users and their activity are not the idempotency window's.
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM scheduled_sends")).toInt(), 3);
+    QCOMPARE(scalar(QStringLiteral("SELECT count FROM user_activity WHERE user_id = ?"), {user}).toInt(), 3);
+
+    Result<qint64> again = state.forget(t + 1'000, t + 500);
+    VT_OK(again);
+    QCOMPARE(*again, qint64(0));
+}
+
+void TriggerStoreTest::commitIsAllOrNothing_data()
+{
+    QTest::addColumn<int>("scheduledRows");
+    QTest::addColumn<bool>("dropTable");
+
+    // The last row has no body (NOT NULL); with more rows than one statement takes, the first chunk was in.
+    QTest::newRow("scheduled send without a body") << 1 << false;
+    QTest::newRow("after a full statement of scheduled sends") << 150 << false;
+    QTest::newRow("scheduled sends table gone") << 3 << true;
+}
+
+void TriggerStoreTest::commitIsAllOrNothing()
+{
+    QFETCH(int, scheduledRows);
+    QFETCH(bool, dropTable);
+    const TriggerStateRepository state(db());
+    const UserRepository users(db(), m_clock);
+    const UserActivityRepository activity(db(), m_clock);
+    const qint64 t = m_clock.nowMs();
+    const QString known = QStringLiteral("u-known");
+    const QString fresh = QStringLiteral("u-fresh");
+    const QString cart = QStringLiteral("cart.updated");
+    const QJsonObject storedAttributes{{QStringLiteral("plan"), QStringLiteral("free")}};
+    VT_OK(users.upsert(User{known, {}, {}, storedAttributes, 0, 0}));
+    VT_OK(activity.record(known, cart, t));
+
+    Batch batch;
+    batch.activity = {{known, cart, t + 10}, {fresh, cart, t + 20}};
+    batch.attributes.insert(known, QJsonObject{{QStringLiteral("plan"), QStringLiteral("pro")}});
+    batch.attributes.insert(fresh, QJsonObject{{QStringLiteral("x"), 1}});
+    batch.processed = {{QStringLiteral("e-1"), "[]"}, {QStringLiteral("e-2"), "[]"}};
+    batch.fires = {{1, known, QStringLiteral("e-1"), t + 10}};
+    for (int i = 0; i < scheduledRows; ++i)
+        batch.scheduled.append(scheduled(QStringLiteral("s-%1").arg(i), t + 60'000));
+    if (dropTable)
+        VT_OK(db().execute(QStringLiteral("DROP TABLE scheduled_sends"), QStringLiteral("test: drop a table")));
+    else
+        batch.scheduled.last().body = QByteArray();
+
+    // PostgreSQL keeps prepared statements per session, rolled back or not: a failed batch must not leave any.
+    const bool postgres = db().dialect() == Dialect::Postgres;
+    const QString preparedCount = QStringLiteral("SELECT COUNT(*) FROM pg_prepared_statements");
+    const int preparedBefore = postgres ? scalar(preparedCount).toInt() : 0;
+
+    const Result<void> committed = state.commit(batch, t + 1'000);
+    VT_FAILS_WITH(committed, ErrorCode::Database);
+    QVERIFY2(committed.error().message.contains(QStringLiteral("cannot schedule the deferred sends")),
+             qPrintable(committed.error().message));
+
+    Result<std::optional<User>> knownUser = users.find(known);
+    VT_OK(knownUser);
+    QVERIFY(knownUser->has_value());
+    QCOMPARE((*knownUser)->attributes, storedAttributes);
+    QCOMPARE((*knownUser)->updatedAtMs, t);
+    Result<std::optional<User>> freshUser = users.find(fresh);
+    VT_OK(freshUser);
+    QVERIFY(!freshUser->has_value());
+    Result<std::optional<UserActivity>> knownActivity = activity.find(known, cart);
+    VT_OK(knownActivity);
+    QVERIFY(knownActivity->has_value());
+    QCOMPARE(**knownActivity, (UserActivity{known, cart, 1, t, t}));
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM user_activity")).toInt(), 1);
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM processed_events")).toInt(), 0);
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM trigger_fires")).toInt(), 0);
+    if (!dropTable)
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM scheduled_sends")).toInt(), 0);
+    if (postgres)
+        QCOMPARE(scalar(preparedCount).toInt(), preparedBefore);
+}
