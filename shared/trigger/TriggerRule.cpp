@@ -215,6 +215,8 @@ Result<void> TriggerRule::validate() const
         return invalid(QStringLiteral("rule: the frequency cap must be 0 (none) or more"));
     if (capCount > 0 && capWindowSeconds < 1)
         return invalid(QStringLiteral("rule: the frequency cap needs a window of at least one second"));
+    if (capWindowSeconds > kMaxCapWindowSeconds)
+        return invalid(QStringLiteral("rule: the frequency cap's window may be at most 366 days"));
     return trigger::validateCondition(condition);
 }
 

@@ -37,6 +37,8 @@ struct TriggerRule final {
     QString appId;
     bool enabled = true;
     std::optional<QuietHours> quietHours;
+    static constexpr qint64 kMaxCapWindowSeconds = 366 * 86'400;
+
     int capCount = 0; ///< 0: no cap
     qint64 capWindowSeconds = 86'400;
     qint64 createdAtMs = 0;

@@ -149,6 +149,10 @@ void TriggerRuleTest::invalidRuleNamesTheProblem_data()
         r.capCount = 3;
         r.capWindowSeconds = 0;
     }) << QStringLiteral("rule: the frequency cap needs a window of at least one second");
+    QTest::newRow("cap window over a year") << RuleChange([](TriggerRule &r) {
+        r.capCount = 3;
+        r.capWindowSeconds = 367 * 86'400;
+    }) << QStringLiteral("rule: the frequency cap's window may be at most 366 days");
     QTest::newRow("bad condition") << RuleChange([](TriggerRule &r) {
         r.condition = parsed(QStringLiteral(R"({"path": "товар.цена", "op": "gte"})"));
     }) << QStringLiteral("condition: the condition: \"gte\" needs a \"value\"");
