@@ -78,7 +78,7 @@ ProviderOutcome classify(Provider provider, const HttpResponse &response)
 } // namespace
 
 struct Dispatcher::Job {
-    SendJob job;
+    std::unique_ptr<SendJob> job; ///< until its deliveries are stored; then its tasks share a Content
     Completion done;
     JobReport report;
     int outstanding = 0; ///< claimed deliveries without a durable outcome yet
@@ -86,21 +86,44 @@ struct Dispatcher::Job {
     bool finished = false;
 };
 
+/// What every delivery of one job shares: what a render needs, and the job's part of the delivery rows.
+struct Dispatcher::Content {
+    std::shared_ptr<const SendJob> job; ///< the variables and the fallback locale
+    std::shared_ptr<const Recipient> recipient;
+    CompiledPushTemplate compiled;
+    Delivery row; ///< user, template, campaign or event, job and creation time; a retry's whole claimed row
+};
+
+/// One delivery in flight. Kept small: thousands are in flight at once, and what they have in common is in
+/// their Content.
 struct Dispatcher::Task {
     JobPtr owner; ///< null for a retry the scanner claimed
-    std::shared_ptr<const SendJob> job;
-    std::shared_ptr<const Recipient> recipient;
-    std::optional<CompiledPushTemplate> compiled;
-    Delivery delivery;
-    Provider provider = Provider::Fcm;
+    std::shared_ptr<const Content> content;
+    QString notificationId;
+    QString appId; ///< shares its data with the batch's other tasks for the app
     QString token;
-    QString deviceLocale;
-    std::optional<RenderedPush> push;
+    QString deviceLocale; ///< shares its data likewise
+    qint64 deviceId = 0;
+    std::optional<qint64> storedExpiresAtMs; ///< the deadline stored with the row, if any
+    std::unique_ptr<RenderedPush> push;      ///< from the render until the request is built
     qint64 startedAtMs = 0;
+    Platform platform = Platform::Android;
+    Provider provider = Provider::Fcm;
     bool credentialsRefreshed = false;
 
-    AppProvider key() const { return AppProvider{delivery.appId, provider}; }
-    qint64 expiresAtMs() const { return delivery.expiresAtMs.value_or(delivery.createdAtMs + kLongestLifetimeMs); }
+    AppProvider key() const { return AppProvider{appId, provider}; }
+    qint64 expiresAtMs() const { return storedExpiresAtMs.value_or(content->row.createdAtMs + kLongestLifetimeMs); }
+    /// The delivery row as it was when this attempt began.
+    Delivery delivery() const
+    {
+        Delivery d = content->row;
+        d.notificationId = notificationId;
+        d.deviceId = deviceId;
+        d.appId = appId;
+        d.platform = platform;
+        d.expiresAtMs = storedExpiresAtMs;
+        return d;
+    }
 };
 
 Dispatcher::Dispatcher(Dependencies dependencies, Settings settings, QObject *parent)
@@ -138,7 +161,7 @@ void Dispatcher::submit(SendJob job, Completion done)
 {
     auto state = std::make_shared<Job>();
     state->report.jobKey = job.key();
-    state->job = std::move(job);
+    state->job = std::make_unique<SendJob>(std::move(job));
     state->done = std::move(done);
     m_queuedJobs.push_back(std::move(state));
     ++m_outstanding;
@@ -167,9 +190,9 @@ void Dispatcher::processJobs()
     QStringList userIds;
     QSet<QString> seen;
     for (const JobPtr &job : batch) {
-        if (!seen.contains(job->job.userId)) {
-            seen.insert(job->job.userId);
-            userIds.append(job->job.userId);
+        if (!seen.contains(job->job->userId)) {
+            seen.insert(job->job->userId);
+            userIds.append(job->job->userId);
         }
     }
     QPointer<Dispatcher> self(this);
@@ -188,7 +211,7 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
     }
     QStringList userIds;
     for (const JobPtr &job : jobs)
-        userIds.append(job->job.userId);
+        userIds.append(job->job->userId);
     Result<QHash<QString, User>> users = m_deps.users.findMany(userIds);
     if (!users) {
         for (const JobPtr &job : jobs)
@@ -204,8 +227,11 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
     // Jobs of one batch mostly share a template: its latest version is looked up once per batch.
     QHash<std::pair<QString, int>, Result<TemplateCatalog::Resolved>> templates;
     QSet<QString> notificationIds;
+    // App ids and locales repeat across tasks: one copy of each per batch, shared by the tasks.
+    QSet<QString> sharedTexts;
+    const auto share = [&sharedTexts](const QString &text) { return *sharedTexts.insert(text); };
     for (const JobPtr &job : jobs) {
-        SendJob &sendJob = job->job;
+        SendJob &sendJob = *job->job;
         const std::pair<QString, int> templateKey{sendJob.templateId, sendJob.templateVersion};
         auto cached = templates.find(templateKey);
         if (cached == templates.end())
@@ -219,11 +245,17 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
         sendJob.templateVersion = resolved->version; // a retry renders the version this job started with
         if (sendJob.createdAtMs <= 0)
             sendJob.createdAtMs = now;
-        const auto shared = std::make_shared<const SendJob>(sendJob);
-        const auto user = users->constFind(sendJob.userId);
-        const std::shared_ptr<const Recipient> recipient = recipientFrom(user == users->cend() ? nullptr : &*user);
-        const QString jobKey = sendJob.key();
+        const QString &jobKey = job->report.jobKey;
+        Delivery row;
+        row.userId = sendJob.userId;
+        row.templateId = sendJob.templateId;
+        row.templateVersion = sendJob.templateVersion;
+        row.campaignId = sendJob.campaignId;
+        row.eventId = sendJob.eventId;
+        row.jobId = jobKey;
+        row.createdAtMs = sendJob.createdAtMs;
         const qint64 createdSeconds = sendJob.createdAtMs / 1000;
+        const std::size_t firstTask = tasks.size();
         for (const Device &device : devices->value(sendJob.userId)) {
             if (!sendJob.appId.isEmpty() && device.appId != sendJob.appId)
                 continue;
@@ -243,34 +275,38 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
             notificationIds.insert(notificationId);
             auto task = std::make_shared<Task>();
             task->owner = job;
-            task->job = shared;
-            task->recipient = recipient;
-            task->compiled = resolved->compiled;
-            task->provider = *provider;
+            task->notificationId = notificationId;
+            task->appId = share(device.appId);
             task->token = device.token;
-            task->deviceLocale = device.locale;
-            Delivery &d = task->delivery;
+            task->deviceLocale = share(device.locale);
+            task->deviceId = device.id;
+            task->platform = device.platform;
+            task->provider = *provider;
+            task->storedExpiresAtMs = PayloadBuilder::expiresAtSeconds(resolved->compiled.source(),
+                                                                       *provider == Provider::Apns, createdSeconds)
+                                      * 1000;
+            Delivery d = row;
             d.notificationId = notificationId;
-            d.userId = sendJob.userId;
             d.deviceId = device.id;
-            d.appId = device.appId;
+            d.appId = task->appId;
             d.platform = device.platform;
-            d.templateId = sendJob.templateId;
-            d.templateVersion = sendJob.templateVersion;
-            d.campaignId = sendJob.campaignId;
-            d.eventId = sendJob.eventId;
-            d.jobId = jobKey;
-            d.createdAtMs = sendJob.createdAtMs;
-            d.expiresAtMs = PayloadBuilder::expiresAtSeconds(resolved->compiled.source(), *provider == Provider::Apns,
-                                                             createdSeconds)
-                            * 1000;
-            deliveries.append(d);
+            d.expiresAtMs = task->storedExpiresAtMs;
+            deliveries.append(std::move(d));
             tasks.push_back(std::move(task));
             ++job->report.devices;
         }
         storedJobs.append({jobKey, sendJob.userId, sendJob.toJson()});
-        // From here on its tasks share `shared`; the job keeps only its report.
-        sendJob.variables = nlohmann::json();
+        if (tasks.size() > firstTask) {
+            const auto user = users->constFind(sendJob.userId);
+            std::shared_ptr<const Recipient> recipient = recipientFrom(user == users->cend() ? nullptr : &*user);
+            const auto content =
+                std::make_shared<const Content>(Content{std::make_shared<const SendJob>(std::move(sendJob)),
+                                                        std::move(recipient), resolved->compiled, std::move(row)});
+            for (std::size_t i = firstTask; i < tasks.size(); ++i)
+                tasks[i]->content = content;
+        }
+        // From here on its tasks share the content; the job keeps only its report.
+        job->job.reset();
         accepted.push_back(job);
     }
     if (accepted.empty())
@@ -288,7 +324,7 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
     std::vector<TaskPtr> toSend;
     toSend.reserve(std::size_t(claimed->size()));
     for (TaskPtr &task : tasks) {
-        if (claimed->contains(task->delivery.notificationId)) {
+        if (claimed->contains(task->notificationId)) {
             ++task->owner->outstanding;
             toSend.push_back(std::move(task));
         } else {
@@ -347,12 +383,15 @@ void Dispatcher::resolveRedispatch(QList<Delivery> claimed)
     QPointer<Dispatcher> self(this);
     for (Delivery &delivery : claimed) {
         auto task = std::make_shared<Task>();
-        task->delivery = std::move(delivery);
-        const Delivery &d = task->delivery;
-        task->provider = providerFor(d.platform).value_or(Provider::Fcm);
-        std::shared_ptr<const SendJob> &job = jobs[d.jobId];
-        if (!job && bodies->contains(d.jobId)) {
-            Result<SendJob> parsed = SendJob::fromJson(bodies->value(d.jobId));
+        task->notificationId = delivery.notificationId;
+        task->appId = delivery.appId;
+        task->deviceId = delivery.deviceId;
+        task->platform = delivery.platform;
+        task->provider = providerFor(delivery.platform).value_or(Provider::Fcm);
+        task->storedExpiresAtMs = delivery.expiresAtMs;
+        std::shared_ptr<const SendJob> &job = jobs[delivery.jobId];
+        if (!job && bodies->contains(delivery.jobId)) {
+            Result<SendJob> parsed = SendJob::fromJson(bodies->value(delivery.jobId));
             if (parsed)
                 job = std::make_shared<const SendJob>(std::move(*parsed));
         }
@@ -361,26 +400,25 @@ void Dispatcher::resolveRedispatch(QList<Delivery> claimed)
                      QStringLiteral("the send job of this delivery is not stored"));
             continue;
         }
-        task->job = job;
         Result<TemplateCatalog::Resolved> resolved =
-            m_deps.templates.resolve(d.templateId, d.templateVersion.value_or(job->templateVersion));
+            m_deps.templates.resolve(delivery.templateId, delivery.templateVersion.value_or(job->templateVersion));
         if (!resolved) {
             failTask(task, QStringLiteral("template.missing"), resolved.error().message);
             continue;
         }
-        task->compiled = resolved->compiled;
-        std::shared_ptr<const Recipient> &recipient = recipients[d.userId];
+        std::shared_ptr<const Recipient> &recipient = recipients[delivery.userId];
         if (!recipient) {
-            const auto user = users->constFind(d.userId);
+            const auto user = users->constFind(delivery.userId);
             recipient = recipientFrom(user == users->cend() ? nullptr : &*user);
         }
-        task->recipient = recipient;
-        m_deps.directory.device(d.deviceId, [self, task](Result<std::optional<Device>> device) {
+        task->content =
+            std::make_shared<const Content>(Content{job, recipient, resolved->compiled, std::move(delivery)});
+        m_deps.directory.device(task->deviceId, [self, task](Result<std::optional<Device>> device) {
             if (!self)
                 return;
             if (!device) {
-                qCWarning(lcDelivery).noquote() << "cannot read device" << task->delivery.deviceId << "to resend"
-                                                << task->delivery.notificationId << ":" << device.error().toString();
+                qCWarning(lcDelivery).noquote() << "cannot read device" << task->deviceId << "to resend"
+                                                << task->notificationId << ":" << device.error().toString();
                 self->settle(1); // the claim runs out and the delivery comes back
                 return;
             }
@@ -406,22 +444,23 @@ void Dispatcher::prepareAndSend(const TaskPtr &task)
     }
     // The device's language first, then the user's, then the one the job suggests; the template falls back
     // to its default content.
+    const Content &content = *task->content;
     QString locale = task->deviceLocale;
     if (locale.isEmpty())
-        locale = task->recipient->locale;
+        locale = content.recipient->locale;
     if (locale.isEmpty())
-        locale = task->job->locale;
+        locale = content.job->locale;
     const std::string localeUtf8 = locale.toStdString();
     TemplateRenderOptions options;
     options.locale = localeUtf8;
-    options.timeZone = task->recipient->timeZone;
-    const JsonScopes scopes{&task->job->variables, &task->recipient->attributes};
-    Result<RenderedPush, TemplateError> push = task->compiled->render(scopes, locale, options);
+    options.timeZone = content.recipient->timeZone;
+    const JsonScopes scopes{&content.job->variables, &content.recipient->attributes};
+    Result<RenderedPush, TemplateError> push = content.compiled.render(scopes, locale, options);
     if (!push) {
         failTask(task, QStringLiteral("template.render"), push.error().message());
         return;
     }
-    task->push = std::move(*push);
+    task->push = std::make_unique<RenderedPush>(std::move(*push));
     sendOrWait(task);
 }
 
@@ -486,7 +525,7 @@ void Dispatcher::send(const TaskPtr &task)
     task->startedAtMs = now;
     const qint64 nowSeconds = now / 1000;
     const std::optional<qint64> expiresSeconds =
-        task->delivery.expiresAtMs ? std::optional<qint64>(*task->delivery.expiresAtMs / 1000) : std::nullopt;
+        task->storedExpiresAtMs ? std::optional<qint64>(*task->storedExpiresAtMs / 1000) : std::nullopt;
     QPointer<Dispatcher> self(this);
     auto handler = [self, task](HttpResponse &&response) {
         if (self)
@@ -506,10 +545,10 @@ void Dispatcher::send(const TaskPtr &task)
             onAnswer(task, unavailable(client.error()));
             return;
         }
-        QByteArray body = PayloadBuilder::fcmRequestBody(
-            PayloadBuilder::fcmMessage(*task->push, task->compiled->source(), task->delivery.notificationId, nowSeconds,
-                                       expiresSeconds),
-            task->token);
+        QByteArray body =
+            PayloadBuilder::fcmRequestBody(PayloadBuilder::fcmMessage(*task->push, task->content->compiled.source(),
+                                                                      task->notificationId, nowSeconds, expiresSeconds),
+                                           task->token);
         task->push.reset(); // the request holds it now; a resend renders again
         (*client)->send(std::move(body), std::move(handler), m_settings.requestTimeout);
         return;
@@ -520,9 +559,8 @@ void Dispatcher::send(const TaskPtr &task)
         onAnswer(task, unavailable(client.error()));
         return;
     }
-    const ApnsRequest request =
-        PayloadBuilder::apnsRequest(*task->push, task->compiled->source(), task->delivery.notificationId, client->topic,
-                                    nowSeconds, expiresSeconds);
+    const ApnsRequest request = PayloadBuilder::apnsRequest(
+        *task->push, task->content->compiled.source(), task->notificationId, client->topic, nowSeconds, expiresSeconds);
     task->push.reset();
     client->client->send(task->token, request, std::move(handler), m_settings.requestTimeout);
 }
@@ -531,9 +569,9 @@ void Dispatcher::onAnswer(const TaskPtr &task, ProviderOutcome outcome)
 {
     if (outcome.isAccepted()) {
         m_deps.circuits.recordSuccess(task->key());
-        m_sentBuffer.emplace_back(DeliveryRepository::SentReport{task->delivery.notificationId, m_deps.clock.nowMs(),
-                                                                 outcome.providerMessageId},
-                                  task);
+        m_sentBuffer.emplace_back(
+            DeliveryRepository::SentReport{task->notificationId, m_deps.clock.nowMs(), outcome.providerMessageId},
+            task);
         if (int(m_sentBuffer.size()) >= m_settings.sentBatchRows)
             flushSent();
         else if (!m_flushTimer.isActive())
@@ -541,7 +579,7 @@ void Dispatcher::onAnswer(const TaskPtr &task, ProviderOutcome outcome)
         return;
     }
     SendAttempt attempt;
-    attempt.delivery = task->delivery;
+    attempt.delivery = task->delivery();
     attempt.provider = task->provider;
     attempt.token = task->token;
     attempt.startedAtMs = task->startedAtMs;
@@ -551,8 +589,8 @@ void Dispatcher::onAnswer(const TaskPtr &task, ProviderOutcome outcome)
         task->credentialsRefreshed || (task->provider == Provider::Fcm && outcome.httpStatus == 401);
     Result<OutcomeRecorder::Recorded> recorded = m_deps.recorder.record(attempt, outcome);
     if (!recorded) {
-        qCWarning(lcDelivery).noquote() << "cannot record" << outcome.reason << "for delivery"
-                                        << task->delivery.notificationId << ":" << recorded.error().toString();
+        qCWarning(lcDelivery).noquote() << "cannot record" << outcome.reason << "for delivery" << task->notificationId
+                                        << ":" << recorded.error().toString();
         if (task->owner)
             task->owner->report.error = recorded.error();
         finishTask(task, nullptr, nullptr); // its claim runs out and the retry scanner takes it
@@ -605,12 +643,11 @@ void Dispatcher::flushSent()
 
 void Dispatcher::failTask(const TaskPtr &task, const QString &reason, const QString &message)
 {
-    qCInfo(lcDelivery).noquote() << "delivery" << task->delivery.notificationId << "failed:" << reason << "-"
-                                 << message;
-    Result<void> failed = m_deps.deliveries.recordFailure(task->delivery.notificationId, DeliveryStatus::Failed,
+    qCInfo(lcDelivery).noquote() << "delivery" << task->notificationId << "failed:" << reason << "-" << message;
+    Result<void> failed = m_deps.deliveries.recordFailure(task->notificationId, DeliveryStatus::Failed,
                                                           m_deps.clock.nowMs(), reason, message);
     if (!failed) {
-        qCWarning(lcDelivery).noquote() << "cannot record the failure of" << task->delivery.notificationId << ":"
+        qCWarning(lcDelivery).noquote() << "cannot record the failure of" << task->notificationId << ":"
                                         << failed.error().toString();
         if (task->owner)
             task->owner->report.error = failed.error();

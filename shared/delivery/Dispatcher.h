@@ -115,6 +115,7 @@ Q_SIGNALS:
 
 private:
     struct Job;
+    struct Content;
     struct Task;
     using JobPtr = std::shared_ptr<Job>;
     using TaskPtr = std::shared_ptr<Task>;

@@ -8,7 +8,9 @@ namespace vestnik {
 
 /// One entry of a delivery's status trail.
 struct DeliveryEvent final {
-    qint64 id = 0; ///< increases in the order events were recorded
+    /// Increases in the order events were recorded. Entries read from the delivery row rather than stored
+    /// (its 'queued' and a first 'sent' recorded in a batch) come first and have ids below 1.
+    qint64 id = 0;
     QString notificationId;
     DeliveryStatus status = DeliveryStatus::Queued;
     qint64 atMs = 0;

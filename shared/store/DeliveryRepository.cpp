@@ -41,6 +41,24 @@ const QString kColumns = QStringLiteral(
 constexpr int kInsertColumns = 16;
 constexpr int kEventColumns = 4;
 
+// trail_flags (migration 0006): which entries of a delivery's trail its row stands for instead of
+// delivery_events. A 'sent' is read from the row only while nothing was stored before it, so a trail read
+// back is in the order it was recorded: the row's entries first, then the stored ones.
+constexpr int kTrailQueuedFromRow = 1;
+constexpr int kTrailSentFromRow = 2;
+constexpr int kTrailStoredEntries = 4;
+// The ids of entries read from the row: below every stored id, in trail order.
+constexpr qint64 kQueuedFromRowId = -1;
+constexpr qint64 kSentFromRowId = 0;
+
+// The assignment every statement makes that also stores a trail entry for the row.
+const QString kStoresTrailEntry = QStringLiteral(", trail_flags = trail_flags | %1").arg(kTrailStoredEntries);
+// Keeps the detail of a 'sent' read from the row before a later report changes provider_message_id.
+const QString kKeepsFirstSentDetail =
+    QStringLiteral(", first_sent_detail = CASE WHEN (trail_flags & %1) = %1 AND first_sent_detail IS NULL"
+                   " THEN COALESCE(provider_message_id, '') ELSE first_sent_detail END")
+        .arg(kTrailSentFromRow);
+
 // How far along the lifecycle a status is; the current status never moves to a lower stage, because
 // reports race (the app's 'delivered' can arrive before the sender records 'sent').
 int stage(DeliveryStatus status)
@@ -350,10 +368,18 @@ Result<QHash<QString, QByteArray>> DeliveryRepository::jobBodies(const QStringLi
 Result<QStringList> DeliveryRepository::insertChunk(const QList<Delivery> &chunk, qint64 nowMs,
                                                     const Claim *claim) const
 {
+    // The row stands for its 'queued' trail entry (at created_at): no delivery_events row is written.
+    static const QString row =
+        sqlvalues::placeholderRow(kInsertColumns).chopped(1) + QStringLiteral(", %1)").arg(kTrailQueuedFromRow);
+    QStringList rows;
+    rows.reserve(chunk.size());
+    for (qsizetype i = 0; i < chunk.size(); ++i)
+        rows.append(row);
     const QString sql = QStringLiteral("INSERT INTO deliveries (notification_id, user_id, device_id, app_id, platform,"
                                        " template_id, template_version, campaign_id, event_id, status, created_at,"
-                                       " updated_at, job_id, expires_at, claimed_by, claim_expires_at) VALUES ")
-                        + placeholderRows(int(chunk.size()), kInsertColumns)
+                                       " updated_at, job_id, expires_at, claimed_by, claim_expires_at, trail_flags)"
+                                       " VALUES ")
+                        + rows.join(QStringLiteral(", "))
                         + QStringLiteral(" ON CONFLICT (notification_id) DO NOTHING RETURNING notification_id");
     QVariantList values;
     values.reserve(chunk.size() * kInsertColumns);
@@ -379,10 +405,6 @@ Result<QStringList> DeliveryRepository::insertChunk(const QList<Delivery> &chunk
     while (q->next())
         fresh.append(q->value(0).toString());
     q->finish();
-    if (fresh.isEmpty())
-        return fresh;
-    if (Result<void> events = appendEvents(fresh, DeliveryStatus::Queued, nowMs, QString()); !events)
-        return events.error();
     return fresh;
 }
 
@@ -396,8 +418,8 @@ Result<QStringList> DeliveryRepository::claimQueued(const QStringList &notificat
         values << id;
     values << deliveryStatusName(DeliveryStatus::Queued);
     Result<QSqlQuery> q =
-        run(QStringLiteral("UPDATE deliveries SET status = ?, claimed_by = ?, claim_expires_at = ?, updated_at = ?"
-                           " WHERE notification_id IN ")
+        run(QStringLiteral("UPDATE deliveries SET status = ?, claimed_by = ?, claim_expires_at = ?, updated_at = ?")
+                + kStoresTrailEntry + QStringLiteral(" WHERE notification_id IN ")
                 + sqlvalues::placeholderRow(int(notificationIds.size()))
                 + QStringLiteral(" AND status = ? RETURNING notification_id"),
             values, QStringLiteral("cannot claim %1 queued deliveries").arg(notificationIds.size()));
@@ -423,56 +445,85 @@ Result<int> DeliveryRepository::recordSentBatch(const QList<SentReport> &reports
     Transaction tx(m_database);
     if (!tx.isActive())
         return tx.error();
-    int updated = 0;
-    const qsizetype perStatement = rowsPerStatement(kEventColumns);
-    for (qsizetype from = 0; from < reports.size(); from += perStatement) {
-        const QList<SentReport> chunk = reports.mid(from, perStatement);
-        // One statement per chunk: the reports as a VALUES list joined to their rows. The status moves
-        // forward only, as in recordStatus(); the first 'sent' time stays; the claim ends.
-        QStringList rows;
-        rows.reserve(chunk.size());
-        QVariantList values;
-        values.reserve(chunk.size() * 3 + 4);
-        for (const SentReport &report : chunk) {
-            rows.append(QStringLiteral("(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT))"));
-            values << report.notificationId << sqlvalues::nullableText(report.providerMessageId) << report.atMs;
+    QSet<QString> updated;
+    const qsizetype perStatement = rowsPerStatement(3);
+    // A statement updates each row once, so a second report for the same row waits for the next statement.
+    QList<SentReport> pending = reports;
+    while (!pending.isEmpty()) {
+        QList<SentReport> chunk;
+        QList<SentReport> later;
+        QSet<QString> ids;
+        for (SentReport &report : pending) {
+            if (chunk.size() < perStatement && !ids.contains(report.notificationId)) {
+                ids.insert(report.notificationId);
+                chunk.append(std::move(report));
+            } else {
+                later.append(std::move(report));
+            }
         }
-        values << stage(DeliveryStatus::Sent) << deliveryStatusName(DeliveryStatus::Sent) << now;
-        const QString sql =
-            QStringLiteral("WITH sent (sent_id, message_id, sent_time) AS (VALUES ") + rows.join(QStringLiteral(", "))
-            + QStringLiteral(") UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
-            + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?,"
-                             " sent_at = COALESCE(sent_at, sent.sent_time),"
-                             " provider_message_id = COALESCE(sent.message_id, provider_message_id),"
-                             " claimed_by = NULL, claim_expires_at = NULL"
-                             " FROM sent WHERE notification_id = sent.sent_id RETURNING notification_id");
-        Result<QSqlQuery> q = run(sql, values,
-                                  QStringLiteral("cannot record %1 sent deliveries starting with %2")
-                                      .arg(chunk.size())
-                                      .arg(chunk.constFirst().notificationId));
-        if (!q)
-            return q.error();
-        QSet<QString> known;
-        while (q->next())
-            known.insert(q->value(0).toString());
-        q->finish();
-        updated += int(known.size());
-        if (Result<void> events = appendSentEvents(chunk, known); !events)
-            return events.error();
+        pending = std::move(later);
+        if (Result<void> recorded = recordSentChunk(chunk, now, updated); !recorded)
+            return recorded.error();
     }
     if (Result<void> done = tx.commit(); !done)
         return done.error();
-    return updated;
+    return int(updated.size());
 }
 
-Result<void> DeliveryRepository::appendSentEvents(const QList<SentReport> &reports, const QSet<QString> &known) const
+Result<void> DeliveryRepository::recordSentChunk(const QList<SentReport> &chunk, qint64 nowMs,
+                                                 QSet<QString> &updated) const
+{
+    // One statement per chunk: the reports as a VALUES list joined to their rows. The status moves forward
+    // only, as in recordStatus(); the first 'sent' time stays; the claim ends. A row whose trail so far is
+    // only its 'queued' stands for this 'sent' too; any other gets a stored entry.
+    QStringList rows;
+    rows.reserve(chunk.size());
+    QVariantList values;
+    values.reserve(chunk.size() * 3 + 3);
+    for (const SentReport &report : chunk) {
+        rows.append(QStringLiteral("(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT))"));
+        values << report.notificationId << sqlvalues::nullableText(report.providerMessageId) << report.atMs;
+    }
+    values << stage(DeliveryStatus::Sent) << deliveryStatusName(DeliveryStatus::Sent) << nowMs;
+    static const QString assignments =
+        QStringLiteral(") UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
+        + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?,"
+                         " sent_at = COALESCE(sent_at, sent.sent_time),"
+                         " provider_message_id = COALESCE(sent.message_id, provider_message_id)")
+        + kKeepsFirstSentDetail
+        + QStringLiteral(", trail_flags = CASE WHEN trail_flags = %1 THEN %2 ELSE trail_flags | %3 END,"
+                         " claimed_by = NULL, claim_expires_at = NULL"
+                         " FROM sent WHERE notification_id = sent.sent_id RETURNING notification_id, trail_flags")
+              .arg(kTrailQueuedFromRow)
+              .arg(kTrailQueuedFromRow | kTrailSentFromRow)
+              .arg(kTrailStoredEntries);
+    const QString sql = QStringLiteral("WITH sent (sent_id, message_id, sent_time) AS (VALUES ")
+                        + rows.join(QStringLiteral(", ")) + assignments;
+    Result<QSqlQuery> q = run(sql, values,
+                              QStringLiteral("cannot record %1 sent deliveries starting with %2")
+                                  .arg(chunk.size())
+                                  .arg(chunk.constFirst().notificationId));
+    if (!q)
+        return q.error();
+    QSet<QString> stored; // updated rows whose 'sent' is a stored entry
+    while (q->next()) {
+        QString id = q->value(0).toString();
+        if (q->value(1).toInt() != (kTrailQueuedFromRow | kTrailSentFromRow))
+            stored.insert(id);
+        updated.insert(std::move(id));
+    }
+    q->finish();
+    return appendSentEvents(chunk, stored);
+}
+
+Result<void> DeliveryRepository::appendSentEvents(const QList<SentReport> &reports, const QSet<QString> &ids) const
 {
     QVariantList values;
     values.reserve(reports.size() * kEventColumns);
     int rows = 0;
     const QString sent = deliveryStatusName(DeliveryStatus::Sent);
     for (const SentReport &report : reports) {
-        if (!known.contains(report.notificationId))
+        if (!ids.contains(report.notificationId))
             continue;
         values << report.notificationId << sent << report.atMs << sqlvalues::text(report.providerMessageId);
         ++rows;
@@ -515,7 +566,8 @@ Result<void> DeliveryRepository::recordSent(const QString &notificationId, qint6
                                             const QString &providerMessageId) const
 {
     return updateStatus(notificationId, DeliveryStatus::Sent, atMs, providerMessageId,
-                        QStringLiteral(", provider_message_id = COALESCE(?, provider_message_id)"),
+                        kKeepsFirstSentDetail
+                            + QStringLiteral(", provider_message_id = COALESCE(?, provider_message_id)"),
                         {sqlvalues::nullableText(providerMessageId)});
 }
 
@@ -538,7 +590,7 @@ Result<void> DeliveryRepository::updateStatus(const QString &notificationId, Del
     const QString what =
         QStringLiteral("cannot record '%1' for delivery %2").arg(deliveryStatusName(status), notificationId);
     QString sql = QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
-                  + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?");
+                  + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?") + kStoresTrailEntry;
     QVariantList values{stage(status), deliveryStatusName(status), m_clock.nowMs()};
     if (const QString column = timestampColumn(status); !column.isEmpty()) {
         sql += QStringLiteral(", %1 = COALESCE(%1, ?)").arg(column);
@@ -572,7 +624,8 @@ Result<int> DeliveryRepository::scheduleRetry(const QString &notificationId, qin
         run(QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
                 + QStringLiteral(" <= ? THEN ? ELSE status END, attempts = attempts + 1, next_attempt_at = ?,"
                                  " error_code = ?, error_message = ?, updated_at = ?, claimed_by = NULL,"
-                                 " claim_expires_at = NULL WHERE notification_id = ? RETURNING attempts"),
+                                 " claim_expires_at = NULL")
+                + kStoresTrailEntry + QStringLiteral(" WHERE notification_id = ? RETURNING attempts"),
             {stage(DeliveryStatus::RetryScheduled), deliveryStatusName(DeliveryStatus::RetryScheduled), nextAttemptAtMs,
              sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage), now, notificationId},
             what);
@@ -600,10 +653,11 @@ Result<QList<Delivery>> DeliveryRepository::selectDeliveries(const QString &wher
 
 Result<QList<Delivery>> DeliveryRepository::dueForRetry(qint64 nowMs, int limit) const
 {
-    return selectDeliveries(
-        QStringLiteral("status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, notification_id LIMIT ?"),
-        {deliveryStatusName(DeliveryStatus::RetryScheduled), nowMs, limit},
-        QStringLiteral("cannot read the deliveries due for retry"));
+    // The status is a literal so that the partial index on due retries serves the query.
+    static const QString where =
+        QStringLiteral("status = '%1' AND next_attempt_at <= ? ORDER BY next_attempt_at, notification_id LIMIT ?")
+            .arg(deliveryStatusName(DeliveryStatus::RetryScheduled));
+    return selectDeliveries(where, {nowMs, limit}, QStringLiteral("cannot read the deliveries due for retry"));
 }
 
 Result<QList<Delivery>> DeliveryRepository::claimDueRetries(qint64 nowMs, int limit, const QString &workerId,
@@ -646,19 +700,19 @@ Result<QList<Delivery>> DeliveryRepository::claimDueRetries(qint64 nowMs, int li
 Result<QList<Delivery>> DeliveryRepository::claimRows(qint64 nowMs, int limit, const QString &workerId,
                                                       qint64 leaseMs) const
 {
-    // Due: a retry whose time has come, or a claim whose worker let its lease run out.
-    const QString due =
+    // Due: a retry whose time has come, or a claim whose worker let its lease run out. The statuses are
+    // literals so that the partial indexes on both serve the query.
+    static const QString due =
         QStringLiteral("SELECT notification_id FROM deliveries"
-                       " WHERE (status = ? AND next_attempt_at <= ?) OR (status = ? AND claim_expires_at <= ?)"
-                       " ORDER BY CASE WHEN status = '%1' THEN claim_expires_at ELSE next_attempt_at END,"
+                       " WHERE (status = '%1' AND next_attempt_at <= ?) OR (status = '%2' AND claim_expires_at <= ?)"
+                       " ORDER BY CASE WHEN status = '%2' THEN claim_expires_at ELSE next_attempt_at END,"
                        " notification_id LIMIT ?")
-            .arg(deliveryStatusName(DeliveryStatus::Sending));
-    const QString retryScheduled = deliveryStatusName(DeliveryStatus::RetryScheduled);
-    const QString sending = deliveryStatusName(DeliveryStatus::Sending);
-    const QVariantList dueValues{retryScheduled, nowMs, sending, nowMs, limit};
-    const QVariantList setValues{sending, workerId, nowMs + leaseMs, nowMs};
+            .arg(deliveryStatusName(DeliveryStatus::RetryScheduled), deliveryStatusName(DeliveryStatus::Sending));
+    const QVariantList dueValues{nowMs, nowMs, limit};
+    const QVariantList setValues{deliveryStatusName(DeliveryStatus::Sending), workerId, nowMs + leaseMs, nowMs};
     const QString set =
-        QStringLiteral("UPDATE deliveries SET status = ?, claimed_by = ?, claim_expires_at = ?, updated_at = ?");
+        QStringLiteral("UPDATE deliveries SET status = ?, claimed_by = ?, claim_expires_at = ?, updated_at = ?")
+        + kStoresTrailEntry;
 
     QString sql;
     QVariantList values;
@@ -690,12 +744,29 @@ Result<std::optional<Delivery>> DeliveryRepository::find(const QString &notifica
 Result<QList<DeliveryEvent>> DeliveryRepository::trail(const QString &notificationId) const
 {
     const QString what = QStringLiteral("cannot read the trail of delivery %1").arg(notificationId);
+    QList<DeliveryEvent> events;
+    // First the entries the row stands for (recorded before any stored one), then the stored entries.
+    Result<QSqlQuery> row = run(QStringLiteral("SELECT trail_flags, created_at, sent_at,"
+                                               " COALESCE(first_sent_detail, provider_message_id, '')"
+                                               " FROM deliveries WHERE notification_id = ?"),
+                                {notificationId}, what);
+    if (!row)
+        return row.error();
+    if (row->next()) {
+        const int flags = row->value(0).toInt();
+        if (flags & kTrailQueuedFromRow)
+            events.append(DeliveryEvent{kQueuedFromRowId, notificationId, DeliveryStatus::Queued,
+                                        row->value(1).toLongLong(), QStringLiteral("")});
+        if ((flags & kTrailSentFromRow) && !row->value(2).isNull())
+            events.append(DeliveryEvent{kSentFromRowId, notificationId, DeliveryStatus::Sent,
+                                        row->value(2).toLongLong(), row->value(3).toString()});
+    }
+    row->finish();
     Result<QSqlQuery> q = run(QStringLiteral("SELECT id, notification_id, status, at, detail"
                                              " FROM delivery_events WHERE notification_id = ? ORDER BY id"),
                               {notificationId}, what);
     if (!q)
         return q.error();
-    QList<DeliveryEvent> events;
     while (q->next()) {
         const std::optional<DeliveryStatus> status = deliveryStatusFromName(q->value(2).toString());
         if (!status)

@@ -89,7 +89,8 @@ public:
     Result<QList<Delivery>> claimDueRetries(qint64 nowMs, int limit, const QString &workerId, qint64 leaseMs) const;
     /// The delivery, or nothing.
     Result<std::optional<Delivery>> find(const QString &notificationId) const;
-    /// The delivery's status trail in the order it was recorded.
+    /// The delivery's status trail in the order it was recorded. The usual entries, 'queued' and a first 'sent'
+    /// recorded by recordSentBatch(), are read from the delivery row; the others are stored one by one.
     Result<QList<DeliveryEvent>> trail(const QString &notificationId) const;
     /// How many deliveries are in each status (statuses with none are absent).
     Result<QMap<DeliveryStatus, qint64>> countsByStatus() const;
@@ -111,7 +112,10 @@ private:
     /// Inserts the rows that are new ('sending' under `claim` when there is one, else 'queued'); their ids.
     Result<QStringList> insertChunk(const QList<Delivery> &chunk, qint64 nowMs, const Claim *claim) const;
     Result<QStringList> claimQueued(const QStringList &notificationIds, qint64 nowMs, const Claim &claim) const;
-    Result<void> appendSentEvents(const QList<SentReport> &reports, const QSet<QString> &known) const;
+    /// One statement of recordSentBatch() (every notification id in it at most once); adds the ids of the rows
+    /// it updated to `updated`.
+    Result<void> recordSentChunk(const QList<SentReport> &chunk, qint64 nowMs, QSet<QString> &updated) const;
+    Result<void> appendSentEvents(const QList<SentReport> &reports, const QSet<QString> &ids) const;
     Result<void> appendEvents(const QStringList &notificationIds, DeliveryStatus status, qint64 atMs,
                               const QString &detail) const;
     Result<void> updateStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs, const QString &detail,

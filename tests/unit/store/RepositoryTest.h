@@ -96,6 +96,14 @@ private Q_SLOTS:
     void deliveryExpiredClaimIsNotTakenByARepeatedJob();
     void deliveryClaimOrderMixesRetriesAndExpiredLeases();
 
+    // RepositoryTestTrail.cpp: the trail read from delivery rows and from stored entries
+    void trailOfTheUsualPathStoresNoEntries();
+    void trailFromRowMatchesStoredTrail_data();
+    void trailFromRowMatchesStoredTrail();
+    void trailKeepsFirstSentDetailAfterALaterReport();
+    void trailSentBatchWithTheSameRowTwice();
+    void trailOfRowFromBeforeSchema6();
+
 private:
     const vestnik::Database &db() const { return m_test->database(); }
     vestnik::Dialect dialect() const { return db().dialect(); }

@@ -57,10 +57,17 @@ void RepositoryTest::migratorDialectsHaveTheSameVersions()
     const QList<Migration> sqlite = Migrator::available(Dialect::Sqlite);
     const QList<Migration> postgres = Migrator::available(Dialect::Postgres);
     QCOMPARE(sqlite.size(), postgres.size());
+    // Versions 4 and 5 belong to work on other branches; 6 was numbered after them. No other gaps, no
+    // duplicates.
+    const QList<int> reserved{4, 5};
+    int expected = 1;
     for (qsizetype i = 0; i < sqlite.size(); ++i) {
         QCOMPARE(sqlite.at(i).version, postgres.at(i).version);
         QCOMPARE(sqlite.at(i).name, postgres.at(i).name);
-        QCOMPARE(sqlite.at(i).version, int(i) + 1); // no gaps, no duplicates
+        while (reserved.contains(expected) && sqlite.at(i).version > expected)
+            ++expected;
+        QCOMPARE(sqlite.at(i).version, expected);
+        ++expected;
     }
 }
 

@@ -425,7 +425,14 @@ void RepositoryTest::deliverySentBatchManyRows()
     Result<QMap<DeliveryStatus, qint64>> counts = deliveries.countsByStatus();
     VT_OK(counts);
     QCOMPARE(*counts, (QMap<DeliveryStatus, qint64>{{DeliveryStatus::Sent, 250}}));
-    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM delivery_events WHERE status = 'sent'")).toInt(), 250);
+    // Every row's trail is 'queued' then its own 'sent'.
+    for (int i = 0; i < 250; ++i) {
+        Result<QList<DeliveryEvent>> trail = deliveries.trail(QStringLiteral("n%1").arg(i));
+        VT_OK(trail);
+        QCOMPARE(statusesOf(*trail), (QList<DeliveryStatus>{DeliveryStatus::Queued, DeliveryStatus::Sent}));
+        QCOMPARE(trail->constLast().atMs, t + i);
+        QCOMPARE(trail->constLast().detail, QStringLiteral("msg-%1").arg(i));
+    }
     QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE claimed_by IS NOT NULL")).toInt(), 0);
     // Each row got its own report, not a neighbour's (first and last of a statement included).
     for (int i : {0, 99, 100, 101, 199, 200, 249}) {
