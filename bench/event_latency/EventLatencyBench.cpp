@@ -4,13 +4,14 @@
 // Latency mode: events at a steady rate (paced by a 1 ms timer), each for another user with one Android device,
 // so the simulator's first receive time of a user's token is the arrival of that user's event. Latency = that
 // receive time - the produce time, both wall clock on this machine. Throughput mode: events produced as fast as
-// possible to a warm worker; events/s from the first produce to the last arrival. Both print the CPU each process
-// used during the run (/proc/<pid>/stat) per event.
+// possible to a warm worker; events/s from the first produce to the last arrival. Both split the latency into
+// stages (the broker's append times of each event and send job, the trigger's and the dispatcher's rows) and print
+// the CPU each process used during the run (/proc/<pid>/stat) per event.
 //
 //   event_latency_bench [--mode latency|throughput] [--rate 1000] [--seconds 20] [--count 50000]
 //                       [--services-env $VESTNIK_RUN_DIR/services.env] [--worker build/worker/vestnik-worker]
-//                       [--sim build/simulator/vestnik-sim] [--partitions 12] [--warmup 200]
-//                       [--producer-properties linger.ms=5] [--worker-kafka-properties name=value;...]
+//                       [--sim build/simulator/vestnik-sim] [--partitions 12] [--warmup 200] [--timeout 300]
+//                       [--producer-properties name=value;...] [--worker-kafka-properties name=value;...]
 //
 // PostgreSQL and Kafka come from `scripts/services start all` (the connection settings from its services.env; the
 // Kafka pid from kafka/kafka.pid beside it). Each run uses a database and topics of its own and drops the database.
