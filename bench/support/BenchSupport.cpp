@@ -69,14 +69,19 @@ bool startSim(Sim &sim, const QString &binary, const QString &dir, int cpu)
     config.write(R"({"google": {"service_accounts": [{"file": "sa.json"}]}, "log_level": "warning"})");
     config.close();
     sim.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    sim.process.start(QStringLiteral("taskset"),
-                      {QStringLiteral("-c"), QString::number(cpu), binary, QStringLiteral("--config"),
-                       config.fileName(), QStringLiteral("--data-dir"), dir + QStringLiteral("/data"),
-                       QStringLiteral("--google-port"), QStringLiteral("0"), QStringLiteral("--apns-port"),
-                       QStringLiteral("0"), QStringLiteral("--auth-port"), QStringLiteral("0"),
-                       QStringLiteral("--admin-port"), QStringLiteral("0")});
+    const QStringList arguments{QStringLiteral("--config"),      config.fileName(),
+                                QStringLiteral("--data-dir"),    dir + QStringLiteral("/data"),
+                                QStringLiteral("--google-port"), QStringLiteral("0"),
+                                QStringLiteral("--apns-port"),   QStringLiteral("0"),
+                                QStringLiteral("--auth-port"),   QStringLiteral("0"),
+                                QStringLiteral("--admin-port"),  QStringLiteral("0")};
+    if (cpu >= 0)
+        sim.process.start(QStringLiteral("taskset"),
+                          QStringList{QStringLiteral("-c"), QString::number(cpu), binary} + arguments);
+    else
+        sim.process.start(binary, arguments);
     QByteArray out;
-    static const QRegularExpression ready(QStringLiteral(R"(google=(\S+).*ca=(\S+))"));
+    static const QRegularExpression ready(QStringLiteral(R"(google=(\S+).*admin=(\S+).*ca=(\S+))"));
     waitUntil(
         [&] {
             out += sim.process.readAllStandardOutput();
@@ -87,7 +92,8 @@ bool startSim(Sim &sim, const QString &binary, const QString &dir, int cpu)
     if (!m.hasMatch())
         return false;
     sim.google = QUrl(m.captured(1));
-    sim.caPath = m.captured(2);
+    sim.admin = QUrl(m.captured(2));
+    sim.caPath = m.captured(3);
     return true;
 }
 

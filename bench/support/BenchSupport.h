@@ -20,9 +20,11 @@ void waitUntil(const std::function<bool()> &done, int timeoutMs);
 struct Sim {
     QProcess process;
     QUrl google;
+    QUrl admin; ///< plain HTTP: /admin/deliveries and the other control endpoints
     QString caPath;
 };
-/// Starts the simulator pinned to core `cpu`; false when it prints no readiness line within 20 s.
+/// Starts the simulator pinned to core `cpu` (not pinned when `cpu` is negative); false when it prints no
+/// readiness line within 20 s.
 bool startSim(Sim &sim, const QString &binary, const QString &dir, int cpu);
 
 } // namespace vestnik::bench
