@@ -311,4 +311,32 @@ Result<void> Transaction::commit()
     return {};
 }
 
+WriteTransaction::WriteTransaction(const Database &database) : m_database(database)
+{
+    const QString begin =
+        database.dialect() == Dialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
+    if (Result<void> begun = m_database.execute(begin, QStringLiteral("cannot begin a write transaction")); !begun)
+        m_error = begun.error();
+    else
+        m_active = true;
+}
+
+WriteTransaction::~WriteTransaction()
+{
+    if (!m_active)
+        return;
+    if (Result<void> rolledBack = m_database.execute(QStringLiteral("ROLLBACK"), QStringLiteral("cannot roll back"));
+        !rolledBack)
+        qCWarning(lcStore).noquote() << rolledBack.error().toString();
+}
+
+Result<void> WriteTransaction::commit()
+{
+    m_active = false;
+    Result<void> committed = m_database.execute(QStringLiteral("COMMIT"), QStringLiteral("cannot commit"));
+    if (!committed)
+        (void)m_database.execute(QStringLiteral("ROLLBACK"), QStringLiteral("cannot roll back"));
+    return committed;
+}
+
 } // namespace vestnik

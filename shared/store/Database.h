@@ -115,4 +115,25 @@ private:
     Error m_error;
 };
 
+/// A transaction that takes the write lock at BEGIN, for work that reads and then writes. On SQLite a deferred
+/// BEGIN reads a snapshot first and fails at once (SQLITE_BUSY, no busy wait) when another connection commits
+/// before it writes; BEGIN IMMEDIATE waits its turn on the busy timeout instead. PostgreSQL locks rows as it
+/// goes: a plain BEGIN. Rolls back unless committed.
+class WriteTransaction final
+{
+public:
+    explicit WriteTransaction(const Database &database);
+    ~WriteTransaction();
+    Q_DISABLE_COPY_MOVE(WriteTransaction)
+
+    bool isActive() const { return m_active; }
+    const Error &error() const { return m_error; }
+    Result<void> commit();
+
+private:
+    const Database &m_database;
+    bool m_active = false;
+    Error m_error;
+};
+
 } // namespace vestnik

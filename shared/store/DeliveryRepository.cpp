@@ -3,7 +3,6 @@
 #include "store/Database.h"
 #include "store/SqlValues.h"
 #include "util/Clock.h"
-#include "util/Logging.h"
 
 #include <QStringList>
 
@@ -179,49 +178,6 @@ Error unknownNotification(const QString &what)
 {
     return makeError(ErrorCode::NotFound, what + QStringLiteral(": no such delivery"));
 }
-
-// A transaction that takes the write lock at BEGIN. On SQLite a deferred BEGIN reads a snapshot first and
-// fails at once (SQLITE_BUSY, no busy wait) when another connection commits before it writes; BEGIN
-// IMMEDIATE waits its turn on the busy timeout instead. PostgreSQL locks rows as it goes: a plain BEGIN.
-class WriteTransaction final
-{
-public:
-    explicit WriteTransaction(const Database &database) : m_database(database)
-    {
-        const QString begin =
-            database.dialect() == Dialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
-        if (Result<void> begun = m_database.execute(begin, QStringLiteral("cannot begin a write transaction")); !begun)
-            m_error = begun.error();
-        else
-            m_active = true;
-    }
-    ~WriteTransaction()
-    {
-        if (!m_active)
-            return;
-        if (Result<void> rolledBack =
-                m_database.execute(QStringLiteral("ROLLBACK"), QStringLiteral("cannot roll back"));
-            !rolledBack)
-            qCWarning(lcStore).noquote() << rolledBack.error().toString();
-    }
-    Q_DISABLE_COPY_MOVE(WriteTransaction)
-
-    bool isActive() const { return m_active; }
-    const Error &error() const { return m_error; }
-    Result<void> commit()
-    {
-        m_active = false;
-        Result<void> committed = m_database.execute(QStringLiteral("COMMIT"), QStringLiteral("cannot commit"));
-        if (!committed)
-            (void)m_database.execute(QStringLiteral("ROLLBACK"), QStringLiteral("cannot roll back"));
-        return committed;
-    }
-
-private:
-    const Database &m_database;
-    bool m_active = false;
-    Error m_error;
-};
 
 } // namespace
 
