@@ -80,6 +80,17 @@ Result<void> SqlBusConsumer::start()
                                         " (got '%1', '%2', %3)")
                              .arg(m_settings.groupId, m_settings.topics.join(QStringLiteral(", ")))
                              .arg(m_settings.maxInFlight));
+    const SqlBus::Settings &bus = m_busSettings;
+    if (bus.pollInterval.count() <= 0 || bus.commitInterval.count() <= 0 || bus.leaseDuration.count() <= 0
+        || bus.retention.count() <= 0 || bus.fetchBatch <= 0)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("the SQL bus needs positive poll and commit intervals, lease, retention and"
+                                        " fetch batch (got %1 ms, %2 ms, %3 ms, %4 ms, %5)")
+                             .arg(bus.pollInterval.count())
+                             .arg(bus.commitInterval.count())
+                             .arg(bus.leaseDuration.count())
+                             .arg(bus.retention.count())
+                             .arg(bus.fetchBatch));
     if (Result<void> tables = SqlBus::checkTables(m_database); !tables)
         return tables;
     m_running = true;

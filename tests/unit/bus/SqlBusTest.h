@@ -80,6 +80,7 @@ private Q_SLOTS:
     void expiredLeaseIsTakenOverAndTheSilentHolderStandsDown();
 
     // SqlBusTestUpkeep.cpp: database errors and retention
+    void startRefusesWhatCannotWork();
     void producerReportsADatabaseErrorToEveryCallback();
     void pollingSurvivesADatabaseError();
     void retentionDeletesOnlyOldMessagesEveryGroupCommitted();

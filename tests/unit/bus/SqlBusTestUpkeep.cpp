@@ -6,6 +6,31 @@ using namespace vestnik;
 using namespace vestnik::test;
 using namespace std::chrono_literals;
 
+void SqlBusTest::startRefusesWhatCannotWork()
+{
+    const BusConsumer::Handler ignore = [](const BusMessage &, BusConsumer::Ack) {};
+    SqlBus bus(db(), m_clock, fastSettings());
+    VT_FAILS_WITH(bus.makeConsumer(group(QString(), {QStringLiteral("t")}), ignore)->start(),
+                  ErrorCode::InvalidArgument);
+    VT_FAILS_WITH(bus.makeConsumer(group(QStringLiteral("g"), {}), ignore)->start(), ErrorCode::InvalidArgument);
+    VT_FAILS_WITH(bus.makeConsumer(group(QStringLiteral("g"), {QStringLiteral("t")}, 0), ignore)->start(),
+                  ErrorCode::InvalidArgument);
+    SqlBus::Settings noBatch = fastSettings();
+    noBatch.fetchBatch = 0;
+    SqlBus idle(db(), m_clock, noBatch);
+    VT_FAILS_WITH(idle.makeConsumer(group(QStringLiteral("g"), {QStringLiteral("t")}), ignore)->start(),
+                  ErrorCode::InvalidArgument);
+
+    // A database without migration 0005.
+    VT_OK(db().execute(QStringLiteral("DROP TABLE bus_leases"), QStringLiteral("drop the leases")));
+    std::unique_ptr<BusConsumer> consumer = bus.makeConsumer(group(QStringLiteral("g"), {QStringLiteral("t")}), ignore);
+    const Result<void> started = consumer->start();
+    VT_FAILS_WITH(started, ErrorCode::Database);
+    QVERIFY2(started.error().message.contains(QStringLiteral("migration 0005")), qPrintable(started.error().message));
+    QVERIFY(!consumer->isRunning());
+    VT_FAILS_WITH(bus.makeProducer()->start(), ErrorCode::Database);
+}
+
 void SqlBusTest::producerReportsADatabaseErrorToEveryCallback()
 {
     SqlBus bus(db(), m_clock, fastSettings());
