@@ -116,12 +116,6 @@ Result<void> Sender::start(MessageBus &bus, BusProducer &producer)
     return m_consumer->start();
 }
 
-Result<void> Sender::startRetriesOnly()
-{
-    m_engine->scanner.start();
-    return {};
-}
-
 void Sender::hold()
 {
     m_engine->scanner.stop();

@@ -36,8 +36,6 @@ public:
     /// Starts the retry scanner and consuming send jobs from `bus.sends_topic` (dead letters through
     /// `producer`); the error names the bus's refusal.
     Result<void> start(MessageBus &bus, BusProducer &producer);
-    /// Only the retry scanner (no bus configured).
-    Result<void> startRetriesOnly();
     /// Stops taking new work (retries and send jobs); what is in flight goes on.
     void hold();
     /// Sends in flight.

@@ -2,6 +2,7 @@
 
 #include "Sender.h"
 #include "bus/KafkaBus.h"
+#include "bus/SqlBus.h"
 #include "security/Sealer.h"
 #include "store/Database.h"
 #include "store/Migrator.h"
@@ -103,14 +104,15 @@ Result<void> Worker::startBus()
 {
     const QString brokers = m_config.string(QStringLiteral("bus.kafka_brokers"));
     if (brokers.isEmpty()) {
-        qCInfo(lcWorker) << "no bus.kafka_brokers: send jobs come only from retries for now";
-        return {};
+        // The embedded default: a queue in the worker's own database, for one machine.
+        m_bus = std::make_unique<SqlBus>(*m_database, SystemClock::instance(), SqlBus::Settings{});
+    } else {
+        Result<QHash<QString, QString>> properties =
+            KafkaBus::parseProperties(m_config.string(QStringLiteral("bus.kafka_properties")));
+        if (!properties)
+            return properties.error();
+        m_bus = std::make_unique<KafkaBus>(KafkaBus::Settings{brokers, *properties});
     }
-    Result<QHash<QString, QString>> properties =
-        KafkaBus::parseProperties(m_config.string(QStringLiteral("bus.kafka_properties")));
-    if (!properties)
-        return properties.error();
-    m_bus = std::make_unique<KafkaBus>(KafkaBus::Settings{brokers, *properties});
     m_producer = m_bus->makeProducer();
     if (Result<void> started = m_producer->start(); !started)
         return started;
@@ -168,9 +170,7 @@ Result<void> Worker::start()
         return http;
     if (Result<void> bus = startBus(); !bus)
         return bus;
-    if (roles->contains(QStringLiteral("trigger")) && !m_bus) {
-        qCWarning(lcWorker) << "the trigger role needs a bus; not started";
-    } else if (roles->contains(QStringLiteral("trigger"))) {
+    if (roles->contains(QStringLiteral("trigger"))) {
         TriggerRole::Settings settings;
         settings.consumer.groupId = m_config.string(QStringLiteral("bus.trigger_group_id"));
         settings.consumer.topics = {m_config.string(QStringLiteral("bus.events_topic"))};
@@ -188,13 +188,13 @@ Result<void> Worker::start()
             return started;
     }
     if (m_sender) {
-        Result<void> started = m_bus ? m_sender->start(*m_bus, *m_producer) : m_sender->startRetriesOnly();
+        Result<void> started = m_sender->start(*m_bus, *m_producer);
         if (!started)
             return started;
     }
     m_ready = true;
-    qCInfo(lcWorker).noquote() << "roles running:" << roles->join(QStringLiteral(", ")) << "on the"
-                               << (m_bus ? m_bus->kind() : QStringLiteral("no")) << "bus";
+    qCInfo(lcWorker).noquote() << "roles running:" << roles->join(QStringLiteral(", ")) << "on the" << m_bus->kind()
+                               << "bus";
     return {};
 }
 

@@ -5,6 +5,8 @@
 #include <QPointer>
 
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace vestnik {
 
@@ -77,8 +79,46 @@ Result<void> KafkaConsumer::start()
     }
     qCInfo(lcBus).noquote() << "consuming" << m_settings.topics.join(QStringLiteral(", ")) << "in group"
                             << m_settings.groupId;
+    enableWakeUps();
     m_poller.start();
     return {};
+}
+
+void KafkaConsumer::enableWakeUps()
+{
+    // librdkafka writes a byte to the pipe when the consumer queue turns non-empty: messages are handled as they
+    // arrive instead of at the next timer tick. The timer stays as the fallback (and for a batch cut short).
+    int fds[2];
+    if (::pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
+        qCWarning(lcBus) << "no wake-up pipe for the consumer; polling every" << m_settings.pollInterval.count()
+                         << "ms";
+        return;
+    }
+    m_wakeRead = fds[0];
+    m_wakeWrite = fds[1];
+    m_queue.reset(rd_kafka_queue_get_consumer(m_handle.get()));
+    rd_kafka_queue_io_event_enable(m_queue.get(), m_wakeWrite, "1", 1);
+    m_wake = std::make_unique<QSocketNotifier>(m_wakeRead, QSocketNotifier::Read);
+    connect(m_wake.get(), &QSocketNotifier::activated, this, [this] {
+        char drained[64];
+        while (::read(m_wakeRead, drained, sizeof(drained)) > 0) {
+        }
+        poll();
+    });
+}
+
+void KafkaConsumer::disableWakeUps()
+{
+    m_wake.reset();
+    if (m_queue) {
+        rd_kafka_queue_io_event_enable(m_queue.get(), -1, nullptr, 0);
+        m_queue.reset();
+    }
+    for (int *fd : {&m_wakeRead, &m_wakeWrite}) {
+        if (*fd >= 0)
+            ::close(*fd);
+        *fd = -1;
+    }
 }
 
 void KafkaConsumer::stop()
@@ -86,10 +126,13 @@ void KafkaConsumer::stop()
     if (!m_handle)
         return;
     m_poller.stop();
+    if (m_wake)
+        m_wake->setEnabled(false);
     storeCommittable(m_tracker.partitions());
     // Closing revokes the assignment (the rebalance callback commits what is stored) and leaves the group.
     if (const rd_kafka_resp_err_t error = rd_kafka_consumer_close(m_handle.get()); error)
         qCWarning(lcBus).noquote() << "closing the consumer of" << m_settings.groupId << ":" << errorText(error);
+    disableWakeUps();
     m_handle.reset();
     m_assigned.clear();
     m_paused.clear();
@@ -98,6 +141,8 @@ void KafkaConsumer::stop()
 void KafkaConsumer::hold()
 {
     m_poller.stop();
+    if (m_wake)
+        m_wake->setEnabled(false);
 }
 
 void KafkaConsumer::onRebalance(rd_kafka_t *, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions,
@@ -142,7 +187,7 @@ void KafkaConsumer::rebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partitio
 
 void KafkaConsumer::poll()
 {
-    // A bounded batch per timer tick keeps the event loop responsive.
+    // A bounded batch per turn keeps the event loop responsive; a batch cut short goes on in the next turn.
     for (int i = 0; i < 1000 && m_handle; ++i) {
         kafka::MessagePtr message(rd_kafka_consumer_poll(m_handle.get(), 0));
         if (!message)
@@ -179,6 +224,8 @@ void KafkaConsumer::poll()
                 self->acknowledge(where, offset, epoch);
         });
     }
+    if (m_handle && m_poller.isActive())
+        QTimer::singleShot(0, this, &KafkaConsumer::poll);
 }
 
 void KafkaConsumer::acknowledge(const TopicPartition &where, qint64 offset, quint64 epoch)

@@ -9,11 +9,13 @@
 #include <QHash>
 #include <QObject>
 #include <QSet>
+#include <QSocketNotifier>
 #include <QStringList>
 #include <QTimer>
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 namespace vestnik {
 
@@ -63,6 +65,8 @@ private:
                             void *opaque);
     void rebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions);
     void poll();
+    void enableWakeUps();
+    void disableWakeUps();
     void acknowledge(const TopicPartition &where, qint64 offset, quint64 epoch);
     void storeCommittable(const QList<TopicPartition> &partitions);
     void pause(const TopicPartition &where, qint64 refetchFrom);
@@ -77,6 +81,10 @@ private:
     QSet<TopicPartition> m_paused;
     quint64 m_nextEpoch = 1;
     QTimer m_poller;
+    kafka::QueuePtr m_queue; ///< the consumer queue, for its wake-up events
+    std::unique_ptr<QSocketNotifier> m_wake;
+    int m_wakeRead = -1;
+    int m_wakeWrite = -1;
 };
 
 } // namespace vestnik

@@ -9,6 +9,7 @@
 #include "TestServices.h"
 #include "bus/KafkaBus.h"
 #include "bus/MessageBus.h"
+#include "bus/SqlBus.h"
 #include "model/SendJob.h"
 #include "store/Migrator.h"
 #include "store/TemplateRepository.h"
@@ -27,10 +28,6 @@
 #include <QUuid>
 
 #include <memory>
-
-#ifdef VESTNIK_TEST_HAS_SQLBUS
-#include "bus/SqlBus.h"
-#endif
 
 using namespace vestnik;
 using namespace std::chrono_literals;
@@ -102,13 +99,9 @@ void TriggerRoleTest::init()
     QVERIFY(catalog.save(t, {{"название_товара", "Чайник"}}, QStringLiteral("test")).hasValue());
 
     if (qEnvironmentVariable("VESTNIK_TEST_BUS") == QStringLiteral("sql")) {
-#ifdef VESTNIK_TEST_HAS_SQLBUS
         SqlBus::Settings settings;
         settings.pollInterval = 20ms;
         m_bus = std::make_unique<SqlBus>(m_db->database(), m_clock, settings);
-#else
-        QFAIL("built without the SqlBus");
-#endif
     } else {
         const QString missing = test::missingService(QStringLiteral("kafka"));
         if (!missing.isEmpty())
