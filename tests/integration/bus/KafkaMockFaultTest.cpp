@@ -3,6 +3,7 @@
 // committed, a partition leader that goes down or moves, Fetch requests that fail and a rebalance with work
 // unacknowledged. Each case asserts what the bus promises: every message's fate reported, nothing lost, nothing
 // stored or handed out twice, order kept per key, and only acknowledged work committed.
+#include "MockCluster.h"
 #include "TestResults.h"
 #include "bus/KafkaConsumer.h"
 #include "bus/KafkaProducer.h"
@@ -11,86 +12,18 @@
 #include <QList>
 #include <QTest>
 
-#include <librdkafka/rdkafka_mock.h>
 #include <memory>
 
 using namespace vestnik;
+using namespace vestnik::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Kafka protocol request types (ApiKey), which rdkafka_mock.h takes as plain numbers.
-constexpr int16_t kProduce = 0;
-constexpr int16_t kFetch = 1;
-constexpr int16_t kOffsetCommit = 8;
-constexpr int16_t kFindCoordinator = 10;
 
 constexpr qint64 kNoOffset = RD_KAFKA_OFFSET_INVALID; ///< nothing committed
 
 constexpr int kBrokers = 3;
 constexpr int kPartitions = 3;
-
-/// librdkafka's mock cluster (brokers 1..n on loopback), kept by a client handle of its own.
-class MockCluster final
-{
-public:
-    explicit MockCluster(int brokers)
-    {
-        Result<kafka::ConfPtr> conf = kafka::makeConf({});
-        if (!conf)
-            return;
-        Result<kafka::HandlePtr> handle = kafka::makeHandle(RD_KAFKA_PRODUCER, std::move(*conf));
-        if (!handle)
-            return;
-        m_handle = std::move(*handle);
-        m_cluster.reset(rd_kafka_mock_cluster_new(m_handle.get(), brokers));
-    }
-
-    bool isValid() const { return bool(m_cluster); }
-    rd_kafka_mock_cluster_t *get() const { return m_cluster.get(); }
-    QString bootstraps() const { return QString::fromUtf8(rd_kafka_mock_cluster_bootstraps(m_cluster.get())); }
-
-    /// A topic whose partition p is led by broker leaders[p].
-    bool createTopic(const QString &topic, const QList<int> &leaders) const
-    {
-        const QByteArray name = topic.toUtf8();
-        if (rd_kafka_mock_topic_create(get(), name.constData(), int(leaders.size()), kBrokers))
-            return false;
-        for (int p = 0; p < leaders.size(); ++p) {
-            if (rd_kafka_mock_partition_set_leader(get(), name.constData(), p, leaders[p]))
-                return false;
-        }
-        return true;
-    }
-
-    /// Injected errors (and delays) of one broker not yet served.
-    int pendingErrors(int broker, int16_t apiKey) const
-    {
-        size_t count = 0;
-        rd_kafka_mock_broker_error_stack_cnt(get(), broker, apiKey, &count);
-        return int(count);
-    }
-
-private:
-    struct ClusterDeleter {
-        void operator()(rd_kafka_mock_cluster_t *cluster) const { rd_kafka_mock_cluster_destroy(cluster); }
-    };
-    kafka::HandlePtr m_handle;
-    // Declared after the handle, so destroyed before it, as librdkafka requires.
-    std::unique_ptr<rd_kafka_mock_cluster_t, ClusterDeleter> m_cluster;
-};
-
-/// Brings every broker back when a test leaves early, so the clients' destructors do not wait on a dead one.
-class BrokersUpOnExit final
-{
-public:
-    explicit BrokersUpOnExit(const MockCluster &cluster) : m_cluster(cluster) {}
-    ~BrokersUpOnExit() { rd_kafka_mock_broker_set_up(m_cluster.get(), -1); }
-    Q_DISABLE_COPY_MOVE(BrokersUpOnExit)
-
-private:
-    const MockCluster &m_cluster;
-};
 
 /// Every delivery report of a run of sends.
 struct Deliveries {
@@ -133,10 +66,11 @@ QList<qint64> range(qint64 from, qint64 to)
     return offsets;
 }
 
-/// Client settings that suit the mock: quick reconnects to a broker that comes back; for consumers a session short
-/// enough for the mock coordinator's rebalance delays (it waits up to the session timeout for members to rejoin)
-/// and a short Fetch wait (the mock answers a waiting Fetch only when the wait is over, even if messages came).
-QHash<QString, QString> clientProperties()
+/// Client settings that suit the mock: quick reconnects to a broker that comes back and quick retries; for
+/// consumers a session short enough for the mock coordinator's rebalance delays (it waits up to the session
+/// timeout for members to rejoin) and a short Fetch wait (the mock answers a waiting Fetch only when the wait is
+/// over, even if messages came).
+QHash<QString, QString> producerProperties()
 {
     return {{QStringLiteral("reconnect.backoff.max.ms"), QStringLiteral("500")},
             {QStringLiteral("retry.backoff.ms"), QStringLiteral("50")}};
@@ -144,12 +78,10 @@ QHash<QString, QString> clientProperties()
 
 QHash<QString, QString> consumerProperties()
 {
-    QHash<QString, QString> properties = clientProperties();
-    properties.insert(QStringLiteral("session.timeout.ms"), QStringLiteral("6000"));
-    properties.insert(QStringLiteral("heartbeat.interval.ms"), QStringLiteral("500"));
-    properties.insert(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("100"));
-
-    return properties;
+    return {{QStringLiteral("reconnect.backoff.max.ms"), QStringLiteral("500")},
+            {QStringLiteral("session.timeout.ms"), QStringLiteral("4500")},
+            {QStringLiteral("heartbeat.interval.ms"), QStringLiteral("500")},
+            {QStringLiteral("fetch.wait.max.ms"), QStringLiteral("100")}};
 }
 
 } // namespace
@@ -241,14 +173,14 @@ void KafkaMockFaultTest::failedProduceRequestsAreRetriedWithoutDuplicatesOrReord
     // numbers, so it would store the retry of a stored request twice whatever the producer does.)
     for (int broker = 1; broker <= kBrokers; ++broker) {
         QCOMPARE(rd_kafka_mock_broker_push_request_error_rtts(
-                     m_cluster->get(), broker, kProduce, 6, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 300,
+                     m_cluster->get(), broker, api::kProduce, 6, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 300,
                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, 0, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, 0,
                      RD_KAFKA_RESP_ERR__TRANSPORT, 0, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE, 0,
                      RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND, 0),
                  RD_KAFKA_RESP_ERR_NO_ERROR);
     }
     Deliveries deliveries;
-    QHash<QString, QString> properties = clientProperties();
+    QHash<QString, QString> properties = producerProperties();
     properties.insert(QStringLiteral("batch.num.messages"), QStringLiteral("50")); // many requests per partition
     KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), properties, 5ms});
     VT_OK(producer.start());
@@ -262,7 +194,7 @@ void KafkaMockFaultTest::failedProduceRequestsAreRetriedWithoutDuplicatesOrReord
     QTRY_COMPARE_WITH_TIMEOUT(deliveries.reported(), kMessages, 30'000);
     QVERIFY2(deliveries.failed == 0, qPrintable(deliveries.firstError));
     for (int broker = 1; broker <= kBrokers; ++broker)
-        QCOMPARE(m_cluster->pendingErrors(broker, kProduce), 0); // every fault was served
+        QCOMPARE(m_cluster->pendingErrors(broker, api::kProduce), 0); // every fault was served
 
     // Each key's messages arrive once each and in the order they were sent.
     QHash<QByteArray, QList<int>> numbersOfKey;
@@ -299,7 +231,7 @@ void KafkaMockFaultTest::acknowledgedOffsetsSurviveACoordinatorOutage()
     QCOMPARE(rd_kafka_mock_coordinator_set(m_cluster->get(), "group", group.toUtf8().constData(), 1),
              RD_KAFKA_RESP_ERR_NO_ERROR);
     Deliveries deliveries;
-    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), clientProperties(), 5ms});
+    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), producerProperties(), 5ms});
     VT_OK(producer.start());
     produceNumbered(producer, topic, 0, kPerPartition, deliveries);
     QTRY_COMPARE_WITH_TIMEOUT(deliveries.reported(), kPartitions * kPerPartition, 15'000);
@@ -321,7 +253,7 @@ void KafkaMockFaultTest::acknowledgedOffsetsSurviveACoordinatorOutage()
     BrokersUpOnExit restore(*m_cluster);
     QCOMPARE(rd_kafka_mock_broker_set_down(m_cluster->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
     for (int broker = 2; broker <= kBrokers; ++broker) {
-        QCOMPARE(rd_kafka_mock_broker_push_request_error_rtts(m_cluster->get(), broker, kFindCoordinator, 2,
+        QCOMPARE(rd_kafka_mock_broker_push_request_error_rtts(m_cluster->get(), broker, api::kFindCoordinator, 2,
                                                               RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, 0,
                                                               RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, 0),
                  RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -331,7 +263,8 @@ void KafkaMockFaultTest::acknowledgedOffsetsSurviveACoordinatorOutage()
             acks[p][n]();
     }
     QTRY_VERIFY_WITH_TIMEOUT(
-        m_cluster->pendingErrors(2, kFindCoordinator) + m_cluster->pendingErrors(3, kFindCoordinator) <= 2, 15'000);
+        m_cluster->pendingErrors(2, api::kFindCoordinator) + m_cluster->pendingErrors(3, api::kFindCoordinator) <= 2,
+        15'000);
 
     // It comes back: the periodic commit catches up with what was acknowledged during the outage.
     QCOMPARE(rd_kafka_mock_broker_set_up(m_cluster->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -346,12 +279,12 @@ void KafkaMockFaultTest::acknowledgedOffsetsSurviveACoordinatorOutage()
     }
     QCOMPARE(first.inFlight(), kPartitions * kPerPartition - (120 + 150 + 200));
     QCOMPARE(rd_kafka_mock_broker_push_request_error_rtts(
-                 m_cluster->get(), 1, kOffsetCommit, 4, RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, 0,
+                 m_cluster->get(), 1, api::kOffsetCommit, 4, RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, 0,
                  RD_KAFKA_RESP_ERR_NOT_COORDINATOR, 0, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, 0,
                  RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS, 0),
              RD_KAFKA_RESP_ERR_NO_ERROR);
     first.stop();
-    QCOMPARE(m_cluster->pendingErrors(1, kOffsetCommit), 0);
+    QCOMPARE(m_cluster->pendingErrors(1, api::kOffsetCommit), 0);
     QCOMPARE(committedOffsets(group, topic), ackedInAll);
 
     // One marker per partition after the stop gives the second consumer's run a known end. It gets exactly
@@ -385,7 +318,7 @@ void KafkaMockFaultTest::brokerOutageAndLeaderMovesLoseNothing()
     Deliveries waiting;
     Deliveries after;
     Received received;
-    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), clientProperties(), 5ms});
+    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), producerProperties(), 5ms});
     VT_OK(producer.start());
     KafkaConsumer consumer(consumerSettings(group, topic), [&](const BusMessage &message, const BusConsumer::Ack &ack) {
         received.add(message);
@@ -448,7 +381,7 @@ void KafkaMockFaultTest::failedFetchRequestsNeitherLoseNorRepeatMessages()
     QVERIFY(m_cluster->createTopic(topic, {1, 2, 3}));
     Deliveries deliveries;
     Received received;
-    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), clientProperties(), 5ms});
+    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), producerProperties(), 5ms});
     VT_OK(producer.start());
     produceNumbered(producer, topic, 0, kPerPartition, deliveries);
     QTRY_COMPARE_WITH_TIMEOUT(deliveries.reported(), kPartitions * kPerPartition, 15'000);
@@ -458,7 +391,7 @@ void KafkaMockFaultTest::failedFetchRequestsNeitherLoseNorRepeatMessages()
     // connection, is told the partition is unknown.
     for (int broker = 1; broker <= kBrokers; ++broker) {
         QCOMPARE(rd_kafka_mock_broker_push_request_error_rtts(
-                     m_cluster->get(), broker, kFetch, 4, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 0,
+                     m_cluster->get(), broker, api::kFetch, 4, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 0,
                      RD_KAFKA_RESP_ERR__TRANSPORT, 0, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, 0,
                      RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, 0),
                  RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -471,18 +404,18 @@ void KafkaMockFaultTest::failedFetchRequestsNeitherLoseNorRepeatMessages()
     VT_OK(consumer.start());
     QTRY_COMPARE_WITH_TIMEOUT(received.count, kPartitions * kPerPartition, 20'000);
     for (int broker = 1; broker <= kBrokers; ++broker)
-        QCOMPARE(m_cluster->pendingErrors(broker, kFetch), 0);
+        QCOMPARE(m_cluster->pendingErrors(broker, api::kFetch), 0);
 
     // Then each leader answers a Fetch with OFFSET_OUT_OF_RANGE: the consumer resets to the earliest offset
     // (auto.offset.reset) and librdkafka reads the partition again from its start. Nothing is handed out twice:
     // the marker produced after it is the only new message.
     for (int broker = 1; broker <= kBrokers; ++broker) {
-        QCOMPARE(rd_kafka_mock_broker_push_request_error_rtts(m_cluster->get(), broker, kFetch, 1,
+        QCOMPARE(rd_kafka_mock_broker_push_request_error_rtts(m_cluster->get(), broker, api::kFetch, 1,
                                                               RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE, 0),
                  RD_KAFKA_RESP_ERR_NO_ERROR);
     }
     for (int broker = 1; broker <= kBrokers; ++broker)
-        QTRY_COMPARE_WITH_TIMEOUT(m_cluster->pendingErrors(broker, kFetch), 0, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_cluster->pendingErrors(broker, api::kFetch), 0, 10'000);
     produceNumbered(producer, topic, kPerPartition, 1, deliveries);
     QTRY_COMPARE_WITH_TIMEOUT(received.count, kPartitions * (kPerPartition + 1), 15'000);
     for (int p = 0; p < kPartitions; ++p)
@@ -500,7 +433,7 @@ void KafkaMockFaultTest::unacknowledgedMessagesOfARevokedPartitionGoToItsNewOwne
     const QString group = QStringLiteral("vestnik-mock-rebalance");
     QVERIFY(m_cluster->createTopic(topic, {1, 2, 3, 1}));
     Deliveries deliveries;
-    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), clientProperties(), 5ms});
+    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), producerProperties(), 5ms});
     VT_OK(producer.start());
     produceNumbered(producer, topic, 0, kPerPartition, deliveries, {0, 1, 2, 3});
     QTRY_COMPARE_WITH_TIMEOUT(deliveries.reported(), kPartitionsHere * kPerPartition, 15'000);
