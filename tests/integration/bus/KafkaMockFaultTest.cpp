@@ -1,8 +1,9 @@
 // KafkaProducer and KafkaConsumer against librdkafka's in-process mock cluster, for the faults a single real
 // broker cannot stage: Produce requests that fail, a group coordinator that goes away while offsets are
-// committed, a partition leader that goes down or moves, Fetch requests that fail and a rebalance with work
-// unacknowledged. Each case asserts what the bus promises: every message's fate reported, nothing lost, nothing
-// stored or handed out twice, order kept per key, and only acknowledged work committed.
+// committed (and one that is still away when the consumer stops), a partition leader that goes down or moves,
+// Fetch requests that fail and a rebalance with work unacknowledged. Each case asserts what the bus promises:
+// every message's fate reported, nothing lost, nothing stored or handed out twice, order kept per key, and only
+// acknowledged work committed.
 #include "MockCluster.h"
 #include "TestResults.h"
 #include "bus/KafkaConsumer.h"
@@ -10,6 +11,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <memory>
@@ -95,6 +97,7 @@ private Q_SLOTS:
     void cleanup();
     void failedProduceRequestsAreRetriedWithoutDuplicatesOrReordering();
     void acknowledgedOffsetsSurviveACoordinatorOutage();
+    void stopWithoutACoordinatorLosesNothing();
     void brokerOutageAndLeaderMovesLoseNothing();
     void failedFetchRequestsNeitherLoseNorRepeatMessages();
     void unacknowledgedMessagesOfARevokedPartitionGoToItsNewOwner();
@@ -301,6 +304,67 @@ void KafkaMockFaultTest::acknowledgedOffsetsSurviveACoordinatorOutage()
     QTRY_COMPARE_WITH_TIMEOUT(second.count, expected, 20'000);
     for (int p = 0; p < kPartitions; ++p)
         QCOMPARE(second.offsets.value(p), range(ackedInAll[p], kPerPartition + 1));
+    next.stop();
+}
+
+void KafkaMockFaultTest::stopWithoutACoordinatorLosesNothing()
+{
+    constexpr int kPerPartition = 100;
+    constexpr qint64 kCommitted = 30;    // acknowledged and committed while the coordinator is there
+    constexpr qint64 kAcknowledged = 80; // acknowledged in all
+    const QString topic = QStringLiteral("vestnik.mock.away");
+    const QString group = QStringLiteral("vestnik-mock-away");
+    QVERIFY(m_cluster->createTopic(topic, {2, 3, 2}));
+    QCOMPARE(rd_kafka_mock_coordinator_set(m_cluster->get(), "group", group.toUtf8().constData(), 1),
+             RD_KAFKA_RESP_ERR_NO_ERROR);
+    Deliveries deliveries;
+    Received second;
+    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), producerProperties(), 5ms});
+    VT_OK(producer.start());
+    produceNumbered(producer, topic, 0, kPerPartition, deliveries);
+    QTRY_COMPARE_WITH_TIMEOUT(deliveries.reported(), kPartitions * kPerPartition, 15'000);
+    QVERIFY2(deliveries.failed == 0, qPrintable(deliveries.firstError));
+
+    QHash<int, QList<BusConsumer::Ack>> acks;
+    int received = 0;
+    KafkaConsumer first(consumerSettings(group, topic), [&](const BusMessage &message, BusConsumer::Ack ack) {
+        acks[message.where.partition].append(std::move(ack));
+        ++received;
+    });
+    VT_OK(first.start());
+    QTRY_COMPARE_WITH_TIMEOUT(received, kPartitions * kPerPartition, 20'000);
+    for (int p = 0; p < kPartitions; ++p) {
+        for (qint64 n = 0; n < kCommitted; ++n)
+            acks[p][n]();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(committedOffsets(group, topic), QList<qint64>(kPartitions, kCommitted), 10'000);
+
+    // The coordinator goes away, more work finishes, and the consumer is stopped before it comes back: the
+    // final commit cannot be made, stop() says so and returns.
+    BrokersUpOnExit restore(*m_cluster);
+    QCOMPARE(rd_kafka_mock_broker_set_down(m_cluster->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    for (int p = 0; p < kPartitions; ++p) {
+        for (qint64 n = kCommitted; n < kAcknowledged; ++n)
+            acks[p][n]();
+    }
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(
+                                           "^cannot commit the offsets of vestnik-mock-away before giving up 3 .*")));
+    first.stop();
+    QVERIFY(!first.isRunning());
+
+    // When it is back, the next consumer starts at the last commit: what was acknowledged but not committed
+    // comes again (at least once), nothing is lost.
+    QCOMPARE(rd_kafka_mock_broker_set_up(m_cluster->get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    produceNumbered(producer, topic, kPerPartition, 1, deliveries);
+    QTRY_COMPARE_WITH_TIMEOUT(deliveries.reported(), kPartitions * (kPerPartition + 1), 15'000);
+    KafkaConsumer next(consumerSettings(group, topic), [&](const BusMessage &message, const BusConsumer::Ack &ack) {
+        second.add(message);
+        ack();
+    });
+    VT_OK(next.start());
+    QTRY_COMPARE_WITH_TIMEOUT(second.count, kPartitions * int(kPerPartition + 1 - kCommitted), 20'000);
+    for (int p = 0; p < kPartitions; ++p)
+        QCOMPARE(second.offsets.value(p), range(kCommitted, kPerPartition + 1));
     next.stop();
 }
 
