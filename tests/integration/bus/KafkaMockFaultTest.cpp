@@ -243,7 +243,12 @@ void KafkaMockFaultTest::acknowledgedOffsetsSurviveACoordinatorOutage()
     QHash<int, QList<BusConsumer::Ack>> acks;
     int received = 0;
     Received second;
-    KafkaConsumer first(consumerSettings(group, topic), [&](const BusMessage &message, BusConsumer::Ack ack) {
+    // A session that outlasts the outage on a slow machine, so the member is not dropped from the group meanwhile
+    // (the same for the next member: with members of mixed session timeouts the mock coordinator did not settle
+    // the group within 20 s).
+    KafkaConsumer::Settings settings = consumerSettings(group, topic);
+    settings.properties.insert(QStringLiteral("session.timeout.ms"), QStringLiteral("8000"));
+    KafkaConsumer first(settings, [&](const BusMessage &message, BusConsumer::Ack ack) {
         acks[message.where.partition].append(std::move(ack));
         ++received;
     });
@@ -295,7 +300,7 @@ void KafkaMockFaultTest::acknowledgedOffsetsSurviveACoordinatorOutage()
     produceNumbered(producer, topic, kPerPartition, 1, deliveries);
     QTRY_COMPARE_WITH_TIMEOUT(deliveries.reported(), kPartitions * (kPerPartition + 1), 15'000);
     QVERIFY2(deliveries.failed == 0, qPrintable(deliveries.firstError));
-    KafkaConsumer next(consumerSettings(group, topic), [&](const BusMessage &message, const BusConsumer::Ack &ack) {
+    KafkaConsumer next(settings, [&](const BusMessage &message, const BusConsumer::Ack &ack) {
         second.add(message);
         ack();
     });
