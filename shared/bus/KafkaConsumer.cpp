@@ -167,8 +167,15 @@ void KafkaConsumer::rebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partitio
         qCInfo(lcBus).noquote() << m_settings.groupId << "assigned" << changed.size() << "partitions";
     } else {
         // Store and commit what is done before the partitions go, so their next owner starts right after it.
+        // When that fails (no coordinator, the assignment lost), the next owner may start at the last commit and
+        // do again what was acknowledged since: nothing is lost, but it is worth a warning.
         storeCommittable(changed);
-        rd_kafka_commit(m_handle.get(), nullptr, 0);
+        if (const rd_kafka_resp_err_t commit = rd_kafka_commit(m_handle.get(), nullptr, 0);
+            commit && commit != RD_KAFKA_RESP_ERR__NO_OFFSET)
+            qCWarning(lcBus).noquote()
+                << "cannot commit the offsets of" << m_settings.groupId << "before giving up" << changed.size()
+                << "partitions:" << errorText(commit)
+                << "- their next owner may get again what was acknowledged since the last commit";
         for (const TopicPartition &p : changed) {
             if (m_tracker.inFlight(p) > 0)
                 qCInfo(lcBus).noquote() << p.topic << p.partition << "revoked with" << m_tracker.inFlight(p)

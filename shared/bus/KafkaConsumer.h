@@ -52,7 +52,8 @@ public:
     /// Joins the group and starts polling; the error names a refused property or the broker's answer.
     Result<void> start() override;
     /// Stores what is acknowledged, commits it, leaves the group. Messages not acknowledged by then come
-    /// again to whoever gets their partition.
+    /// again to whoever gets their partition; when the commit cannot be made (no coordinator), a warning says so,
+    /// and what was acknowledged since the last commit may come again too.
     void stop() override;
     /// Stops taking new messages (a shutdown lets the work in flight finish first); stop() still commits.
     void hold() override;
