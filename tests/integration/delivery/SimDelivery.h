@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QSslCertificate>
 
@@ -45,6 +46,19 @@ inline ProviderClients::Settings simProviderSettings(const SimProcess &sim)
     s.googleTokenEndpoint = sim.google.resolved(QUrl(QStringLiteral("/token")));
     s.tokenEndpointCaCertificates = ca;
     return s;
+}
+
+/// The worker's environment for a running vestnik-sim as FCM (and its token endpoint) and APNs, trusting its CA.
+inline void addSimProviders(QProcessEnvironment &env, const SimProcess &sim)
+{
+    const QString google = QStringLiteral("%1:%2").arg(sim.google.host()).arg(sim.google.port());
+    const QString apns = QStringLiteral("%1:%2").arg(sim.apns.host()).arg(sim.apns.port());
+    env.insert(QStringLiteral("VESTNIK_PROVIDERS_FCM_ENDPOINT"), google);
+    env.insert(QStringLiteral("VESTNIK_PROVIDERS_APNS_PRODUCTION_ENDPOINT"), apns);
+    env.insert(QStringLiteral("VESTNIK_PROVIDERS_APNS_SANDBOX_ENDPOINT"), apns);
+    env.insert(QStringLiteral("VESTNIK_PROVIDERS_GOOGLE_TOKEN_URL"),
+               sim.google.resolved(QUrl(QStringLiteral("/token"))).toString());
+    env.insert(QStringLiteral("VESTNIK_PROVIDERS_CA_FILE"), sim.caPath);
 }
 
 /// Writes, in `dir`, a new service account (`sa.json`, its key made with `openssl`) and a simulator config

@@ -123,11 +123,7 @@ QProcessEnvironment WorkerSenderTest::workerEnvironment(const QString &dataDir) 
     env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), dataDir);
     env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
     env.insert(QStringLiteral("VESTNIK_SECURITY_SEAL_KEY"), QString::fromLatin1(kSealKey.toHex()));
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_FCM_ENDPOINT"),
-               QStringLiteral("%1:%2").arg(m_sim->google.host()).arg(m_sim->google.port()));
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_GOOGLE_TOKEN_URL"),
-               m_sim->google.resolved(QUrl(QStringLiteral("/token"))).toString());
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_CA_FILE"), m_sim->caPath);
+    test::addSimProviders(env, *m_sim);
     env.insert(QStringLiteral("VESTNIK_DELIVERY_RETRY_SCAN_INTERVAL_MS"), QStringLiteral("50"));
     return env;
 }

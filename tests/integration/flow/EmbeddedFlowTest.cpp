@@ -94,14 +94,7 @@ QProcessEnvironment EmbeddedFlowTest::environment(const QString &dataDir) const
     env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
     env.insert(QStringLiteral("VESTNIK_LOG_LEVEL"), QStringLiteral("warning"));
     env.insert(QStringLiteral("VESTNIK_SECURITY_SEAL_KEY"), QString::fromLatin1(kSealKey.toHex()));
-    const QString google = QStringLiteral("%1:%2").arg(m_sim->google.host()).arg(m_sim->google.port());
-    const QString apns = QStringLiteral("%1:%2").arg(m_sim->apns.host()).arg(m_sim->apns.port());
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_FCM_ENDPOINT"), google);
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_APNS_PRODUCTION_ENDPOINT"), apns);
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_APNS_SANDBOX_ENDPOINT"), apns);
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_GOOGLE_TOKEN_URL"),
-               m_sim->google.resolved(QUrl(QStringLiteral("/token"))).toString());
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_CA_FILE"), m_sim->caPath);
+    test::addSimProviders(env, *m_sim);
     return env;
 }
 

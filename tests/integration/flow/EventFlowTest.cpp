@@ -194,11 +194,7 @@ bool EventFlowTest::prepare(Run &run)
     env.insert(QStringLiteral("VESTNIK_DATABASE_NAME"), run.database);
     env.insert(QStringLiteral("VESTNIK_DATABASE_USER"), m_pg.user);
     env.insert(QStringLiteral("VESTNIK_DATABASE_PASSWORD"), m_pg.password);
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_FCM_ENDPOINT"),
-               QStringLiteral("%1:%2").arg(m_sim->google.host()).arg(m_sim->google.port()));
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_GOOGLE_TOKEN_URL"),
-               m_sim->google.resolved(QUrl(QStringLiteral("/token"))).toString());
-    env.insert(QStringLiteral("VESTNIK_PROVIDERS_CA_FILE"), m_sim->caPath);
+    test::addSimProviders(env, *m_sim);
     env.insert(QStringLiteral("VESTNIK_DELIVERY_RETRY_SCAN_INTERVAL_MS"), QStringLiteral("200"));
     env.insert(QStringLiteral("VESTNIK_DELIVERY_LEASE_SECONDS"), QStringLiteral("10"));
     env.insert(QStringLiteral("VESTNIK_BUS_KAFKA_BROKERS"), m_brokers);
