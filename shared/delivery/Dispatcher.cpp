@@ -572,10 +572,11 @@ void Dispatcher::onAnswer(const TaskPtr &task, ProviderOutcome outcome)
         m_sentBuffer.emplace_back(
             DeliveryRepository::SentReport{task->notificationId, m_deps.clock.nowMs(), outcome.providerMessageId},
             task);
-        if (int(m_sentBuffer.size()) >= m_settings.sentBatchRows)
+        if (int(m_sentBuffer.size()) >= m_settings.sentBatchRows
+            && m_sentRetryDelay == std::chrono::milliseconds::zero())
             flushSent();
         else if (!m_flushTimer.isActive())
-            m_flushTimer.start();
+            m_flushTimer.start(m_settings.sentFlushInterval);
         return;
     }
     SendAttempt attempt;
@@ -626,17 +627,20 @@ void Dispatcher::flushSent()
         reports.append(entry.first);
     Result<int> recorded = m_deps.deliveries.recordSentBatch(reports);
     if (!recorded) {
-        // The pushes went out; their rows keep the claim, so after the lease the retry scanner sends them
-        // again (the collapse id shows them once on the phone). Better than losing them.
-        qCWarning(lcDelivery).noquote() << "cannot record" << reports.size()
-                                        << "sent deliveries:" << recorded.error().toString();
-        for (const auto &entry : batch) {
-            if (entry.second->owner)
-                entry.second->owner->report.error = recorded.error();
-            finishTask(entry.second, nullptr, nullptr);
-        }
+        // The pushes went out: their outcome waits here until the database takes it (a database restart), and
+        // their jobs stay unfinished meanwhile. Should this process go first, the rows keep their claims and
+        // the retry scanner sends them again after the lease (the collapse id shows them once on the phone).
+        m_sentRetryDelay =
+            std::clamp(m_sentRetryDelay * 2, std::chrono::milliseconds(200), std::chrono::milliseconds(5000));
+        qCWarning(lcDelivery).noquote() << "cannot record" << reports.size() << "sent deliveries ("
+                                        << recorded.error().toString() << "); trying again in"
+                                        << m_sentRetryDelay.count() << "ms";
+        m_sentBuffer.insert(m_sentBuffer.begin(), std::make_move_iterator(batch.begin()),
+                            std::make_move_iterator(batch.end()));
+        m_flushTimer.start(m_sentRetryDelay);
         return;
     }
+    m_sentRetryDelay = std::chrono::milliseconds::zero();
     for (const auto &entry : batch)
         finishTask(entry.second, &JobReport::sent, &Counters::sent);
 }

@@ -144,6 +144,7 @@ private:
     QTimer m_rateTimer;
     std::vector<std::pair<DeliveryRepository::SentReport, TaskPtr>> m_sentBuffer;
     QTimer m_flushTimer;
+    std::chrono::milliseconds m_sentRetryDelay{0}; ///< while recording accepted pushes fails
     Counters m_counters;
 };
 

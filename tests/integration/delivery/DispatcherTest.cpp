@@ -95,6 +95,7 @@ private Q_SLOTS:
     void goawayInTheMiddleOfTenThousandSends();
     void restartResumesPendingRetries();
     void rateLimitSpacesTheSends();
+    void sentOutcomesWaitForTheDatabaseInsteadOfBeingSentAgain();
 
 private:
     ProviderClients::Settings providerSettings() const;
@@ -799,6 +800,59 @@ void DispatcherTest::rateLimitSpacesTheSends()
     m_clock->advance(1s);
     QTRY_COMPARE(*done, 20);
     QTRY_COMPARE(limited.outstanding(), 0);
+}
+
+void DispatcherTest::sentOutcomesWaitForTheDatabaseInsteadOfBeingSentAgain()
+{
+    // The database refuses to record outcomes for a while (as during a restart) after the pushes went out.
+    const Database &db = m_db->database();
+    VT_OK(db.execute(QStringLiteral("CREATE TABLE record_block (x INTEGER)"), QStringLiteral("block table")));
+    if (db.dialect() == Dialect::Sqlite) {
+        VT_OK(db.execute(QStringLiteral("CREATE TRIGGER block_updates BEFORE UPDATE ON deliveries"
+                                        " WHEN EXISTS (SELECT 1 FROM record_block)"
+                                        " BEGIN SELECT RAISE(ABORT, 'recording blocked by the test'); END"),
+                         QStringLiteral("block trigger")));
+    } else {
+        VT_OK(db.execute(QStringLiteral("CREATE FUNCTION block_updates() RETURNS trigger LANGUAGE plpgsql AS $$"
+                                        " BEGIN IF EXISTS (SELECT 1 FROM record_block) THEN"
+                                        " RAISE EXCEPTION 'recording blocked by the test'; END IF; RETURN NEW; END $$"),
+                         QStringLiteral("block function")));
+        VT_OK(db.execute(QStringLiteral("CREATE TRIGGER block_updates BEFORE UPDATE ON deliveries FOR EACH ROW"
+                                        " EXECUTE FUNCTION block_updates()"),
+                         QStringLiteral("block trigger")));
+    }
+    VT_OK(db.execute(QStringLiteral("INSERT INTO record_block VALUES (1)"), QStringLiteral("block")));
+
+    constexpr int kUsers = 20;
+    for (int i = 0; i < kUsers; ++i) {
+        addUser(QStringLiteral("r%1").arg(i), QStringLiteral("ru"));
+        QVERIFY(addDevice(QStringLiteral("r%1").arg(i), Platform::Android, fcmToken(500 + i)) > 0);
+    }
+    auto reports = std::make_shared<QList<Dispatcher::JobReport>>();
+    for (int i = 0; i < kUsers; ++i)
+        m_rt->dispatcher.submit(
+            eventJob(QStringLiteral("evt-db"), QStringLiteral("r%1").arg(i), {{"название_товара", "Чайник"}}),
+            [reports](const Dispatcher::JobReport &report) { reports->append(report); });
+    const auto accepted = [this] {
+        int total = 0;
+        const QJsonObject fcm = recording(QStringLiteral("fcm"));
+        for (int i = 0; i < kUsers; ++i)
+            total += fcm.value(fcmToken(500 + i)).toObject().value(QStringLiteral("accepted")).toInt();
+        return total;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(accepted(), kUsers, 30'000);
+    // Sent, not recorded: the jobs are not finished (a consumer would not acknowledge them yet).
+    QVERIFY(reports->isEmpty());
+    QCOMPARE(statusCounts().value(QStringLiteral("sending")), kUsers);
+
+    VT_OK(db.execute(QStringLiteral("DELETE FROM record_block"), QStringLiteral("unblock")));
+    QTRY_COMPARE_WITH_TIMEOUT(reports->size(), kUsers, 30'000);
+    for (const Dispatcher::JobReport &report : std::as_const(*reports)) {
+        QVERIFY(report.isDurable());
+        QCOMPARE(report.sent, 1);
+    }
+    QCOMPARE(statusCounts().value(QStringLiteral("sent")), kUsers);
+    QCOMPARE(accepted(), kUsers); // recorded, not sent again
 }
 
 QTEST_GUILESS_MAIN(DispatcherTest)
