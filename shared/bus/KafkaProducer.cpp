@@ -26,10 +26,6 @@ Result<void> KafkaProducer::start()
     properties.insert(QStringLiteral("bootstrap.servers"), m_settings.brokers);
     properties.insert(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
     properties.insert(QStringLiteral("acks"), QStringLiteral("all"));
-    // librdkafka waits 5 ms by default to fill a batch; a push is on its way sooner without it, and messages
-    // that arrive while a request is in flight are still batched. A configured linger.ms wins.
-    if (!properties.contains(QStringLiteral("linger.ms")))
-        properties.insert(QStringLiteral("linger.ms"), QStringLiteral("0"));
     Result<kafka::ConfPtr> conf = kafka::makeConf(properties);
     if (!conf)
         return conf.error();
