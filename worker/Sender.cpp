@@ -5,11 +5,6 @@
 #include "delivery/SendJobConsumer.h"
 #include "util/Logging.h"
 
-#include <QCoreApplication>
-#include <QEventLoop>
-#include <QHostInfo>
-#include <QRandomGenerator>
-#include <QTimer>
 #include <QUrl>
 
 namespace vestnik {
@@ -29,18 +24,10 @@ Result<void> parseEndpoint(const Config &config, const QString &key, Http2Endpoi
     return {};
 }
 
-QString workerId()
-{
-    return QStringLiteral("%1/%2/%3")
-        .arg(QHostInfo::localHostName())
-        .arg(QCoreApplication::applicationPid())
-        .arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
-}
-
 } // namespace
 
 Result<std::unique_ptr<Sender>> Sender::create(const Config &config, const Database &database, const Sealer &sealer,
-                                               const Clock &clock, QObject *parent)
+                                               const Clock &clock, const QString &id, QObject *parent)
 {
     ProviderClients::Settings providers;
     for (const auto &[key, endpoint] :
@@ -76,7 +63,6 @@ Result<std::unique_ptr<Sender>> Sender::create(const Config &config, const Datab
         std::chrono::seconds(config.integer(QStringLiteral("delivery.circuit_cooldown_seconds")));
     if (const qint64 rate = config.integer(QStringLiteral("delivery.rate_per_second")); rate > 0)
         settings.rateLimit = TokenBucket::Limit{double(rate), double(rate)};
-    const QString id = workerId();
     settings.dispatcher.workerId = id;
     settings.dispatcher.lease = std::chrono::seconds(config.integer(QStringLiteral("delivery.lease_seconds")));
     settings.scanner.workerId = id;

@@ -28,9 +28,10 @@ class Sender final : public QObject
     Q_DISABLE_COPY_MOVE(Sender)
 
 public:
-    /// Reads the `providers.*` and `delivery.*` keys; InvalidConfig names a bad endpoint or CA file.
+    /// Reads the `providers.*` and `delivery.*` keys; InvalidConfig names a bad endpoint or CA file. `id` names
+    /// this process in the deliveries it claims.
     static Result<std::unique_ptr<Sender>> create(const Config &config, const Database &database, const Sealer &sealer,
-                                                  const Clock &clock, QObject *parent = nullptr);
+                                                  const Clock &clock, const QString &id, QObject *parent = nullptr);
     ~Sender() override;
 
     /// Starts the retry scanner and consuming send jobs from `bus.sends_topic` (dead letters through

@@ -13,15 +13,29 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QEventLoop>
+#include <QHostInfo>
 #include <QHttpServer>
 #include <QHttpServerResponse>
 #include <QJsonObject>
-#include <QSysInfo>
+#include <QRandomGenerator>
 #include <QTimer>
 
 namespace vestnik {
 
-Worker::Worker(Config config, QObject *parent) : QObject(parent), m_config(std::move(config)) {}
+namespace {
+
+/// "host/pid/random": names this process in the claims it makes (deliveries, deferred sends).
+QString processId()
+{
+    return QStringLiteral("%1/%2/%3")
+        .arg(QHostInfo::localHostName())
+        .arg(QCoreApplication::applicationPid())
+        .arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
+}
+
+} // namespace
+
+Worker::Worker(Config config, QObject *parent) : QObject(parent), m_config(std::move(config)), m_id(processId()) {}
 
 Worker::~Worker()
 {
@@ -161,7 +175,7 @@ Result<void> Worker::start()
         return roles.error();
     if (roles->contains(QStringLiteral("sender"))) {
         Result<std::unique_ptr<Sender>> sender =
-            Sender::create(m_config, *m_database, *m_sealer, SystemClock::instance());
+            Sender::create(m_config, *m_database, *m_sealer, SystemClock::instance(), m_id);
         if (!sender)
             return sender.error();
         m_sender = std::move(*sender);
@@ -177,8 +191,7 @@ Result<void> Worker::start()
         settings.consumer.maxInFlight = int(m_config.integer(QStringLiteral("bus.max_in_flight")));
         settings.sendsTopic = m_config.string(QStringLiteral("bus.sends_topic"));
         settings.deadLetterTopic = m_config.string(QStringLiteral("bus.dlq_topic"));
-        settings.workerId =
-            QStringLiteral("%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+        settings.workerId = m_id;
         settings.defaultTimeZone = m_config.string(QStringLiteral("trigger.default_timezone")).toUtf8();
         settings.rulesReloadInterval =
             std::chrono::milliseconds(m_config.integer(QStringLiteral("trigger.rules_reload_ms")));

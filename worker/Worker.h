@@ -59,6 +59,7 @@ private:
     void waitForIdle(std::chrono::milliseconds grace);
 
     Config m_config;
+    const QString m_id; ///< this process in the claims it makes
     std::shared_ptr<Database> m_database;
     std::unique_ptr<Sealer> m_sealer;
     std::unique_ptr<MessageBus> m_bus;

@@ -2,6 +2,7 @@
 
 #include "bus/SqlBus.h"
 #include "store/Database.h"
+#include "store/SqlValues.h"
 #include "util/Clock.h"
 #include "util/Logging.h"
 
@@ -25,15 +26,6 @@ constexpr int kColumns = 4;
 QByteArray nonNull(const QByteArray &bytes)
 {
     return bytes.isNull() ? QByteArray("") : bytes;
-}
-
-QString placeholderRows(qsizetype rows)
-{
-    QStringList all;
-    all.reserve(rows);
-    for (qsizetype i = 0; i < rows; ++i)
-        all.append(QStringLiteral("(?, ?, ?, ?)"));
-    return all.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -160,7 +152,7 @@ Result<void> SqlBusProducer::insert(const QList<Pending> &batch) const
             }
             Result<QSqlQuery> inserted =
                 statements.run(QStringLiteral("INSERT INTO bus_messages (topic, msg_key, value, created_at) VALUES ")
-                                   + placeholderRows(count),
+                                   + sqlvalues::placeholderRows(count, 4),
                                values, QStringLiteral("insert"));
             if (!inserted)
                 return failed(inserted.error());

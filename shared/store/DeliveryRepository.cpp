@@ -111,16 +111,6 @@ QString timestampColumn(DeliveryStatus status)
     return QString();
 }
 
-QString placeholderRows(int rows, int columns)
-{
-    const QString row = sqlvalues::placeholderRow(columns);
-    QStringList all;
-    all.reserve(rows);
-    for (int i = 0; i < rows; ++i)
-        all.append(row);
-    return all.join(QStringLiteral(", "));
-}
-
 Result<Delivery> deliveryFrom(const QSqlQuery &q)
 {
     Delivery d;
@@ -291,7 +281,8 @@ Result<void> DeliveryRepository::insertJobs(const QList<StoredJob> &jobs, qint64
     if (jobs.isEmpty())
         return {};
     const QString sql = QStringLiteral("INSERT INTO send_jobs (id, user_id, body, created_at) VALUES ")
-                        + placeholderRows(int(jobs.size()), 4) + QStringLiteral(" ON CONFLICT (id) DO NOTHING");
+                        + sqlvalues::placeholderRows(int(jobs.size()), 4)
+                        + QStringLiteral(" ON CONFLICT (id) DO NOTHING");
     QVariantList values;
     values.reserve(jobs.size() * 4);
     for (const StoredJob &job : jobs) {
@@ -488,7 +479,7 @@ Result<void> DeliveryRepository::appendSentEvents(const QList<SentReport> &repor
         return {};
     Result<QSqlQuery> q =
         run(QStringLiteral("INSERT INTO delivery_events (notification_id, status, at, detail) VALUES ")
-                + placeholderRows(rows, kEventColumns),
+                + sqlvalues::placeholderRows(rows, kEventColumns),
             values, QStringLiteral("cannot append 'sent' to the trail of %1 deliveries").arg(rows));
     if (!q)
         return q.error();
@@ -499,7 +490,7 @@ Result<void> DeliveryRepository::appendEvents(const QStringList &notificationIds
                                               const QString &detail) const
 {
     const QString sql = QStringLiteral("INSERT INTO delivery_events (notification_id, status, at, detail) VALUES ")
-                        + placeholderRows(int(notificationIds.size()), kEventColumns);
+                        + sqlvalues::placeholderRows(int(notificationIds.size()), kEventColumns);
     QVariantList values;
     values.reserve(notificationIds.size() * kEventColumns);
     const QString name = deliveryStatusName(status);

@@ -63,4 +63,17 @@ QString placeholderRow(int columns)
     return row;
 }
 
+QString placeholderRows(qsizetype rows, int columns)
+{
+    const QString row = placeholderRow(columns);
+    QString all;
+    all.reserve(rows * (row.size() + 2));
+    for (qsizetype i = 0; i < rows; ++i) {
+        if (i > 0)
+            all += QStringLiteral(", ");
+        all += row;
+    }
+    return all;
+}
+
 } // namespace vestnik::sqlvalues

@@ -34,5 +34,7 @@ Result<QJsonObject> jsonObject(const QVariant &value, const QString &what);
 
 /// "(?, ?, ?)" for a row of `columns` placeholders.
 QString placeholderRow(int columns);
+/// `rows` such rows, comma-separated: the VALUES of a multi-row INSERT.
+QString placeholderRows(qsizetype rows, int columns);
 
 } // namespace vestnik::sqlvalues

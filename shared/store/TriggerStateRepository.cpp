@@ -19,17 +19,13 @@ constexpr int kRowsPerStatement = 100;
 Result<void> insertRows(StatementCache &statements, const QString &head, int columns, const QList<QVariantList> &rows,
                         const QString &tail, const QString &what)
 {
-    const QString row = sqlvalues::placeholderRow(columns);
     for (qsizetype start = 0; start < rows.size(); start += kRowsPerStatement) {
         const qsizetype count = std::min<qsizetype>(kRowsPerStatement, rows.size() - start);
-        QString sql = head;
+        const QString sql = head + sqlvalues::placeholderRows(count, columns) + tail;
         QVariantList values;
         values.reserve(count * columns);
-        for (qsizetype i = 0; i < count; ++i) {
-            sql += i == 0 ? row : QStringLiteral(", ") + row;
+        for (qsizetype i = 0; i < count; ++i)
             values += rows.at(start + i);
-        }
-        sql += tail;
         Result<QSqlQuery> q = statements.run(sql, values, what);
         if (!q)
             return q.error();
@@ -220,14 +216,12 @@ Result<void> TriggerStateRepository::removeScheduled(const QStringList &jobKeys)
 {
     for (qsizetype start = 0; start < jobKeys.size(); start += Database::kKeysPerStatement) {
         const QStringList chunk = jobKeys.mid(start, Database::kKeysPerStatement);
-        QString sql = QStringLiteral("DELETE FROM scheduled_sends WHERE job_key IN (");
         QVariantList values;
-        for (qsizetype i = 0; i < chunk.size(); ++i) {
-            sql += i == 0 ? QStringLiteral("?") : QStringLiteral(", ?");
-            values.append(chunk.at(i));
-        }
-        sql += QLatin1Char(')');
-        Result<QSqlQuery> q = m_database.run(sql, values, QStringLiteral("cannot remove sent scheduled jobs"));
+        for (const QString &key : chunk)
+            values.append(key);
+        Result<QSqlQuery> q = m_database.run(QStringLiteral("DELETE FROM scheduled_sends WHERE job_key IN ")
+                                                 + sqlvalues::placeholderRow(int(chunk.size())),
+                                             values, QStringLiteral("cannot remove sent scheduled jobs"));
         if (!q)
             return q.error();
     }

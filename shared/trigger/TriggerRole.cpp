@@ -37,6 +37,20 @@ QByteArray storedJobs(const QList<QByteArray> &bodies)
     return json;
 }
 
+/// The (key, wire form) of each job in their stored form.
+QList<QPair<QByteArray, QByteArray>> jobsFromStored(const QByteArray &stored)
+{
+    QList<QPair<QByteArray, QByteArray>> jobs;
+    const nlohmann::json array = nlohmann::json::parse(stored.begin(), stored.end(), nullptr, false);
+    for (const nlohmann::json &job : array.is_array() ? array : nlohmann::json::array()) {
+        const std::string text = job.dump();
+        const QByteArray body(text.data(), qsizetype(text.size()));
+        if (Result<SendJob> parsed = SendJob::fromJson(body))
+            jobs.append({parsed->userId.toUtf8(), body});
+    }
+    return jobs;
+}
+
 } // namespace
 
 /// One event's (or repeat's) jobs on their way to the bus; the event is acknowledged when all are confirmed.
@@ -202,13 +216,9 @@ Result<void> TriggerRole::evaluate(QList<Pending> &batch)
         return processed.error();
 
     QStringList users;
-    bool needTimeZones = false;
-    qint64 longestCap = 0;
-    for (const TriggerRule &rule : std::as_const(m_rules)) {
-        needTimeZones = needTimeZones || rule.quietHours.has_value();
-        if (rule.capCount > 0)
-            longestCap = std::max(longestCap, rule.capWindowSeconds * 1000);
-    }
+    const bool needTimeZones = std::any_of(m_rules.cbegin(), m_rules.cend(),
+                                           [](const TriggerRule &rule) { return rule.quietHours.has_value(); });
+    const qint64 longestCap = longestCapMs();
     for (const Item &item : std::as_const(items)) {
         if (!processed->contains(item.event.id))
             users.append(item.event.userId);
@@ -240,13 +250,7 @@ Result<void> TriggerRole::evaluate(QList<Pending> &batch)
         if (const auto stored = processed->constFind(event.id); stored != processed->cend()) {
             // A repeat: the same jobs again; the senders skip what was delivered.
             out->duplicate = true;
-            const nlohmann::json jobs = nlohmann::json::parse(stored->begin(), stored->end(), nullptr, false);
-            for (const nlohmann::json &job : jobs.is_array() ? jobs : nlohmann::json::array()) {
-                const std::string text = job.dump();
-                const QByteArray body(text.data(), qsizetype(text.size()));
-                if (Result<SendJob> parsed = SendJob::fromJson(body))
-                    out->jobs.append({parsed->userId.toUtf8(), body});
-            }
+            out->jobs = jobsFromStored(*stored);
             outgoing.append(out);
             continue;
         }
@@ -308,47 +312,47 @@ Result<void> TriggerRole::evaluate(QList<Pending> &batch)
 
 void TriggerRole::sendJobs(const std::shared_ptr<Outgoing> &outgoing)
 {
-    const auto done = [this, outgoing] {
-        if (outgoing->duplicate)
-            ++m_counters.duplicates;
-        else
-            ++m_counters.events;
-        for (const BusConsumer::Ack &ack : std::as_const(outgoing->acks))
-            ack();
-        finished(int(outgoing->acks.size()));
-    };
     if (outgoing->jobs.isEmpty()) {
-        done();
+        jobsSent(*outgoing);
         return;
     }
     outgoing->remaining = int(outgoing->jobs.size());
+    for (const auto &[key, body] : std::as_const(outgoing->jobs))
+        sendJob(outgoing, key, body);
+}
+
+void TriggerRole::sendJob(const std::shared_ptr<Outgoing> &outgoing, const QByteArray &key, const QByteArray &body)
+{
     QPointer<TriggerRole> self(this);
-    for (const auto &[key, body] : std::as_const(outgoing->jobs)) {
-        // A job the bus refuses is offered again (the same job twice is harmless: the senders find its rows).
-        auto attempt = std::make_shared<std::function<void()>>();
-        *attempt = [self, outgoing, key, body, done, weak = std::weak_ptr(attempt)] {
-            TriggerRole *role = self.data();
-            if (!role)
-                return;
-            role->m_producer.send(
-                role->m_settings.sendsTopic, key, body, [self, outgoing, done, weak](Result<void> delivered) {
-                    TriggerRole *again = self.data();
-                    if (!again)
-                        return; // stopping: the event stays unacknowledged and comes again
-                    if (!delivered) {
-                        qCWarning(lcWorker).noquote()
-                            << "send job not taken by the bus:" << delivered.error().message << "; trying again";
-                        if (const std::shared_ptr<std::function<void()>> retry = weak.lock())
-                            QTimer::singleShot(again->m_settings.firstRetryDelay, again, [retry] { (*retry)(); });
-                        return;
-                    }
-                    ++again->m_counters.jobs;
-                    if (--outgoing->remaining == 0)
-                        done();
-                });
-        };
-        (*attempt)();
-    }
+    m_producer.send(m_settings.sendsTopic, key, body, [self, outgoing, key, body](Result<void> delivered) {
+        TriggerRole *role = self.data();
+        if (!role)
+            return; // stopping: the event stays unacknowledged and comes again
+        if (!delivered) {
+            // Offered again (the same job twice is harmless: the senders find its rows).
+            qCWarning(lcWorker).noquote()
+                << "send job not taken by the bus:" << delivered.error().message << "; trying again";
+            QTimer::singleShot(role->m_settings.firstRetryDelay, role, [self, outgoing, key, body] {
+                if (TriggerRole *again = self.data())
+                    again->sendJob(outgoing, key, body);
+            });
+            return;
+        }
+        ++role->m_counters.jobs;
+        if (--outgoing->remaining == 0)
+            role->jobsSent(*outgoing);
+    });
+}
+
+void TriggerRole::jobsSent(const Outgoing &outgoing)
+{
+    if (outgoing.duplicate)
+        ++m_counters.duplicates;
+    else
+        ++m_counters.events;
+    for (const BusConsumer::Ack &ack : outgoing.acks)
+        ack();
+    finished(int(outgoing.acks.size()));
 }
 
 void TriggerRole::deadLetter(const BusMessage &message, BusConsumer::Ack ack, const QString &reason)
@@ -428,11 +432,20 @@ void TriggerRole::releaseDue()
     }
 }
 
+qint64 TriggerRole::longestCapMs() const
+{
+    qint64 longest = 0;
+    for (const TriggerRule &rule : std::as_const(m_rules)) {
+        if (rule.capCount > 0)
+            longest = std::max(longest, rule.capWindowSeconds * 1000);
+    }
+    return longest;
+}
+
 void TriggerRole::forgetOld()
 {
-    qint64 longestCap = 86'400'000;
-    for (const TriggerRule &rule : std::as_const(m_rules))
-        longestCap = std::max(longestCap, rule.capWindowSeconds * 1000);
+    // Firings are kept for the longest cap window, and at least a day.
+    const qint64 longestCap = std::max<qint64>(longestCapMs(), 86'400'000);
     const qint64 now = m_clock.nowMs();
     const qint64 window = std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.idempotencyWindow).count();
     if (Result<qint64> forgotten = m_state.forget(now - window, now - longestCap); !forgotten)

@@ -99,6 +99,9 @@ private:
     Result<void> evaluate(QList<Pending> &batch);
     void deadLetter(const BusMessage &message, BusConsumer::Ack ack, const QString &reason);
     void sendJobs(const std::shared_ptr<Outgoing> &outgoing);
+    void sendJob(const std::shared_ptr<Outgoing> &outgoing, const QByteArray &key, const QByteArray &body);
+    void jobsSent(const Outgoing &outgoing);
+    qint64 longestCapMs() const;
     void forgetOld();
     void finished(int count);
     qint64 quietDelayMs(const TriggerRule &rule, const QByteArray &timeZone, qint64 nowMs) const;

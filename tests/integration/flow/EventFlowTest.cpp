@@ -99,6 +99,8 @@ private:
     bool produceEvents(const Run &run, int poisonEvery);
     int acceptedSoFar() const;
     Tally tally(const Run &run) const;
+    /// Waits (up to 5 minutes) until every user's phone received every push meant for it.
+    bool everyPushArrives(const Run &run) const;
     bool stopAll(Run &run);
     bool services(const QString &action, const QString &service) const;
     QStringList deadLetterReasons(const Run &run, int expected) const;
@@ -309,6 +311,14 @@ EventFlowTest::Tally EventFlowTest::tally(const Run &run) const
     return t;
 }
 
+bool EventFlowTest::everyPushArrives(const Run &run) const
+{
+    if (waitFor([&] { return tally(run).complete == kUsers; }, 300s, 2s))
+        return true;
+    qWarning("%d of %d users received all their pushes", tally(run).complete, kUsers);
+    return false;
+}
+
 bool EventFlowTest::stopAll(Run &run)
 {
     bool clean = true;
@@ -399,8 +409,7 @@ void EventFlowTest::workerKilledMidwayLosesNothing()
     QVERIFY2(atKill < run.expectedPushes, "the run ended before the kill; nothing was tested");
     QVERIFY(startWorker(run)); // restarted
 
-    QVERIFY2(waitFor([&] { return tally(run).complete == kUsers; }, 300s, 2s),
-             qPrintable(QStringLiteral("%1 of %2 users complete").arg(tally(run).complete).arg(kUsers)));
+    QVERIFY(everyPushArrives(run));
     QVERIFY(stopAll(run));
     const Tally t = tally(run);
     // What the killed worker had taken and not yet acknowledged comes again: at most its in-flight window
@@ -425,13 +434,13 @@ void EventFlowTest::brokerStoppedForTwentySecondsLosesNothing()
     const int atStop = acceptedSoFar();
     QElapsedTimer down;
     down.start();
-    // The workers keep running without their broker: what they already had is sent; nothing more comes.
+    // The outage itself lasts 20 s (what the case is about, not a wait for something); the workers keep running
+    // without their broker meanwhile.
     QVERIFY(waitFor([&] { return down.elapsed() >= 20'000; }, 30s, 500ms));
     for (const std::unique_ptr<QProcess> &worker : run.workers)
         QCOMPARE(worker->state(), QProcess::Running);
     QVERIFY(services(QStringLiteral("start"), QStringLiteral("kafka")));
-    QVERIFY2(waitFor([&] { return tally(run).complete == kUsers; }, 300s, 2s),
-             qPrintable(QStringLiteral("%1 of %2 users complete").arg(tally(run).complete).arg(kUsers)));
+    QVERIFY(everyPushArrives(run));
     QVERIFY(stopAll(run));
     const Tally t = tally(run);
     qInfo("broker stopped at %d of %d pushes for 20 s: %d distinct, %d duplicates", atStop, run.expectedPushes,
@@ -451,8 +460,7 @@ void EventFlowTest::postgresRestartedLosesNothing()
     QVERIFY(services(QStringLiteral("stop"), QStringLiteral("postgres")));
     const int atStop = acceptedSoFar();
     QVERIFY(services(QStringLiteral("start"), QStringLiteral("postgres")));
-    QVERIFY2(waitFor([&] { return tally(run).complete == kUsers; }, 300s, 2s),
-             qPrintable(QStringLiteral("%1 of %2 users complete").arg(tally(run).complete).arg(kUsers)));
+    QVERIFY(everyPushArrives(run));
     for (const std::unique_ptr<QProcess> &worker : run.workers)
         QCOMPARE(worker->state(), QProcess::Running); // recovered on their own
     QVERIFY(stopAll(run));
