@@ -164,6 +164,10 @@ void KafkaConsumer::rebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partitio
             rd_kafka_error_destroy(rd_kafka_incremental_assign(m_handle.get(), partitions));
         else
             rd_kafka_assign(m_handle.get(), partitions);
+        // librdkafka keeps a partition paused across a revoke and its re-assignment to this consumer, while a
+        // new assignment starts with nothing in flight here: without this, a partition paused at its in-flight
+        // limit and given back by a rebalance would never be fetched again.
+        rd_kafka_resume_partitions(m_handle.get(), partitions);
         qCInfo(lcBus).noquote() << m_settings.groupId << "assigned" << changed.size() << "partitions";
     } else {
         // Store and commit what is done before the partitions go, so their next owner starts right after it.

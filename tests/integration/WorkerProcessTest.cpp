@@ -61,6 +61,7 @@ void WorkerProcessTest::runHealthy(const QProcessEnvironment &env, const QString
 {
     QProcess worker;
     worker.setProcessEnvironment(env);
+    test::dieWithTest(worker);
     worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {});
     QVERIFY(worker.waitForStarted());
 
@@ -131,6 +132,7 @@ void WorkerProcessTest::unknownRoleIsRefused()
     QTemporaryDir dir;
     QProcess worker;
     worker.setProcessEnvironment(baseEnvironment(dir.path()));
+    test::dieWithTest(worker);
     worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {QStringLiteral("--roles"), QStringLiteral("sender,planer")});
     QVERIFY(worker.waitForFinished(15'000));
     QCOMPARE(worker.exitCode(), 2);
@@ -192,6 +194,7 @@ void WorkerProcessTest::badConfigurationNamesTheKey()
     env.insert(QStringLiteral("VESTNIK_DATABASE_DRIVER"), QStringLiteral("oracle"));
     QProcess worker;
     worker.setProcessEnvironment(env);
+    test::dieWithTest(worker);
     worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {});
     QVERIFY(worker.waitForFinished(15'000));
     QCOMPARE(worker.exitCode(), 2);
@@ -211,6 +214,7 @@ void WorkerProcessTest::unreachableDatabaseFailsWithoutLeakingThePassword()
     env.insert(QStringLiteral("VESTNIK_DATABASE_PASSWORD"), password);
     QProcess worker;
     worker.setProcessEnvironment(env);
+    test::dieWithTest(worker);
     worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {QStringLiteral("--config"), QString()});
     QVERIFY(worker.waitForFinished(30'000));
     QCOMPARE(worker.exitCode(), 1);

@@ -3,6 +3,10 @@
 #include <QFile>
 #include <QProcessEnvironment>
 
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 namespace vestnik::test {
 
 QHash<QString, QString> serviceEnvironment()
@@ -49,6 +53,16 @@ DatabaseSettings postgresSettings()
 QString kafkaBrokers()
 {
     return serviceEnvironment().value(QStringLiteral("VESTNIK_TEST_KAFKA_BROKERS"));
+}
+
+void dieWithTest(QProcess &process)
+{
+    const pid_t parent = ::getpid();
+    process.setChildProcessModifier([parent] {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) // the test died before the line above took effect
+            ::_exit(1);
+    });
 }
 
 } // namespace vestnik::test

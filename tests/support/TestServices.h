@@ -3,6 +3,7 @@
 #include "store/Database.h"
 
 #include <QHash>
+#include <QProcess>
 #include <QString>
 
 namespace vestnik::test {
@@ -19,5 +20,10 @@ DatabaseSettings postgresSettings();
 
 /// Kafka bootstrap servers of the test broker.
 QString kafkaBrokers();
+
+/// Makes the child `process` will start receive SIGKILL when the test process dies. A test that crashes or
+/// is stopped by its watchdog must not leave workers or simulators behind: they would hold CTest's output
+/// pipe open and the run would wait for them until the test's timeout.
+void dieWithTest(QProcess &process);
 
 } // namespace vestnik::test

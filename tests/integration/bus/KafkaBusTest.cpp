@@ -1,6 +1,7 @@
 // KafkaConsumer and KafkaProducer against the real broker from scripts/services: acknowledgements in any order
 // commit only what is contiguous, so a consumer that stops with work unfinished hands exactly that work (and
-// nothing already done) to the next one; a partition is paused at its in-flight limit.
+// nothing already done) to the next one; a partition is paused at its in-flight limit, and fetched again when a
+// rebalance gives it back.
 #include "TestResults.h"
 #include "TestServices.h"
 #include "bus/KafkaConsumer.h"
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void initTestCase();
     void unfinishedWorkGoesToTheNextConsumerAndNothingElse();
     void partitionIsPausedAtItsInFlightLimit();
+    void pausedPartitionIsFetchedAgainAfterARebalance();
 
 private:
     /// Produces `count` messages per partition, "p<partition>-<n>"; every delivery report must be good.
@@ -171,6 +173,48 @@ void KafkaBusTest::partitionIsPausedAtItsInFlightLimit()
         QCOMPARE(offsets.value(p), expected);
     }
     consumer.stop();
+}
+
+void KafkaBusTest::pausedPartitionIsFetchedAgainAfterARebalance()
+{
+    constexpr int kPerPartition = 100;
+    constexpr int kLimit = 10;
+    const QString topic = unique(QStringLiteral("vestnik.bus-repause."));
+    VT_OK(m_producer->ensureTopic(topic, kPartitions, 15s));
+    produce(topic, kPerPartition);
+
+    // The first consumer holds every acknowledgement until all its partitions are paused at the limit; then a
+    // second member joins, the group rebalances (eager: every partition is revoked and assigned again), and from
+    // then on both acknowledge at once. The partitions the first gets back must be fetched again from the last
+    // commit, although librdkafka still had them paused from before.
+    const KafkaConsumer::Settings settings{
+        m_brokers, unique(QStringLiteral("vestnik-bus-repause-")), {topic}, {}, kLimit, 5ms, 100ms};
+    bool holding = true;
+    QList<KafkaConsumer::Ack> held;
+    QSet<std::pair<int, qint64>> done;
+    KafkaConsumer first(settings, [&](const BusMessage &message, KafkaConsumer::Ack ack) {
+        if (holding) {
+            held.append(std::move(ack));
+            return;
+        }
+        done.insert({message.where.partition, message.offset});
+        ack();
+    });
+    VT_OK(first.start());
+    QTRY_COMPARE_WITH_TIMEOUT(first.inFlight(), kPartitions * kLimit, 60'000);
+    QCOMPARE(held.size(), kPartitions * kLimit);
+
+    holding = false;
+    KafkaConsumer second(settings, [&](const BusMessage &message, KafkaConsumer::Ack ack) {
+        done.insert({message.where.partition, message.offset});
+        ack();
+    });
+    VT_OK(second.start());
+    QTRY_VERIFY2_WITH_TIMEOUT(done.size() == kPartitions * kPerPartition, "a partition stayed paused", 60'000);
+    for (KafkaConsumer::Ack &ack : held)
+        ack(); // from before the rebalance: ignored, nothing to commit twice
+    second.stop();
+    first.stop();
 }
 
 QTEST_GUILESS_MAIN(KafkaBusTest)

@@ -190,6 +190,7 @@ void WorkerSenderTest::resumesDueRetriesAndExpiredClaims()
 
     QProcess worker;
     worker.setProcessEnvironment(workerEnvironment(dataDir));
+    test::dieWithTest(worker);
     worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {});
     QVERIFY(worker.waitForStarted());
     QTRY_VERIFY2_WITH_TIMEOUT((accepted(fcmToken(0)).value(QStringLiteral("accepted")).toInt() == 1
@@ -248,6 +249,7 @@ void WorkerSenderTest::consumesSendJobsFromKafkaAndStopsGracefully()
     env.insert(QStringLiteral("VESTNIK_BUS_PARTITIONS"), QStringLiteral("3"));
     QProcess worker;
     worker.setProcessEnvironment(env);
+    test::dieWithTest(worker);
     worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {});
     QVERIFY(worker.waitForStarted());
 

@@ -6,6 +6,7 @@
 #include "SimDelivery.h"
 #include "SimTestSupport.h"
 #include "TestResults.h"
+#include "TestServices.h"
 #include "bus/SqlBus.h"
 #include "security/Sealer.h"
 #include "store/AppRepository.h"
@@ -147,6 +148,7 @@ void EmbeddedFlowTest::eventsBecomePushesOnTheEmbeddedBus()
     QProcess worker;
     worker.setProcessEnvironment(environment(dataDir));
     worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    test::dieWithTest(worker);
     worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {});
     QVERIFY(worker.waitForStarted());
     QByteArray out;
@@ -213,6 +215,7 @@ void EmbeddedFlowTest::demoShowsTheWholeFlow()
     QProcess worker;
     worker.setProcessEnvironment(environment(dataDir));
     worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    test::dieWithTest(worker);
     worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {QStringLiteral("--demo"), m_dir.path()});
     QVERIFY(worker.waitForStarted());
     QByteArray out;

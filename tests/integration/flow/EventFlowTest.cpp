@@ -216,6 +216,7 @@ bool EventFlowTest::startWorker(Run &run)
     auto worker = std::make_unique<QProcess>();
     worker->setProcessEnvironment(run.env);
     worker->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    test::dieWithTest(*worker);
     worker->start(QStringLiteral(VESTNIK_WORKER_BINARY), {QStringLiteral("--roles"), QStringLiteral("trigger,sender")});
     if (!worker->waitForStarted())
         return false;

@@ -1,5 +1,7 @@
 #include "SimTestSupport.h"
 
+#include "TestServices.h"
+
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDir>
@@ -88,6 +90,7 @@ bool SimProcess::start(const QStringList &arguments)
         QStringLiteral("--apns-port"),  QStringLiteral("0"), QStringLiteral("--auth-port"),   QStringLiteral("0"),
         QStringLiteral("--admin-port"), QStringLiteral("0")};
     all << arguments;
+    test::dieWithTest(m_process);
     m_process.start(QStringLiteral(VESTNIK_SIM_BINARY), all);
     if (!m_process.waitForStarted(10'000)) {
         m_error = QStringLiteral("vestnik-sim did not start: ") + m_process.errorString();
