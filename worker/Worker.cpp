@@ -3,6 +3,7 @@
 #include "Sender.h"
 #include "bus/KafkaBus.h"
 #include "bus/SqlBus.h"
+#include "security/SealKeyring.h"
 #include "security/Sealer.h"
 #include "store/Database.h"
 #include "store/Migrator.h"
@@ -146,11 +147,7 @@ Result<void> Worker::start()
     if (!QDir().mkpath(dataDir.absolutePath()))
         return makeError(ErrorCode::Io, QStringLiteral("cannot create worker.data_dir %1").arg(dataDir.absolutePath()));
 
-    const QString hexKey = m_config.string(QStringLiteral("security.seal_key"));
-    Result<Sealer> sealer =
-        hexKey.isEmpty()
-            ? Sealer::loadOrCreate(dataDir.absoluteFilePath(m_config.string(QStringLiteral("security.seal_key_file"))))
-            : Sealer::fromKey(QByteArray::fromHex(hexKey.toLatin1()));
+    Result<Sealer> sealer = SealKeyring::sealerFrom(m_config, SealKeyring::MissingKeyFile::Create);
     if (!sealer)
         return sealer.error();
     m_sealer = std::make_unique<Sealer>(std::move(*sealer));

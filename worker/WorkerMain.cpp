@@ -2,6 +2,11 @@
 
 #include "Demo.h"
 #include "Worker.h"
+#include "security/SealKeyring.h"
+#include "security/Sealer.h"
+#include "store/Database.h"
+#include "store/Migrator.h"
+#include "store/SealRotation.h"
 #include "util/Clock.h"
 #include "util/Config.h"
 #include "util/LogHandler.h"
@@ -11,6 +16,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <cstdio>
@@ -40,6 +46,55 @@ void applyLevel(const QString &level)
     else if (level == QStringLiteral("critical"))
         rules += QStringLiteral("vestnik.*.info=false\nvestnik.*.warning=false\n");
     QLoggingCategory::setFilterRules(rules);
+}
+
+const QString kRotateKeys = QStringLiteral("rotate-keys");
+
+QString countsLine(const QString &what, const SealRotation::Counts &counts)
+{
+    return QStringLiteral("%1: %2 re-sealed, %3 already on the current key, %4 changed meanwhile (left as they are)")
+        .arg(what)
+        .arg(counts.resealed)
+        .arg(counts.current)
+        .arg(counts.changedMeanwhile);
+}
+
+/// `vestnik-worker rotate-keys`: re-seals everything sealed with a retired key. Exit codes as runWorker's.
+int rotateKeys(const Config &config)
+{
+    const auto fail = [](const Error &error) {
+        std::fprintf(stderr, "vestnik-worker: rotate-keys: %s\n", qPrintable(error.message));
+        return error.code == ErrorCode::InvalidConfig ? 2 : 1;
+    };
+    Result<Sealer> sealer = SealKeyring::sealerFrom(config, SealKeyring::MissingKeyFile::Refuse);
+    if (!sealer)
+        return fail(sealer.error());
+    const DatabaseSettings settings = DatabaseSettings::fromConfig(config);
+    // Opening a SQLite path creates a database there: a mistyped path would "rotate" a new, empty one.
+    if (settings.dialect == Dialect::Sqlite && !QFileInfo::exists(settings.path))
+        return fail(makeError(ErrorCode::NotFound, QStringLiteral("there is no database at %1").arg(settings.path)));
+    Result<std::shared_ptr<Database>> database = Database::open(settings);
+    if (!database)
+        return fail(database.error());
+    if (Result<int> migrated = Migrator(**database).migrate(); !migrated)
+        return fail(migrated.error());
+
+    QTextStream out(stdout);
+    const QStringList retired = sealer->retiredKeyIds();
+    out << "rotate-keys on " << settings.describe() << ": current key " << sealer->keyId()
+        << ", retired keys: " << (retired.isEmpty() ? QStringLiteral("none") : retired.join(QStringLiteral(", ")))
+        << Qt::endl;
+    const SealRotation rotation(**database, *sealer, SealRotation::Settings{});
+    Result<SealRotation::Report> report = rotation.run([&out](const SealRotation::Report &progress) {
+        out << "  so far: " << progress.devices.resealed << " device tokens and " << progress.credentials.resealed
+            << " provider credentials re-sealed" << Qt::endl;
+    });
+    if (!report)
+        return fail(report.error());
+    out << countsLine(QStringLiteral("device tokens"), report->devices) << '\n'
+        << countsLine(QStringLiteral("provider credentials"), report->credentials) << '\n'
+        << "everything is sealed with key " << sealer->keyId() << "; the retired keys are no longer needed" << Qt::endl;
+    return 0;
 }
 
 } // namespace
@@ -73,7 +128,19 @@ int runWorker(int argc, char **argv)
         QStringLiteral("dir"));
     parser.addOption(rolesOption);
     parser.addOption(demoOption);
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QStringLiteral("Instead of running, an admin command: rotate-keys re-seals every device token and provider "
+                       "credential not sealed with the current key (the keys it was sealed with must be in "
+                       "security.retired_seal_keys or security.retired_seal_key_files), then exits."),
+        QStringLiteral("[command]"));
     parser.process(app);
+    const QStringList commands = parser.positionalArguments();
+    if (commands.size() > 1 || (commands.size() == 1 && commands.constFirst() != kRotateKeys)) {
+        std::fprintf(stderr, "vestnik-worker: unknown command '%s'; the only command is %s\n",
+                     qPrintable(commands.join(QLatin1Char(' '))), qPrintable(kRotateKeys));
+        return 2;
+    }
 
     Result<Config> config = Config::load(parser.value(configOption), QProcessEnvironment::systemEnvironment());
     if (!config) {
@@ -103,8 +170,12 @@ int runWorker(int argc, char **argv)
     LogHandler logHandler(format, stderr, SystemClock::instance());
     for (const QString &secret : config->secretValues())
         logHandler.redactor().addSecret(secret);
+    for (const QString &key : config->string(QStringLiteral("security.retired_seal_keys")).split(QLatin1Char(',')))
+        logHandler.redactor().addSecret(key.trimmed());
     logHandler.install();
     applyLevel(config->string(QStringLiteral("log.level")));
+    if (commands.contains(kRotateKeys))
+        return rotateKeys(*config);
 
     Worker worker(*config);
     if (Result<void> started = worker.start(); !started) {

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/rand.h>
 
 namespace vestnik {
@@ -22,6 +23,11 @@ struct CipherCtxDeleter {
     void operator()(EVP_CIPHER_CTX *ctx) const { EVP_CIPHER_CTX_free(ctx); }
 };
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
+
+struct PkeyCtxDeleter {
+    void operator()(EVP_PKEY_CTX *ctx) const { EVP_PKEY_CTX_free(ctx); }
+};
+using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
 
 Error cryptoError(const QString &what)
 {
@@ -61,6 +67,15 @@ Result<Sealer> Sealer::loadOrCreate(const QString &path)
         file.close();
         return fromKey(key);
     }
+    Result<QByteArray> key = readKeyFile(path);
+    if (!key)
+        return key.error();
+    return fromKey(*key);
+}
+
+Result<QByteArray> Sealer::readKeyFile(const QString &path)
+{
+    QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return makeError(ErrorCode::Io,
                          QStringLiteral("cannot read sealing key file %1: %2").arg(path, file.errorString()));
@@ -69,10 +84,10 @@ Result<Sealer> Sealer::loadOrCreate(const QString &path)
     if (trimmed.size() == 2 * kKeySize) {
         const QByteArray key = QByteArray::fromHex(trimmed);
         if (key.size() == kKeySize)
-            return fromKey(key);
+            return key;
     }
     if (content.size() == kKeySize)
-        return fromKey(content);
+        return content;
     return cryptoError(QStringLiteral("sealing key file %1 must hold 32 raw bytes or 64 hex digits").arg(path));
 }
 
@@ -152,6 +167,57 @@ Result<QByteArray> Sealer::open(const QByteArray &sealed, const QByteArray &cont
         || EVP_DecryptFinal_ex(ctx.get(), nullptr, &len) != 1)
         return cryptoError(QStringLiteral("sealed value does not open: wrong key, wrong context or tampered"));
     return plain;
+}
+
+QStringList Sealer::retiredKeyIds() const
+{
+    QStringList ids;
+    for (auto it = m_keys.constBegin(); it != m_keys.constEnd(); ++it) {
+        if (it.key() != m_currentId)
+            ids.append(it.key());
+    }
+    ids.sort();
+    return ids;
+}
+
+QString Sealer::keyIdOf(const QByteArray &sealed)
+{
+    if (!sealed.startsWith(kMagic) || sealed.size() < kMagic.size() + 1)
+        return QString();
+    const int idSize = static_cast<unsigned char>(sealed.at(kMagic.size()));
+    if (sealed.size() < kMagic.size() + 1 + idSize + kNonceSize + kTagSize)
+        return QString();
+    return QString::fromLatin1(sealed.mid(kMagic.size() + 1, idSize));
+}
+
+Result<QList<Sealer::DerivedKey>> Sealer::derivedKeys(const QByteArray &purpose) const
+{
+    QList<DerivedKey> derived;
+    QStringList ids = retiredKeyIds();
+    ids.prepend(m_currentId);
+    for (const QString &id : std::as_const(ids)) {
+        const QByteArray key = m_keys.value(id);
+        QByteArray out(kKeySize, Qt::Uninitialized);
+        size_t outSize = size_t(out.size());
+        const PkeyCtx ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr));
+        // HKDF-SHA256 without salt (RFC 5869 2.2: the input is already a uniformly random key).
+        const bool ok =
+            ctx && EVP_PKEY_derive_init(ctx.get()) == 1 && EVP_PKEY_CTX_set_hkdf_md(ctx.get(), EVP_sha256()) == 1
+            && EVP_PKEY_CTX_set1_hkdf_key(ctx.get(), reinterpret_cast<const unsigned char *>(key.constData()),
+                                          int(key.size()))
+                   == 1
+            && EVP_PKEY_CTX_add1_hkdf_info(ctx.get(), reinterpret_cast<const unsigned char *>(purpose.constData()),
+                                           int(purpose.size()))
+                   == 1
+            && EVP_PKEY_derive(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &outSize) == 1
+            && outSize == size_t(kKeySize);
+        if (!ok)
+            return cryptoError(QStringLiteral("HKDF-SHA256 key derivation failed"));
+        const QString derivedId =
+            QString::fromLatin1(QCryptographicHash::hash(out, QCryptographicHash::Sha256).left(4).toHex());
+        derived.append(DerivedKey{derivedId, out});
+    }
+    return derived;
 }
 
 QByteArray Sealer::tokenHash(const QByteArray &token)

@@ -4,7 +4,9 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace vestnik {
 
@@ -19,6 +21,8 @@ public:
     /// Reads a 32-byte key (raw or 64 hex digits) from `path`, creating a random one (mode 0600) if the
     /// file does not exist.
     static Result<Sealer> loadOrCreate(const QString &path);
+    /// Reads a 32-byte key (raw or 64 hex digits) from an existing file; the error names the file, never the key.
+    static Result<QByteArray> readKeyFile(const QString &path);
 
     /// Keeps an older key so values sealed with it can still be opened.
     Result<void> addRetiredKey(const QByteArray &key);
@@ -31,6 +35,19 @@ public:
 
     /// Id of the current key: the first 8 bytes of SHA-256 over it, in hex.
     QString keyId() const { return m_currentId; }
+    /// Ids of the retired keys, sorted.
+    QStringList retiredKeyIds() const;
+    /// Id of the key a sealed value names in its header, or an empty string when it is not a sealed value.
+    static QString keyIdOf(const QByteArray &sealed);
+
+    /// A key derived from a sealing key for another purpose, with an id of its own.
+    struct DerivedKey {
+        QString id;     ///< first 4 bytes of SHA-256 over the derived key, in hex: names it without revealing it
+        QByteArray key; ///< 32 bytes
+    };
+    /// HKDF-SHA256 of every loaded key with `purpose` as the info, the current key's first: other secrets
+    /// (tracking tokens) follow the sealing keys' distribution and rotation without revealing them.
+    Result<QList<DerivedKey>> derivedKeys(const QByteArray &purpose) const;
 
     /// SHA-256 of a device token, for lookups without opening every sealed token.
     static QByteArray tokenHash(const QByteArray &token);

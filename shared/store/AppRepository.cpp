@@ -9,18 +9,17 @@ namespace vestnik {
 
 namespace {
 
-// Authenticated with the sealed value: a credential copied to another app or provider does not open.
-QByteArray credentialContext(const QString &appId, Provider provider)
-{
-    return (QStringLiteral("provider_credentials:") + appId + QLatin1Char(':') + providerName(provider)).toUtf8();
-}
-
 App appFrom(const QSqlQuery &q)
 {
     return App{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()};
 }
 
 } // namespace
+
+QByteArray AppRepository::credentialContext(const QString &appId, Provider provider)
+{
+    return (QStringLiteral("provider_credentials:") + appId + QLatin1Char(':') + providerName(provider)).toUtf8();
+}
 
 AppRepository::AppRepository(const Database &database, const Clock &clock, const Sealer &sealer)
     : m_database(database), m_clock(clock), m_sealer(sealer)

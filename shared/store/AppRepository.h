@@ -22,6 +22,10 @@ class AppRepository final
 public:
     AppRepository(const Database &database, const Clock &clock, const Sealer &sealer);
 
+    /// What a sealed credential is bound to (authenticated, not stored): a value copied to another app or
+    /// provider does not open.
+    static QByteArray credentialContext(const QString &appId, Provider provider);
+
     /// Creates the app or renames it; keeps the creation time.
     Result<void> upsert(const App &app) const;
     /// The app, or nothing when there is none.

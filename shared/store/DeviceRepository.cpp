@@ -13,13 +13,12 @@ namespace {
 const QString kColumns = QStringLiteral("id, user_id, app_id, platform, token_sealed, locale, active, registered_at,"
                                         " updated_at, deactivated_at, deactivation_reason");
 
-// Authenticated with the sealed token: a value copied into another app's row does not open.
-QByteArray tokenContext(const QString &appId)
+} // namespace
+
+QByteArray DeviceRepository::tokenContext(const QString &appId)
 {
     return (QStringLiteral("devices.token:") + appId).toUtf8();
 }
-
-} // namespace
 
 DeviceRepository::DeviceRepository(const Database &database, const Clock &clock, const Sealer &sealer)
     : m_database(database), m_clock(clock), m_sealer(sealer)

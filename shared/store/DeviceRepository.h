@@ -26,6 +26,10 @@ class DeviceRepository final
 public:
     DeviceRepository(const Database &database, const Clock &clock, const Sealer &sealer);
 
+    /// What a device's sealed token is bound to (authenticated, not stored): a value copied into another
+    /// app's row does not open.
+    static QByteArray tokenContext(const QString &appId);
+
     /// Registers a token and returns the device id. Registering a token the app already knows moves it
     /// to `userId`, reactivates it and refreshes its registration time, keeping the id. A user seen for
     /// the first time is created bare; an unknown app is NotFound.

@@ -69,6 +69,13 @@ QList<ConfigKey> buildSchema()
                             "worker.data_dir; created on first start when missing")),
         string(QStringLiteral("security.seal_key"), QString(),
                QStringLiteral("Sealing key as 64 hex digits; overrides security.seal_key_file"), true),
+        string(QStringLiteral("security.retired_seal_keys"), QString(),
+               QStringLiteral("Former sealing keys, comma-separated, 64 hex digits each: values sealed with them "
+                              "still open until `vestnik-worker rotate-keys` has re-sealed them with the current key"),
+               true),
+        string(QStringLiteral("security.retired_seal_key_files"), QString(),
+               QStringLiteral("Files of former sealing keys (as security.seal_key_file), comma-separated, relative "
+                              "to worker.data_dir; never created")),
         string(QStringLiteral("providers.fcm_endpoint"), QStringLiteral("fcm.googleapis.com:443"),
                QStringLiteral("FCM HTTP v1 endpoint as host:port (the simulator's google port in tests and demos)")),
         string(QStringLiteral("providers.apns_production_endpoint"), QStringLiteral("api.push.apple.com:443"),

@@ -1,6 +1,8 @@
 #include "security/Sealer.h"
 
+#include <QCryptographicHash>
 #include <QFile>
+#include <QMessageAuthenticationCode>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +22,10 @@ private Q_SLOTS:
     void retiredKeysStillOpen();
     void keyFileIsCreatedPrivateAndReused();
     void badKeysAreRefused();
+    void keyIdOfNamesTheSealingKey();
+    void retiredKeyIdsAreListed();
+    void readKeyFileTakesHexOrRaw();
+    void derivedKeysAreHkdfSha256();
 };
 
 namespace {
@@ -130,6 +136,69 @@ void SealerTest::badKeysAreRefused()
     Result<Sealer> sealer = Sealer::loadOrCreate(path);
     QVERIFY(!sealer.hasValue());
     QVERIFY(sealer.error().message.contains(path));
+}
+
+void SealerTest::keyIdOfNamesTheSealingKey()
+{
+    Result<Sealer> sealer = Sealer::fromKey(key('a'));
+    const QByteArray sealed = *sealer->seal("token", "ctx");
+    QCOMPARE(Sealer::keyIdOf(sealed), sealer->keyId());
+    QCOMPARE(Sealer::keyIdOf(QByteArrayLiteral("plain token")), QString());
+    QCOMPARE(Sealer::keyIdOf(sealed.left(20)), QString()); // truncated
+}
+
+void SealerTest::retiredKeyIdsAreListed()
+{
+    Result<Sealer> sealer = Sealer::fromKey(key('c'));
+    QVERIFY(sealer->retiredKeyIds().isEmpty());
+    QVERIFY(sealer->addRetiredKey(key('a')).hasValue());
+    QVERIFY(sealer->addRetiredKey(key('b')).hasValue());
+    QVERIFY(sealer->addRetiredKey(key('c')).hasValue()); // the current key is not also a retired one
+    QStringList expected{Sealer::fromKey(key('a'))->keyId(), Sealer::fromKey(key('b'))->keyId()};
+    expected.sort();
+    QCOMPARE(sealer->retiredKeyIds(), expected);
+}
+
+void SealerTest::readKeyFileTakesHexOrRaw()
+{
+    QTemporaryDir dir;
+    const QString hexPath = dir.filePath(QStringLiteral("hex.key"));
+    const QString rawPath = dir.filePath(QStringLiteral("raw.key"));
+    QFile hex(hexPath);
+    QVERIFY(hex.open(QIODevice::WriteOnly));
+    hex.write(key('h').toHex().toUpper() + "\n");
+    hex.close();
+    QFile raw(rawPath);
+    QVERIFY(raw.open(QIODevice::WriteOnly));
+    raw.write(key('r'));
+    raw.close();
+    QCOMPARE(Sealer::readKeyFile(hexPath).value(), key('h'));
+    QCOMPARE(Sealer::readKeyFile(rawPath).value(), key('r'));
+    Result<QByteArray> missing = Sealer::readKeyFile(dir.filePath(QStringLiteral("absent.key")));
+    QVERIFY(!missing.hasValue());
+    QCOMPARE(missing.error().code, ErrorCode::Io);
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("absent.key"))));
+}
+
+void SealerTest::derivedKeysAreHkdfSha256()
+{
+    Result<Sealer> sealer = Sealer::fromKey(key('b'));
+    QVERIFY(sealer->addRetiredKey(key('a')).hasValue());
+    Result<QList<Sealer::DerivedKey>> derived = sealer->derivedKeys("purpose one");
+    QVERIFY(derived.hasValue());
+    QCOMPARE(derived->size(), 2);
+    // RFC 5869 by hand: PRK = HMAC(salt: 32 zero bytes, IKM); OKM = HMAC(PRK, info | 0x01) for 32 bytes.
+    const auto hkdf = [](const QByteArray &ikm, const QByteArray &info) {
+        const QByteArray prk = QMessageAuthenticationCode::hash(ikm, QByteArray(32, '\0'), QCryptographicHash::Sha256);
+        return QMessageAuthenticationCode::hash(info + '\x01', prk, QCryptographicHash::Sha256);
+    };
+    QCOMPARE(derived->at(0).key, hkdf(key('b'), "purpose one")); // the current key's first
+    QCOMPARE(derived->at(1).key, hkdf(key('a'), "purpose one"));
+    QCOMPARE(
+        derived->at(0).id,
+        QString::fromLatin1(QCryptographicHash::hash(derived->at(0).key, QCryptographicHash::Sha256).left(4).toHex()));
+    QVERIFY(derived->at(0).key != key('b'));
+    QVERIFY(sealer->derivedKeys("purpose two")->at(0).key != derived->at(0).key);
 }
 
 QTEST_GUILESS_MAIN(SealerTest)
