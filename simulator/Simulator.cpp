@@ -345,6 +345,7 @@ QJsonObject Simulator::statusJson() const
     return QJsonObject{{QStringLiteral("listeners"), listeners},
                        {QStringLiteral("delayed_responses"), double(m_delays->pending())},
                        {QStringLiteral("google_access_tokens"), double(m_accessTokens->size())},
+                       {QStringLiteral("auth"), m_auth ? m_auth->statusJson() : QJsonObject()},
                        {QStringLiteral("reactions"), m_reactor ? m_reactor->statusJson() : QJsonObject()}};
 }
 

@@ -28,7 +28,8 @@ class Sender final : public QObject
     Q_DISABLE_COPY_MOVE(Sender)
 
 public:
-    /// Reads the `providers.*` and `delivery.*` keys; InvalidConfig names a bad endpoint or CA file. `id` names
+    /// Reads the `providers.*`, `delivery.*` and `devices.*` keys; InvalidConfig names a bad endpoint, CA file
+    /// or Auth Service setting. `id` names
     /// this process in the deliveries it claims.
     static Result<std::unique_ptr<Sender>> create(const Config &config, const Database &database, const Sealer &sealer,
                                                   const Clock &clock, const QString &id, QObject *parent = nullptr);

@@ -7,17 +7,24 @@
 
 namespace vestnik {
 
-CircuitBreaker::CircuitBreaker(const Clock &clock, std::chrono::milliseconds coolDown)
-    : m_clock(clock), m_coolDownMs(coolDown.count())
+CircuitBreaker::CircuitBreaker(const Clock &clock, std::chrono::milliseconds coolDown, QString guarded)
+    : m_clock(clock), m_coolDownMs(coolDown.count()), m_guarded(std::move(guarded))
 {}
+
+QString CircuitBreaker::describe(const AppProvider &key) const
+{
+    return m_guarded.isEmpty() ? key.describe() : m_guarded;
+}
 
 void CircuitBreaker::open(const AppProvider &key, Circuit &circuit, const QString &reason)
 {
     circuit.state = State::Open;
     circuit.openUntilMs = m_clock.nowMs() + m_coolDownMs;
     ++m_alerts;
-    qCCritical(lcDelivery).noquote() << "circuit opened for" << key.describe()
-                                     << "- the provider refuses its credentials even after a refresh"
+    qCCritical(lcDelivery).noquote() << "circuit opened for" << describe(key)
+                                     << (m_guarded.isEmpty()
+                                             ? "- the provider refuses its credentials even after a refresh"
+                                             : "- it failed again after a retry")
                                      << (reason.isEmpty() ? QString() : QStringLiteral("(%1)").arg(reason))
                                      << "- next probe in" << m_coolDownMs / 1000 << "s";
 }
@@ -46,7 +53,7 @@ void CircuitBreaker::recordSuccess(const AppProvider &key)
     if (it->state == State::Open)
         return;
     if (it->state == State::HalfOpen)
-        qCInfo(lcDelivery).noquote() << "circuit closed for" << key.describe() << "- the probe was accepted";
+        qCInfo(lcDelivery).noquote() << "circuit closed for" << describe(key) << "- the probe was accepted";
     m_circuits.erase(it);
 }
 

@@ -29,7 +29,10 @@ public:
         CircuitOpen,        ///< stop: the circuit is open; retry the delivery once it lets requests through
     };
 
-    explicit CircuitBreaker(const Clock &clock, std::chrono::milliseconds coolDown = std::chrono::minutes(5));
+    /// `guarded` names what a circuit of another kind guards (the Auth Service), for its log lines; empty: the
+    /// app and provider of the key, whose credentials are refused.
+    explicit CircuitBreaker(const Clock &clock, std::chrono::milliseconds coolDown = std::chrono::minutes(5),
+                            QString guarded = QString());
     Q_DISABLE_COPY_MOVE(CircuitBreaker)
 
     /// A request for `key` was refused for its credentials; `refreshedAlready` says whether it was sent
@@ -55,8 +58,11 @@ private:
 
     void open(const AppProvider &key, Circuit &circuit, const QString &reason);
 
+    QString describe(const AppProvider &key) const;
+
     const Clock &m_clock;
     const qint64 m_coolDownMs;
+    const QString m_guarded;
     mutable QMutex m_mutex;
     QHash<AppProvider, Circuit> m_circuits;
     quint64 m_alerts = 0;

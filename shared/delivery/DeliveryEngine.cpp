@@ -10,14 +10,17 @@ DeliveryEngine::DeliveryEngine(const Database &database, const Sealer &sealer, c
       deliveries(database, clock),
       catalog(templates),
       directory(devices),
+      externalDirectory(settings.directory ? settings.directory(network, directory) : nullptr),
       clients(apps, std::move(settings.providers), network, clock),
       circuits(clock, settings.circuitCoolDown),
       policy(clock),
       recorder(deliveries, devices, policy, circuits, clock),
       rateLimits(settings.rateLimit ? std::make_unique<TokenBucket>(*settings.rateLimit) : nullptr),
-      dispatcher(Dispatcher::Dependencies{deliveries, users, catalog, directory, clients, recorder, circuits,
-                                          rateLimits.get(), clock},
-                 std::move(settings.dispatcher)),
+      dispatcher(
+          Dispatcher::Dependencies{deliveries, users, catalog,
+                                   externalDirectory ? *externalDirectory : static_cast<DeviceDirectory &>(directory),
+                                   clients, recorder, circuits, rateLimits.get(), clock},
+          std::move(settings.dispatcher)),
       scanner(deliveries, clock, std::move(settings.scanner),
               [this](QList<Delivery> claimed) { dispatcher.redispatch(std::move(claimed)); })
 {}

@@ -18,6 +18,7 @@
 #include <QNetworkAccessManager>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -28,16 +29,22 @@ class Database;
 class Sealer;
 
 /// The delivery engine wired together on one database and clock: the repositories, the template catalog,
-/// the device registry, each app's provider clients, circuits, retry policy, outcome recorder, optional rate
-/// limits, the dispatcher and the retry scanner that hands it due retries. What a worker's sender runs, and
-/// what tests and benchmarks build the same way. Everything lives on the creating thread.
+/// the device registry (or another directory), each app's provider clients, circuits, retry policy, outcome recorder,
+/// optional rate limits, the dispatcher and the retry scanner that hands it due retries. What a worker's sender runs,
+/// and what tests and benchmarks build the same way. Everything lives on the creating thread.
 struct DeliveryEngine final {
+    /// Makes the directory the dispatcher asks instead of the registry (the company's Auth Service), given the
+    /// engine's network access and its registry directory.
+    using DirectoryFactory =
+        std::function<std::unique_ptr<DeviceDirectory>(QNetworkAccessManager &network, DeviceDirectory &registry)>;
+
     struct Settings {
         ProviderClients::Settings providers;
         std::chrono::milliseconds circuitCoolDown{std::chrono::minutes(5)};
         std::optional<TokenBucket::Limit> rateLimit; ///< per app and provider; none: no limit
         Dispatcher::Settings dispatcher;
         RetryScanner::Settings scanner;
+        DirectoryFactory directory; ///< none: the registry
     };
 
     DeliveryEngine(const Database &database, const Sealer &sealer, const Clock &clock, Settings settings);
@@ -51,6 +58,7 @@ struct DeliveryEngine final {
     DeliveryRepository deliveries;
     TemplateCatalog catalog;
     RegistryDeviceDirectory directory;
+    std::unique_ptr<DeviceDirectory> externalDirectory; ///< from Settings::directory; null: the registry is asked
     ProviderClients clients;
     CircuitBreaker circuits;
     RetryPolicy policy;

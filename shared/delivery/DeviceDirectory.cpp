@@ -11,8 +11,9 @@ void RegistryDeviceDirectory::activeDevices(const QStringList &userIds, DevicesC
     callback(m_devices.activeForUsers(userIds));
 }
 
-void RegistryDeviceDirectory::device(qint64 deviceId, DeviceCallback callback)
+void RegistryDeviceDirectory::device(const QString &, qint64 deviceId, DeviceCallback callback)
 {
+    // Registry ids are unique on their own.
     callback(m_devices.find(deviceId));
 }
 

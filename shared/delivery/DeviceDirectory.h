@@ -27,8 +27,9 @@ public:
     virtual ~DeviceDirectory() = default;
     /// The active devices of these users, with their opened tokens.
     virtual void activeDevices(const QStringList &userIds, DevicesCallback callback) = 0;
-    /// One device by id, active or not (a retry checks that its device still is).
-    virtual void device(qint64 deviceId, DeviceCallback callback) = 0;
+    /// One device of `userId` by id, active or not (a retry checks that its device still is). The user is what
+    /// a directory without a look-up by device id (the Auth Service) asks for.
+    virtual void device(const QString &userId, qint64 deviceId, DeviceCallback callback) = 0;
 };
 
 /// The directory over Vestnik's own registry (the devices table); answers at once.
@@ -38,7 +39,7 @@ public:
     explicit RegistryDeviceDirectory(const DeviceRepository &devices);
 
     void activeDevices(const QStringList &userIds, DevicesCallback callback) override;
-    void device(qint64 deviceId, DeviceCallback callback) override;
+    void device(const QString &userId, qint64 deviceId, DeviceCallback callback) override;
 
 private:
     const DeviceRepository &m_devices;

@@ -413,7 +413,8 @@ void Dispatcher::resolveRedispatch(QList<Delivery> claimed)
         }
         task->content =
             std::make_shared<const Content>(Content{job, recipient, resolved->compiled, std::move(delivery)});
-        m_deps.directory.device(task->deviceId, [self, task](Result<std::optional<Device>> device) {
+        const QString &userId = task->content->row.userId; // what the Auth Service is asked by
+        m_deps.directory.device(userId, task->deviceId, [self, task](Result<std::optional<Device>> device) {
             if (!self)
                 return;
             if (!device) {

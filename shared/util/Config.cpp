@@ -99,6 +99,34 @@ QList<ConfigKey> buildSchema()
                 QStringLiteral("How long a claimed delivery belongs to this worker before another may send it")),
         integer(QStringLiteral("delivery.circuit_cooldown_seconds"), 300, 1, 86'400,
                 QStringLiteral("How long an app's provider circuit stays open after its credentials are refused")),
+        choice(
+            QStringLiteral("devices.source"), QStringLiteral("registry"),
+            {QStringLiteral("registry"), QStringLiteral("auth_service"), QStringLiteral("auth_service_then_registry")},
+            QStringLiteral("Where senders find users' push tokens: registry (Vestnik's own devices), auth_service "
+                           "(the company's Auth Service), auth_service_then_registry (the registry for users the "
+                           "Auth Service does not know)")),
+        string(QStringLiteral("devices.auth_service_url"), QString(),
+               QStringLiteral("Base URL of the company's Auth Service; a user's devices are at "
+                              "{url}/v1/users/{id}/devices")),
+        string(QStringLiteral("devices.auth_token_url"), QString(),
+               QStringLiteral("OAuth 2.0 token endpoint for the client credentials grant; empty: "
+                              "{auth_service_url}/oauth2/token")),
+        string(QStringLiteral("devices.auth_client_id"), QString(),
+               QStringLiteral("OAuth 2.0 client id of this worker at the Auth Service")),
+        string(QStringLiteral("devices.auth_client_secret"), QString(),
+               QStringLiteral("OAuth 2.0 client secret; overrides devices.auth_client_secret_file"), true),
+        path(QStringLiteral("devices.auth_client_secret_file"), QString(),
+             QStringLiteral("File holding the client secret (its first line), relative to worker.data_dir")),
+        string(QStringLiteral("devices.auth_scope"), QStringLiteral("devices:read"),
+               QStringLiteral("Scope asked for with the token; empty: what the Auth Service grants by default")),
+        path(QStringLiteral("devices.auth_ca_file"), QString(),
+             QStringLiteral("PEM file of the CAs trusted for the Auth Service instead of the system's; empty: the "
+                            "system's CAs")),
+        integer(QStringLiteral("devices.cache_seconds"), 30, 0, 86'400,
+                QStringLiteral("How long a user's devices (or their absence) from the Auth Service are reused; 0: "
+                               "asked every time")),
+        integer(QStringLiteral("devices.timeout_ms"), 5000, 100, 300'000,
+                QStringLiteral("Deadline of one request to the Auth Service, connecting included")),
         string(QStringLiteral("worker.roles"), QStringLiteral("trigger,sender"),
                QStringLiteral("Roles this process runs, comma-separated: trigger (events -> send jobs), sender "
                               "(send jobs -> pushes); --roles overrides")),

@@ -86,6 +86,7 @@ HttpResponse AuthService::handle(HttpRequest &request, ServerConnection &)
 {
     const QString path = QString::fromUtf8(request.pathOnly().toByteArray());
     if (path == QStringLiteral("/oauth2/token")) {
+        ++m_tokenRequests;
         if (request.method != "POST")
             return oauthError(405, QStringLiteral("invalid_request"),
                               QStringLiteral("the token endpoint accepts POST only"));
@@ -94,6 +95,7 @@ HttpResponse AuthService::handle(HttpRequest &request, ServerConnection &)
     if (request.method != "GET")
         return json(405, {{QStringLiteral("error"), QStringLiteral("method_not_allowed")}});
     if (path == QStringLiteral("/.well-known/jwks.json")) {
+        ++m_jwksRequests;
         HttpResponse response(200, QJsonDocument(m_verifier.keys().toJson()).toJson(QJsonDocument::Compact),
                               QByteArrayLiteral("application/json"));
         response.addHeader(QByteArrayLiteral("cache-control"), QByteArrayLiteral("public, max-age=300"));
@@ -107,10 +109,20 @@ HttpResponse AuthService::handle(HttpRequest &request, ServerConnection &)
     if (path.startsWith(kUsers) && path.endsWith(kDevices) && path.size() > kUsers.size() + kDevices.size()) {
         const QString id =
             QUrl::fromPercentEncoding(path.mid(kUsers.size(), path.size() - kUsers.size() - kDevices.size()).toUtf8());
-        if (!id.contains(QLatin1Char('/')))
+        if (!id.contains(QLatin1Char('/'))) {
+            ++m_deviceLookups;
             return devices(request, id);
+        }
     }
     return json(404, {{QStringLiteral("error"), QStringLiteral("not_found")}});
+}
+
+QJsonObject AuthService::statusJson() const
+{
+    return QJsonObject{{QStringLiteral("token_requests"), double(m_tokenRequests)},
+                       {QStringLiteral("tokens_issued"), double(m_issued)},
+                       {QStringLiteral("device_lookups"), double(m_deviceLookups)},
+                       {QStringLiteral("jwks_requests"), double(m_jwksRequests)}};
 }
 
 HttpResponse AuthService::metadata() const

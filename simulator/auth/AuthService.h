@@ -5,6 +5,7 @@
 #include "transport/RequestHandler.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QStringList>
 
 namespace vestnik {
@@ -37,6 +38,9 @@ public:
     void setTokenLifetime(int seconds) { m_lifetimeSeconds = seconds; }
 
     HttpResponse handle(HttpRequest &request, ServerConnection &connection) override;
+    /// What it served since start, for GET /admin/status: token requests (and tokens issued), device look-ups,
+    /// JWK Set fetches.
+    QJsonObject statusJson() const;
 
 private:
     HttpResponse token(const HttpRequest &request);
@@ -53,6 +57,9 @@ private:
     QString m_audience = QStringLiteral("vestnik");
     int m_lifetimeSeconds = 3600;
     quint64 m_issued = 0;
+    quint64 m_tokenRequests = 0;
+    quint64 m_deviceLookups = 0;
+    quint64 m_jwksRequests = 0;
 };
 
 } // namespace vestnik::sim
