@@ -93,6 +93,7 @@ int rotateKeys(const Config &config)
         return fail(report.error());
     out << countsLine(QStringLiteral("device tokens"), report->devices) << '\n'
         << countsLine(QStringLiteral("provider credentials"), report->credentials) << '\n'
+        << countsLine(QStringLiteral("token signing keys"), report->signingKeys) << '\n'
         << "everything is sealed with key " << sealer->keyId() << "; the retired keys are no longer needed" << Qt::endl;
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "store/AppRepository.h"
 #include "store/Database.h"
 #include "store/DeviceRepository.h"
+#include "store/SigningKeyRepository.h"
 
 #include <QList>
 #include <QStringList>
@@ -131,6 +132,50 @@ public:
     }
 };
 
+class SigningKeys final : public SealedTable
+{
+public:
+    QString name() const override { return QStringLiteral("token signing keys"); }
+
+    Result<QList<SealedValue>> batch(const Database &database, const QVariantList &after, int limit) const override
+    {
+        const QString what = QStringLiteral("cannot read sealed signing keys");
+        Result<QSqlQuery> q =
+            after.isEmpty() ? database.run(
+                QStringLiteral("SELECT kid, private_key_sealed, seal_key_id FROM signing_keys ORDER BY kid LIMIT ?"),
+                {limit}, what)
+                            : database.run(
+                                QStringLiteral("SELECT kid, private_key_sealed, seal_key_id FROM signing_keys"
+                                               " WHERE kid > ? ORDER BY kid LIMIT ?"),
+                                {after.constFirst(), limit}, what);
+        if (!q)
+            return q.error();
+        QList<SealedValue> values;
+        while (q->next()) {
+            const QString kid = q->value(0).toString();
+            const QByteArray sealed = q->value(1).toByteArray();
+            values.append(SealedValue{{kid},
+                                      QStringLiteral("signing key %1").arg(kid),
+                                      SigningKeyRepository::keyContext(kid),
+                                      sealed,
+                                      q->value(2).toString() != Sealer::keyIdOf(sealed)});
+        }
+        return values;
+    }
+
+    Result<bool> replace(const Database &database, const SealedValue &value, const QByteArray &sealed,
+                         const QString &keyId) const override
+    {
+        Result<QSqlQuery> q = database.run(
+            QStringLiteral("UPDATE signing_keys SET private_key_sealed = ?, seal_key_id = ?"
+                           " WHERE kid = ? AND private_key_sealed = ?"),
+            {sealed, keyId, value.key.constFirst(), value.sealed}, QStringLiteral("cannot re-seal %1").arg(value.row));
+        if (!q)
+            return q.error();
+        return q->numRowsAffected() > 0;
+    }
+};
+
 bool needsResealing(const SealedValue &value, const QString &currentKeyId)
 {
     return Sealer::keyIdOf(value.sealed) != currentKeyId || value.isKeyIdColumnStale;
@@ -145,11 +190,14 @@ QString keysLoaded(const Sealer &sealer)
 
 const DeviceTokens kDeviceTokens;
 const ProviderCredentials kProviderCredentials;
+const SigningKeys kSigningKeys;
 
 /// The tables with sealed values, each with the counts of a report it adds to.
-std::array<std::pair<const SealedTable *, SealRotation::Counts *>, 2> tablesOf(SealRotation::Report &report)
+std::array<std::pair<const SealedTable *, SealRotation::Counts *>, 3> tablesOf(SealRotation::Report &report)
 {
-    return {{{&kDeviceTokens, &report.devices}, {&kProviderCredentials, &report.credentials}}};
+    return {{{&kDeviceTokens, &report.devices},
+             {&kProviderCredentials, &report.credentials},
+             {&kSigningKeys, &report.signingKeys}}};
 }
 
 using BatchHandler = std::function<Result<void>(const QList<SealedValue> &)>;
@@ -175,7 +223,7 @@ Result<void> eachBatch(const Database &database, const SealedTable &table, int b
         if (tx) {
             if (Result<void> done = tx->commit(); !done)
                 return done;
-            if (committed)
+            if (committed && !batch->isEmpty())
                 committed();
         }
         if (batch->size() < batchSize)

@@ -32,6 +32,7 @@ public:
     struct Report {
         Counts devices;
         Counts credentials;
+        Counts signingKeys; ///< the private keys of the worker's access-token signing keys
     };
     using Progress = std::function<void(const Report &)>;
 

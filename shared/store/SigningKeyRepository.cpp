@@ -11,13 +11,12 @@ namespace {
 // Any constant unique to Vestnik's key rotation ("VstnkKey").
 constexpr qint64 kRotationLockId = 0x5673'746e'6b4b'6579;
 
-// Authenticated with the sealed key: a key moved to another kid's row does not open.
-QByteArray keyContext(const QString &keyId)
+} // namespace
+
+QByteArray SigningKeyRepository::keyContext(const QString &keyId)
 {
     return (QStringLiteral("signing_keys.private_key:") + keyId).toUtf8();
 }
-
-} // namespace
 
 SigningKeyRepository::SigningKeyRepository(const Database &database, const Sealer &sealer)
     : m_database(database), m_sealer(sealer)

@@ -29,6 +29,10 @@ class SigningKeyRepository final
 public:
     SigningKeyRepository(const Database &database, const Sealer &sealer);
 
+    /// The sealing context of a key's private part: authenticated with it, so a key moved to another kid's row
+    /// does not open.
+    static QByteArray keyContext(const QString &keyId);
+
     /// Stores a new key (it must have its private part and a kid); Conflict when the kid is taken.
     Result<void> insert(const SigningKeyRecord &record) const;
     /// The keys that still verify at `nowMs`, newest first, opened.

@@ -3,10 +3,12 @@
 
 #include "TestDatabase.h"
 #include "TestResults.h"
+#include "security/JwtKey.h"
 #include "security/Sealer.h"
 #include "store/AppRepository.h"
 #include "store/DeviceRepository.h"
 #include "store/Migrator.h"
+#include "store/SigningKeyRepository.h"
 #include "util/Clock.h"
 
 #include <QTest>
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void onlyWhatIsNotOnTheCurrentKeyIsResealed();
     void staleKeyIdColumnIsCorrected();
     void emptyDatabase();
+    void signingKeysAreResealedToo();
 
 private:
     struct Seeded {
@@ -316,6 +319,23 @@ void SealRotationTest::emptyDatabase()
     QCOMPARE(report->devices.resealed + report->devices.current + report->credentials.resealed
                  + report->credentials.current,
              0);
+}
+
+void SealRotationTest::signingKeysAreResealedToo()
+{
+    Result<JwtKey> key = JwtKey::generate(JwtAlgorithm::ES256);
+    VT_OK(key);
+    key->setKeyId(QStringLiteral("kid-1"));
+    VT_OK(SigningKeyRepository(db(), sealer('a')).insert(SigningKeyRecord{*key, m_clock.nowMs(), std::nullopt}));
+    Result<SealRotation::Report> report = rotation(sealer('b', "a")).run();
+    VT_OK(report);
+    QCOMPARE(report->signingKeys.resealed, 1);
+    // The new key alone opens it, and it is the same key.
+    Result<QList<SigningKeyRecord>> usable = SigningKeyRepository(db(), sealer('b')).usable(m_clock.nowMs());
+    VT_OK(usable);
+    QCOMPARE(usable->size(), 1);
+    QCOMPARE(usable->constFirst().key.toJwk(), key->toJwk());
+    VT_FAILS_WITH(SigningKeyRepository(db(), sealer('a')).usable(m_clock.nowMs()), ErrorCode::Crypto);
 }
 
 QTEST_GUILESS_MAIN(SealRotationTest)
