@@ -1,6 +1,8 @@
 #include "Worker.h"
 
 #include "Sender.h"
+#include "api/ApiServer.h"
+#include "api/TlsIdentity.h"
 #include "bus/KafkaBus.h"
 #include "bus/SqlBus.h"
 #include "security/SealKeyring.h"
@@ -15,10 +17,9 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QHostInfo>
-#include <QHttpServer>
-#include <QHttpServerResponse>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
 #include <QTimer>
 
 namespace vestnik {
@@ -177,8 +178,8 @@ Result<void> Worker::start()
             return sender.error();
         m_sender = std::move(*sender);
     }
-    if (Result<void> http = startHttp(); !http)
-        return http;
+    if (Result<void> api = startApi(); !api)
+        return api;
     if (Result<void> bus = startBus(); !bus)
         return bus;
     if (roles->contains(QStringLiteral("trigger"))) {
@@ -226,37 +227,66 @@ QJsonObject Worker::triggerStatus() const
     };
 }
 
-Result<void> Worker::startHttp()
+Result<std::optional<QSslConfiguration>> Worker::apiTls()
 {
-    m_http = std::make_unique<QHttpServer>();
+    if (m_config.boolean(QStringLiteral("api.plaintext"))) {
+        qCWarning(lcWorker).noquote() << QStringLiteral("api.plaintext (%1) is set: the API speaks plain HTTP, tokens "
+                                                        "and device data cross the network readable; use it only "
+                                                        "behind a TLS-terminating proxy")
+                                             .arg(m_config.origin(QStringLiteral("api.plaintext")));
+        return std::optional<QSslConfiguration>();
+    }
+    const QDir dataDir(m_config.string(QStringLiteral("worker.data_dir")));
+    const QString certificateFile = m_config.string(QStringLiteral("api.cert_file"));
+    Result<TlsIdentity> identity =
+        certificateFile.isEmpty()
+            ? TlsIdentity::loadOrCreateSelfSigned(dataDir.absolutePath(), QHostInfo::localHostName())
+            : TlsIdentity::fromFiles(dataDir.absoluteFilePath(certificateFile),
+                                     dataDir.absoluteFilePath(m_config.string(QStringLiteral("api.key_file"))));
+    if (!identity)
+        return identity.error();
+    m_certificateFingerprint = identity->fingerprint();
+    qCInfo(lcWorker).noquote() << "API certificate" << identity->certificate().subjectDisplayName() << "sha256"
+                               << m_certificateFingerprint << "valid until"
+                               << identity->certificate().expiryDate().toString(Qt::ISODate);
+    return std::optional<QSslConfiguration>(identity->serverConfiguration());
+}
+
+Result<void> Worker::startApi()
+{
+    Result<std::optional<QSslConfiguration>> tls = apiTls();
+    if (!tls)
+        return tls.error();
+    m_api = std::make_unique<ApiServer>(ApiServer::Settings::fromConfig(m_config), SystemClock::instance());
     const QString dialect = dialectName(m_database->dialect());
-    m_http->route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [this, dialect] {
-        return QHttpServerResponse(QJsonObject{
-            {QStringLiteral("status"), QStringLiteral("ok")},
-            {QStringLiteral("version"), QCoreApplication::applicationVersion()},
-            {QStringLiteral("database"), dialect},
-            {QStringLiteral("schema_version"), m_schemaVersion},
-            {QStringLiteral("ready"), m_ready},
-            {QStringLiteral("delivery"), m_sender ? m_sender->status() : QJsonObject()},
-            {QStringLiteral("trigger"), triggerStatus()},
-        });
-    });
+    Result<void> health =
+        m_api->addRoute("GET", QStringLiteral("/healthz"), Access::anyone(),
+                        ApiServer::SyncHandler([this, dialect](const ApiRequest &) {
+                            return ApiResponse::json(QJsonObject{
+                                {QStringLiteral("status"), QStringLiteral("ok")},
+                                {QStringLiteral("version"), QCoreApplication::applicationVersion()},
+                                {QStringLiteral("database"), dialect},
+                                {QStringLiteral("schema_version"), m_schemaVersion},
+                                {QStringLiteral("ready"), m_ready},
+                                {QStringLiteral("delivery"), m_sender ? m_sender->status() : QJsonObject()},
+                                {QStringLiteral("trigger"), triggerStatus()},
+                            });
+                        }));
+    if (!health)
+        return health;
     // Ready: every role started and not shutting down (for load balancers and orchestrators).
-    m_http->route(QStringLiteral("/readyz"), QHttpServerRequest::Method::Get, [this] {
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("ready"), m_ready}},
-                                   m_ready ? QHttpServerResponse::StatusCode::Ok
-                                           : QHttpServerResponse::StatusCode::ServiceUnavailable);
-    });
+    Result<void> ready = m_api->addRoute(
+        "GET", QStringLiteral("/readyz"), Access::anyone(), ApiServer::SyncHandler([this](const ApiRequest &) {
+            return ApiResponse::json(QJsonObject{{QStringLiteral("ready"), m_ready}}, m_ready ? 200 : 503);
+        }));
+    if (!ready)
+        return ready;
     const QString configured = m_config.string(QStringLiteral("http.address"));
     const QHostAddress address(configured == QStringLiteral("localhost") ? QStringLiteral("127.0.0.1") : configured);
-    const int port = m_http->listen(address, quint16(m_config.integer(QStringLiteral("http.port"))));
-    if (port <= 0)
-        return makeError(ErrorCode::Io, QStringLiteral("cannot listen on %1:%2 (in use, or no permission)")
-                                            .arg(address.toString())
-                                            .arg(m_config.integer(QStringLiteral("http.port"))));
-    m_url.setScheme(QStringLiteral("http"));
-    m_url.setHost(address.toString());
-    m_url.setPort(port);
+    Result<QUrl> url = m_api->start(address, quint16(m_config.integer(QStringLiteral("http.port"))), *tls);
+    if (!url)
+        return url.error();
+    m_url = *url;
     return {};
 }
 

@@ -9,11 +9,13 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
-class QHttpServer;
+class QSslConfiguration;
 
 namespace vestnik {
 
+class ApiServer;
 class BusProducer;
 class Database;
 class MessageBus;
@@ -23,7 +25,8 @@ class TriggerRole;
 
 /// The worker process: opens and migrates the database, loads the sealing key, connects the bus (Kafka, or the
 /// embedded queue in its own database), runs its roles (trigger: events -> send jobs; sender: send jobs ->
-/// pushes, resuming due retries at once) and serves HTTP (/healthz, /readyz).
+/// pushes, resuming due retries at once) and serves the HTTPS API (/healthz, /readyz; endpoint modules add
+/// their routes through api()).
 class Worker final : public QObject
 {
     Q_OBJECT
@@ -40,8 +43,12 @@ public:
     Result<void> start();
     /// Graceful stop: no new work, in-flight sends finish within `worker.shutdown_seconds`, offsets committed.
     void shutdown();
-    /// Where the HTTP listener is (valid after start()).
+    /// Where the API listens: https://..., or http://... with api.plaintext (valid after start()).
     QUrl url() const { return m_url; }
+    /// SHA-256 fingerprint ("AB:CD:...") of the certificate the API serves; empty with api.plaintext.
+    QString certificateFingerprint() const { return m_certificateFingerprint; }
+    /// The API server, for endpoint modules to add routes and trusted issuers (valid after start()).
+    ApiServer &api() { return *m_api; }
     int schemaVersion() const { return m_schemaVersion; }
     /// What the process runs on (valid after start()).
     const Config &config() const { return m_config; }
@@ -53,7 +60,9 @@ public:
     BusProducer *producer() const { return m_producer.get(); }
 
 private:
-    Result<void> startHttp();
+    Result<void> startApi();
+    /// The TLS configuration of the API, or nothing with api.plaintext.
+    Result<std::optional<QSslConfiguration>> apiTls();
     QJsonObject triggerStatus() const;
     Result<void> startBus();
     void waitForIdle(std::chrono::milliseconds grace);
@@ -66,8 +75,9 @@ private:
     std::unique_ptr<BusProducer> m_producer;
     std::unique_ptr<Sender> m_sender;
     std::unique_ptr<TriggerRole> m_trigger;
-    std::unique_ptr<QHttpServer> m_http;
+    std::unique_ptr<ApiServer> m_api;
     QUrl m_url;
+    QString m_certificateFingerprint;
     int m_schemaVersion = 0;
     bool m_ready = false;
 };

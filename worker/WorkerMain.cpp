@@ -192,6 +192,9 @@ int runWorker(int argc, char **argv)
     });
 
     qCInfo(lcWorker).noquote() << "listening on" << worker.url().toString();
+    // Clients of the self-signed default pin this fingerprint.
+    if (!worker.certificateFingerprint().isEmpty())
+        QTextStream(stdout) << "certificate sha256 " << worker.certificateFingerprint() << Qt::endl;
     QTextStream(stdout) << "vestnik-worker " << QCoreApplication::applicationVersion() << " listening on "
                         << worker.url().toString() << " (health: " << worker.url().toString()
                         << "/healthz); press Ctrl-C to stop" << Qt::endl;

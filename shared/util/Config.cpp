@@ -40,6 +40,14 @@ QList<ConfigKey> buildSchema()
         k.isSecret = secret;
         return k;
     };
+    const auto boolean = [](QString key, bool def, QString description) {
+        ConfigKey k;
+        k.key = std::move(key);
+        k.type = Type::Boolean;
+        k.defaultValue = def ? QStringLiteral("true") : QStringLiteral("false");
+        k.description = std::move(description);
+        return k;
+    };
     const auto path = [](QString key, QString def, QString description) {
         ConfigKey k;
         k.key = std::move(key);
@@ -165,6 +173,30 @@ QList<ConfigKey> buildSchema()
                QStringLiteral("Address the worker listens on")),
         integer(QStringLiteral("http.port"), 8780, 0, 65535,
                 QStringLiteral("Port the worker listens on (0 picks a free one)")),
+        boolean(QStringLiteral("api.plaintext"), false,
+                QStringLiteral("Serve the API over plain HTTP instead of HTTPS (only behind a TLS-terminating proxy "
+                               "or for tests; logged as a warning)")),
+        path(QStringLiteral("api.cert_file"), QString(),
+             QStringLiteral("PEM certificate of the API (leaf first, then its chain), relative to worker.data_dir; "
+                            "empty: a self-signed certificate made on first start (api-cert.pem)")),
+        path(QStringLiteral("api.key_file"), QString(),
+             QStringLiteral("Unencrypted PEM private key (EC or RSA) of api.cert_file, relative to "
+                            "worker.data_dir")),
+        integer(QStringLiteral("api.max_body_bytes"), 1024 * 1024, 1024, 1024 * 1024 * 1024,
+                QStringLiteral("Largest request body accepted (larger ones are answered 413 and the connection "
+                               "closed)")),
+        integer(QStringLiteral("api.request_timeout_ms"), 10'000, 100, 600'000,
+                QStringLiteral("Time a client has to send a whole request (and to finish the TLS handshake); "
+                               "slower ones are answered 408 and closed")),
+        integer(QStringLiteral("api.idle_timeout_ms"), 60'000, 100, 3'600'000,
+                QStringLiteral("An open connection with no request and no answer pending is closed after this")),
+        integer(QStringLiteral("api.max_connections"), 1000, 1, 100'000,
+                QStringLiteral("Open API connections at most; more are closed at once")),
+        integer(QStringLiteral("api.rate_per_second"), 100, 0, 1'000'000,
+                QStringLiteral("Requests per second per client (token subject, else network address) on "
+                               "average; more are answered 429 with Retry-After. 0: no limit")),
+        integer(QStringLiteral("api.rate_burst"), 200, 1, 10'000'000,
+                QStringLiteral("Requests a client may send at once before api.rate_per_second applies")),
         choice(QStringLiteral("log.format"), QStringLiteral("json"), {QStringLiteral("json"), QStringLiteral("text")},
                QStringLiteral("Log line format on stderr")),
         choice(QStringLiteral("log.level"), QStringLiteral("info"),
@@ -322,6 +354,9 @@ Result<void> Config::validate() const
     if (QHostAddress(address).isNull() && address != QStringLiteral("localhost"))
         problems << QStringLiteral("http.address (from %1): '%2' is not an IP address")
                         .arg(origin(QStringLiteral("http.address")), address);
+    if (string(QStringLiteral("api.cert_file")).isEmpty() != string(QStringLiteral("api.key_file")).isEmpty())
+        problems << QStringLiteral("api.cert_file (from %1) and api.key_file (from %2): set both or neither")
+                        .arg(origin(QStringLiteral("api.cert_file")), origin(QStringLiteral("api.key_file")));
     const QString sealKey = string(QStringLiteral("security.seal_key"));
     if (!sealKey.isEmpty()) {
         const QByteArray bytes = QByteArray::fromHex(sealKey.toLatin1());

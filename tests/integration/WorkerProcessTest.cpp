@@ -1,9 +1,11 @@
-// Runs the shipped vestnik-worker binary the way an operator does: start, ask it for its health, stop it
-// with a signal; on SQLite and on the real PostgreSQL; and with a bad configuration.
+// Runs the shipped vestnik-worker binary the way an operator does: start, ask it for its health over HTTPS
+// with the certificate it made for itself, stop it with a signal; on SQLite and on the real PostgreSQL; with
+// plain HTTP when asked; and with a bad configuration.
 #include "TestServices.h"
 #include "store/Migrator.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -11,6 +13,9 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,6 +33,8 @@ class WorkerProcessTest final : public QObject
 
 private Q_SLOTS:
     void startsServesAndStopsOnSqlite();
+    void servesHttpsWithItsOwnCertificate();
+    void plaintextOnlyWhenAskedAndWarned();
     void startsOnPostgres();
     void badConfigurationNamesTheKey();
     void unknownRoleIsRefused();
@@ -37,10 +44,14 @@ private Q_SLOTS:
 private:
     struct Run {
         QUrl url;
+        QString fingerprint;            ///< printed on stdout (https only)
+        QString servedFingerprint;      ///< of the certificate the TLS handshake presented
+        bool plainHttpAnswered = false; ///< plain HTTP to the https port got an HTTP answer
         QByteArray stderrText;
         int exitCode = -1;
     };
-    // Starts the worker, waits for its "listening" line, checks /healthz, stops it with SIGTERM.
+    // Starts the worker, waits for its "listening" line, checks /healthz (over https trusting the certificate
+    // in the data directory, unless it serves plain http), stops it with SIGTERM.
     void runHealthy(const QProcessEnvironment &env, const QString &expectedDatabase, Run &run);
 };
 
@@ -57,6 +68,29 @@ QProcessEnvironment baseEnvironment(const QString &dataDir)
 
 } // namespace
 
+namespace {
+
+/// Whether anything that looks like an HTTP answer comes back to a plain HTTP request on `url`'s port.
+bool answersPlainHttp(const QUrl &url)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress(url.host()), quint16(url.port()));
+    if (!socket.waitForConnected(5000))
+        return false;
+    socket.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QByteArray received;
+    QElapsedTimer clock;
+    clock.start();
+    while (socket.state() == QAbstractSocket::ConnectedState && clock.elapsed() < 10'000) {
+        socket.waitForReadyRead(500);
+        received += socket.readAll();
+    }
+    received += socket.readAll();
+    return received.contains("HTTP/");
+}
+
+} // namespace
+
 void WorkerProcessTest::runHealthy(const QProcessEnvironment &env, const QString &expectedDatabase, Run &run)
 {
     QProcess worker;
@@ -65,20 +99,46 @@ void WorkerProcessTest::runHealthy(const QProcessEnvironment &env, const QString
     worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {});
     QVERIFY(worker.waitForStarted());
 
-    static const QRegularExpression listening(QStringLiteral(R"(listening on (http://\S+:\d+))"));
+    static const QRegularExpression listening(QStringLiteral(R"(listening on (https?://\S+:\d+))"));
+    static const QRegularExpression certificate(
+        QStringLiteral(R"(^certificate sha256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})$)"),
+        QRegularExpression::MultilineOption);
     QString out;
     QTRY_VERIFY2_WITH_TIMEOUT(
         (out += QString::fromUtf8(worker.readAllStandardOutput()), listening.match(out).hasMatch())
             || worker.state() == QProcess::NotRunning,
         "no listening line", 30'000);
-    QVERIFY2(worker.state() == QProcess::Running, worker.readAllStandardError().constData());
+    // (not QVERIFY2: it would read stderr, which the caller checks, even when the worker runs)
+    if (worker.state() != QProcess::Running)
+        QFAIL(worker.readAllStandardError().constData());
     run.url = QUrl(listening.match(out).captured(1));
+    run.fingerprint = certificate.match(out).captured(1);
 
     QNetworkAccessManager network;
-    QNetworkReply *reply = network.get(QNetworkRequest(run.url.resolved(QUrl(QStringLiteral("/healthz")))));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    if (run.url.scheme() == QStringLiteral("https")) {
+        // Trust exactly the certificate the worker made in its data directory, checked for the name 127.0.0.1.
+        const QString dataDir = env.value(QStringLiteral("VESTNIK_WORKER_DATA_DIR"));
+        const QList<QSslCertificate> own =
+            QSslCertificate::fromPath(QDir(dataDir).filePath(QStringLiteral("api-cert.pem")));
+        QCOMPARE(own.size(), 1);
+        tls.setCaCertificates(own);
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    }
+    const auto get = [&](const QString &path) {
+        QNetworkRequest request(run.url.resolved(QUrl(path)));
+        request.setSslConfiguration(tls);
+        return network.get(request);
+    };
+    QNetworkReply *reply = get(QStringLiteral("/healthz"));
     QSignalSpy finished(reply, &QNetworkReply::finished);
     QVERIFY(finished.wait(10'000));
-    QCOMPARE(reply->error(), QNetworkReply::NoError);
+    QVERIFY2(reply->error() == QNetworkReply::NoError, qPrintable(reply->errorString()));
+    if (run.url.scheme() == QStringLiteral("https"))
+        run.servedFingerprint = QString::fromLatin1(
+            reply->sslConfiguration().peerCertificate().digest(QCryptographicHash::Sha256).toHex(':').toUpper());
+    QCOMPARE(reply->rawHeader("Cache-Control"), QByteArray("no-store"));
+    QVERIFY(!reply->rawHeader("X-Request-Id").isEmpty());
     const QJsonObject health = QJsonDocument::fromJson(reply->readAll()).object();
     reply->deleteLater();
     QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
@@ -87,11 +147,13 @@ void WorkerProcessTest::runHealthy(const QProcessEnvironment &env, const QString
     QCOMPARE(health.value(QStringLiteral("schema_version")).toInt(), Migrator::available(dialect).constLast().version);
     QCOMPARE(health.value(QStringLiteral("ready")).toBool(), true);
 
-    QNetworkReply *ready = network.get(QNetworkRequest(run.url.resolved(QUrl(QStringLiteral("/readyz")))));
+    QNetworkReply *ready = get(QStringLiteral("/readyz"));
     QSignalSpy readyFinished(ready, &QNetworkReply::finished);
     QVERIFY(readyFinished.wait(10'000));
     QCOMPARE(ready->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     ready->deleteLater();
+    if (run.url.scheme() == QStringLiteral("https"))
+        run.plainHttpAnswered = answersPlainHttp(run.url);
 
     ::kill(pid_t(worker.processId()), SIGTERM);
     QVERIFY(worker.waitForFinished(15'000));
@@ -124,7 +186,61 @@ void WorkerProcessTest::startsServesAndStopsOnSqlite()
     Run again;
     runHealthy(baseEnvironment(dir.path()), QStringLiteral("sqlite"), again);
     QCOMPARE(again.exitCode, 0);
-    QVERIFY(!again.stderrText.contains("applied"));
+    QVERIFY2(again.stderrText.contains("(0 migrations applied)"), again.stderrText.constData());
+    QVERIFY(!run.stderrText.contains("(0 migrations applied)"));
+}
+
+void WorkerProcessTest::servesHttpsWithItsOwnCertificate()
+{
+    QTemporaryDir dir;
+    Run run;
+    runHealthy(baseEnvironment(dir.path()), QStringLiteral("sqlite"), run);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.url.scheme(), QStringLiteral("https")); // the default
+    QVERIFY2(!run.fingerprint.isEmpty(), "no certificate line on stdout");
+    QCOMPARE(run.servedFingerprint, run.fingerprint);
+    QVERIFY(!run.plainHttpAnswered);
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("api-key.pem"))));
+    QCOMPARE(
+        QFile::permissions(dir.filePath(QStringLiteral("api-key.pem")))
+            & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther),
+        QFileDevice::Permissions());
+
+    // the same certificate after a restart
+    Run again;
+    runHealthy(baseEnvironment(dir.path()), QStringLiteral("sqlite"), again);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(again.exitCode, 0);
+    QCOMPARE(again.fingerprint, run.fingerprint);
+    QCOMPARE(again.servedFingerprint, run.fingerprint);
+}
+
+void WorkerProcessTest::plaintextOnlyWhenAskedAndWarned()
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env = baseEnvironment(dir.path());
+    env.insert(QStringLiteral("VESTNIK_API_PLAINTEXT"), QStringLiteral("1"));
+    Run run;
+    runHealthy(env, QStringLiteral("sqlite"), run);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.url.scheme(), QStringLiteral("http"));
+    QVERIFY(run.fingerprint.isEmpty());
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("api-key.pem"))));
+    bool warned = false;
+    for (const QByteArray &line : run.stderrText.split('\n')) {
+        const QJsonObject entry = QJsonDocument::fromJson(line).object();
+        warned = warned
+                 || (entry.value(QStringLiteral("level")).toString() == QStringLiteral("warning")
+                     && entry.value(QStringLiteral("msg"))
+                            .toString()
+                            .contains(QStringLiteral("api.plaintext (VESTNIK_API_PLAINTEXT) is set")));
+    }
+    QVERIFY2(warned, run.stderrText.constData());
 }
 
 void WorkerProcessTest::unknownRoleIsRefused()
