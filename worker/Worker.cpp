@@ -2,6 +2,8 @@
 
 #include "Sender.h"
 #include "api/ApiServer.h"
+#include "api/EventsEndpoint.h"
+#include "api/IdentityEndpoints.h"
 #include "api/TlsIdentity.h"
 #include "bus/KafkaBus.h"
 #include "bus/SqlBus.h"
@@ -41,7 +43,11 @@ Worker::Worker(Config config, QObject *parent) : QObject(parent), m_config(std::
 
 Worker::~Worker()
 {
-    // The roles' consumers hold callbacks into the producer: they go first.
+    // The API's routes call into the endpoints, and the roles' consumers and the ingest hold callbacks into the
+    // producer: they go first.
+    m_api.reset();
+    m_events.reset();
+    m_identity.reset();
     m_trigger.reset();
     m_sender.reset();
     m_producer.reset();
@@ -182,6 +188,8 @@ Result<void> Worker::start()
         return api;
     if (Result<void> bus = startBus(); !bus)
         return bus;
+    if (Result<void> endpoints = startEndpoints(); !endpoints)
+        return endpoints;
     if (roles->contains(QStringLiteral("trigger"))) {
         TriggerRole::Settings settings;
         settings.consumer.groupId = m_config.string(QStringLiteral("bus.trigger_group_id"));
@@ -288,6 +296,24 @@ Result<void> Worker::startApi()
         return url.error();
     m_url = *url;
     return {};
+}
+
+Result<void> Worker::startEndpoints()
+{
+    IdentityEndpoints::Settings identity;
+    identity.issuer = m_config.string(QStringLiteral("identity.issuer"));
+    if (identity.issuer.isEmpty())
+        identity.issuer = m_url.toString(QUrl::StripTrailingSlash);
+    identity.audience = m_config.string(QStringLiteral("identity.audience"));
+    identity.accessTokenLifetime =
+        std::chrono::seconds(m_config.integer(QStringLiteral("identity.access_token_seconds")));
+    identity.bootstrapLogin = m_config.string(QStringLiteral("identity.bootstrap_admin_login"));
+    identity.bootstrapPassword = m_config.string(QStringLiteral("identity.bootstrap_admin_password"));
+    m_identity = std::make_unique<IdentityEndpoints>(identity, *m_database, *m_sealer, SystemClock::instance());
+    if (Result<void> started = m_identity->start(*m_api); !started)
+        return started;
+    m_events = std::make_unique<EventsEndpoint>(*m_producer, m_config.string(QStringLiteral("bus.events_topic")));
+    return m_events->addRoutes(*m_api);
 }
 
 } // namespace vestnik

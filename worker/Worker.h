@@ -18,6 +18,8 @@ namespace vestnik {
 class ApiServer;
 class BusProducer;
 class Database;
+class EventsEndpoint;
+class IdentityEndpoints;
 class MessageBus;
 class Sealer;
 class Sender;
@@ -65,6 +67,8 @@ private:
     Result<std::optional<QSslConfiguration>> apiTls();
     QJsonObject triggerStatus() const;
     Result<void> startBus();
+    /// The API's endpoints beyond health: identity (tokens, users, clients, audit log) and event ingest.
+    Result<void> startEndpoints();
     void waitForIdle(std::chrono::milliseconds grace);
 
     Config m_config;
@@ -76,6 +80,8 @@ private:
     std::unique_ptr<Sender> m_sender;
     std::unique_ptr<TriggerRole> m_trigger;
     std::unique_ptr<ApiServer> m_api;
+    std::unique_ptr<IdentityEndpoints> m_identity;
+    std::unique_ptr<EventsEndpoint> m_events;
     QUrl m_url;
     QString m_certificateFingerprint;
     int m_schemaVersion = 0;
