@@ -5,6 +5,7 @@
 #include "api/EventsEndpoint.h"
 #include "api/IdentityEndpoints.h"
 #include "api/TlsIdentity.h"
+#include "api/TrackEndpoint.h"
 #include "bus/KafkaBus.h"
 #include "bus/SqlBus.h"
 #include "security/SealKeyring.h"
@@ -47,6 +48,7 @@ Worker::~Worker()
     // producer: they go first.
     m_api.reset();
     m_events.reset();
+    m_track.reset();
     m_identity.reset();
     m_trigger.reset();
     m_sender.reset();
@@ -311,6 +313,9 @@ Result<void> Worker::startEndpoints()
     identity.bootstrapPassword = m_config.string(QStringLiteral("identity.bootstrap_admin_password"));
     m_identity = std::make_unique<IdentityEndpoints>(identity, *m_database, *m_sealer, SystemClock::instance());
     if (Result<void> started = m_identity->start(*m_api); !started)
+        return started;
+    m_track = std::make_unique<TrackEndpoint>(*m_database, SystemClock::instance());
+    if (Result<void> started = m_track->start(*m_api, *m_sealer); !started)
         return started;
     m_events = std::make_unique<EventsEndpoint>(*m_producer, m_config.string(QStringLiteral("bus.events_topic")));
     return m_events->addRoutes(*m_api);

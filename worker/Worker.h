@@ -23,6 +23,7 @@ class IdentityEndpoints;
 class MessageBus;
 class Sealer;
 class Sender;
+class TrackEndpoint;
 class TriggerRole;
 
 /// The worker process: opens and migrates the database, loads the sealing key, connects the bus (Kafka, or the
@@ -67,7 +68,7 @@ private:
     Result<std::optional<QSslConfiguration>> apiTls();
     QJsonObject triggerStatus() const;
     Result<void> startBus();
-    /// The API's endpoints beyond health: identity (tokens, users, clients, audit log) and event ingest.
+    /// The API's endpoints beyond health: identity (tokens, users, clients, audit log), event ingest and tracking.
     Result<void> startEndpoints();
     void waitForIdle(std::chrono::milliseconds grace);
 
@@ -82,6 +83,7 @@ private:
     std::unique_ptr<ApiServer> m_api;
     std::unique_ptr<IdentityEndpoints> m_identity;
     std::unique_ptr<EventsEndpoint> m_events;
+    std::unique_ptr<TrackEndpoint> m_track;
     QUrl m_url;
     QString m_certificateFingerprint;
     int m_schemaVersion = 0;

@@ -1,12 +1,17 @@
 // The worker's identity endpoints and event ingest over real HTTPS, on a Worker started in the test (SQLite,
 // the embedded bus): the bootstrap admin logs in, creates a service client, the client gets a token with the
 // client-credentials grant and posts events; refresh tokens rotate and a reused one is refused; tokens are
-// checked against the JWKS the worker publishes; every change lands in the audit log.
+// checked against the JWKS the worker publishes; every change lands in the audit log; an app's tracking report is
+// recorded once with the push's token.
 #include "TestResults.h"
 #include "Worker.h"
 #include "security/JwtKeySet.h"
+#include "security/TrackingToken.h"
+#include "store/DeliveryRepository.h"
+#include "util/Clock.h"
 #include "util/Config.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -46,6 +51,7 @@ private Q_SLOTS:
     void consoleLoginRefreshRotatesAndReuseIsRefused();
     void wrongCredentialsAndRolesAreRefused();
     void changesAreAudited();
+    void appReportsAreTrackedOnceWithTheirToken();
 
 private:
     Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
@@ -257,6 +263,46 @@ void ApiIdentityTest::changesAreAudited()
     // Logins are audited by the identity service itself, failures included.
     const Answer failed = call("GET", QStringLiteral("/v1/audit?action=login.failed"), {}, admin);
     QVERIFY(!failed.json.value(QStringLiteral("entries")).toArray().isEmpty());
+}
+
+void ApiIdentityTest::appReportsAreTrackedOnceWithTheirToken()
+{
+    Delivery delivery;
+    delivery.notificationId = QStringLiteral("n-track-1");
+    delivery.userId = QStringLiteral("u-1");
+    delivery.deviceId = 5;
+    delivery.appId = QStringLiteral("shop");
+    delivery.platform = Platform::Android;
+    delivery.templateId = QStringLiteral("cart");
+    delivery.templateVersion = 1;
+    delivery.createdAtMs = SystemClock::instance().nowMs();
+    const DeliveryRepository deliveries(m_worker->database(), SystemClock::instance());
+    VT_OK(deliveries.insertBatch({delivery}));
+    // The token the worker puts into the push: keys derived from its sealing key.
+    Result<TrackingToken> tokens = TrackingToken::fromSealer(m_worker->sealer());
+    VT_OK(tokens);
+    Result<QString> token =
+        tokens->issue(delivery.notificationId, delivery.deviceId, QDateTime::currentDateTimeUtc().addDays(7));
+    VT_OK(token);
+    Result<QString> otherDevice = tokens->issue(delivery.notificationId, 6, QDateTime::currentDateTimeUtc().addDays(7));
+    VT_OK(otherDevice);
+    const auto report = [this](const QString &event, const QString &tokenText) {
+        return call("POST", QStringLiteral("/v1/track"),
+                    QJsonDocument(QJsonObject{{QStringLiteral("notification_id"), QStringLiteral("n-track-1")},
+                                              {QStringLiteral("event"), event},
+                                              {QStringLiteral("token"), tokenText}})
+                        .toJson());
+    };
+    QCOMPARE(report(QStringLiteral("opened"), *otherDevice).status, 401);
+    QCOMPARE(report(QStringLiteral("opened"), *token).status, 204);
+    const Answer replay = report(QStringLiteral("opened"), *token);
+    QCOMPARE(replay.status, 409);
+    QCOMPARE(replay.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+             QStringLiteral("already_reported"));
+    QCOMPARE(report(QStringLiteral("sent"), *token).status, 400);
+    Result<std::optional<Delivery>> row = deliveries.find(delivery.notificationId);
+    VT_OK(row);
+    QCOMPARE((*row)->status, DeliveryStatus::Opened);
 }
 
 QTEST_MAIN(ApiIdentityTest)
