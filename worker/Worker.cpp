@@ -4,6 +4,7 @@
 #include "api/ApiServer.h"
 #include "api/EventsEndpoint.h"
 #include "api/IdentityEndpoints.h"
+#include "api/MetricsEndpoint.h"
 #include "api/TlsIdentity.h"
 #include "api/TrackEndpoint.h"
 #include "bus/KafkaBus.h"
@@ -49,6 +50,7 @@ Worker::~Worker()
     m_api.reset();
     m_events.reset();
     m_track.reset();
+    m_metrics.reset();
     m_identity.reset();
     m_trigger.reset();
     m_sender.reset();
@@ -313,6 +315,10 @@ Result<void> Worker::startEndpoints()
     identity.bootstrapPassword = m_config.string(QStringLiteral("identity.bootstrap_admin_password"));
     m_identity = std::make_unique<IdentityEndpoints>(identity, *m_database, *m_sealer, SystemClock::instance());
     if (Result<void> started = m_identity->start(*m_api); !started)
+        return started;
+    m_metrics = std::make_unique<MetricsEndpoint>(MetricsEndpoint::Sources{
+        [this] { return m_sender ? m_sender->status() : QJsonObject(); }, [this] { return triggerStatus(); }});
+    if (Result<void> started = m_metrics->start(*m_api); !started)
         return started;
     m_track = std::make_unique<TrackEndpoint>(*m_database, SystemClock::instance());
     if (Result<void> started = m_track->start(*m_api, *m_sealer); !started)

@@ -21,6 +21,7 @@ class Database;
 class EventsEndpoint;
 class IdentityEndpoints;
 class MessageBus;
+class MetricsEndpoint;
 class Sealer;
 class Sender;
 class TrackEndpoint;
@@ -68,7 +69,8 @@ private:
     Result<std::optional<QSslConfiguration>> apiTls();
     QJsonObject triggerStatus() const;
     Result<void> startBus();
-    /// The API's endpoints beyond health: identity (tokens, users, clients, audit log), event ingest and tracking.
+    /// The API's endpoints beyond health: identity (tokens, users, clients, audit log), event ingest, tracking and
+    /// /metrics.
     Result<void> startEndpoints();
     void waitForIdle(std::chrono::milliseconds grace);
 
@@ -84,6 +86,7 @@ private:
     std::unique_ptr<IdentityEndpoints> m_identity;
     std::unique_ptr<EventsEndpoint> m_events;
     std::unique_ptr<TrackEndpoint> m_track;
+    std::unique_ptr<MetricsEndpoint> m_metrics;
     QUrl m_url;
     QString m_certificateFingerprint;
     int m_schemaVersion = 0;

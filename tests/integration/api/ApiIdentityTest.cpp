@@ -52,6 +52,7 @@ private Q_SLOTS:
     void wrongCredentialsAndRolesAreRefused();
     void changesAreAudited();
     void appReportsAreTrackedOnceWithTheirToken();
+    void metricsCountWhatHappened();
 
 private:
     Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
@@ -261,6 +262,8 @@ void ApiIdentityTest::changesAreAudited()
     QCOMPARE(entry.value(QStringLiteral("remote_address")).toString(), QStringLiteral("127.0.0.1"));
     QVERIFY(!audit.body.contains("analysts secret 42"));
     // Logins are audited by the identity service itself, failures included.
+    QCOMPARE(call("POST", QStringLiteral("/v1/auth/login"), R"({"login":"anna","password":"not her password"})").status,
+             400);
     const Answer failed = call("GET", QStringLiteral("/v1/audit?action=login.failed"), {}, admin);
     QVERIFY(!failed.json.value(QStringLiteral("entries")).toArray().isEmpty());
 }
@@ -303,6 +306,42 @@ void ApiIdentityTest::appReportsAreTrackedOnceWithTheirToken()
     Result<std::optional<Delivery>> row = deliveries.find(delivery.notificationId);
     VT_OK(row);
     QCOMPARE((*row)->status, DeliveryStatus::Opened);
+}
+
+void ApiIdentityTest::metricsCountWhatHappened()
+{
+    const auto scrape = [this] {
+        QNetworkRequest request(m_worker->url().resolved(QUrl(QStringLiteral("/metrics"))));
+        request.setSslConfiguration(m_tls);
+        QNetworkReply *reply = m_network.get(request);
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QByteArray text;
+        if (finished.wait(15'000) && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200
+            && reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QStringLiteral("text/plain")))
+            text = reply->readAll();
+        reply->deleteLater();
+        return text;
+    };
+    // The value of one sample ("name{labels}"), 0 when it is not there yet.
+    const auto sample = [](const QByteArray &text, const QByteArray &series) {
+        for (const QByteArray &line : text.split('\n')) {
+            if (line.startsWith(QByteArray(series + ' ')))
+                return line.mid(series.size() + 1).toDouble();
+        }
+        return 0.0;
+    };
+    const QByteArray failedLogins = R"(vestnik_http_requests_total{method="POST",route="/v1/auth/login",status="400"})";
+    const QByteArray loginCount = R"(vestnik_http_request_duration_seconds_count{route="/v1/auth/login"})";
+    const QByteArray before = scrape();
+    QVERIFY(!before.isEmpty());
+    QVERIFY(before.contains("# TYPE vestnik_api_events_total counter\n"));
+    QVERIFY(before.contains("# TYPE vestnik_trigger_total counter\n"));
+    QVERIFY(before.contains("vestnik_api_connections "));
+    QCOMPARE(call("POST", QStringLiteral("/v1/auth/login"), R"({"login":"nobody","password":"wrong password"})").status,
+             400);
+    const QByteArray after = scrape();
+    QCOMPARE(sample(after, failedLogins), sample(before, failedLogins) + 1);
+    QCOMPARE(sample(after, loginCount), sample(before, loginCount) + 1);
 }
 
 QTEST_MAIN(ApiIdentityTest)
