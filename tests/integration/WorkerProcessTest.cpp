@@ -1,6 +1,7 @@
 // Runs the shipped vestnik-worker binary the way an operator does: start, ask it for its health over HTTPS
 // with the certificate it made for itself, stop it with a signal; on SQLite and on the real PostgreSQL; with
 // plain HTTP when asked; and with a bad configuration.
+#include "TestResults.h"
 #include "TestServices.h"
 #include "store/Migrator.h"
 
@@ -18,6 +19,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 #include <csignal>
 #include <cstring>
@@ -288,7 +290,17 @@ void WorkerProcessTest::startsOnPostgres()
     const QString missing = test::missingService(QStringLiteral("postgres"));
     if (!missing.isEmpty())
         QFAIL(qPrintable(missing));
-    const DatabaseSettings pg = test::postgresSettings();
+    DatabaseSettings pg = test::postgresSettings();
+    // A database of its own: what a worker stores (its token signing keys, sealed with this run's key) must not
+    // meet a later run's worker, which has another sealing key.
+    {
+        DatabaseSettings admin = pg;
+        admin.name = QStringLiteral("postgres");
+        Result<std::shared_ptr<Database>> server = Database::open(admin);
+        VT_OK(server);
+        pg.name = QStringLiteral("worker_process_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+        VT_OK((*server)->execute(QStringLiteral("CREATE DATABASE ") + pg.name, QStringLiteral("create")));
+    }
     QTemporaryDir dir;
     QProcessEnvironment env = baseEnvironment(dir.path());
     env.insert(QStringLiteral("VESTNIK_DATABASE_DRIVER"), QStringLiteral("postgres"));
