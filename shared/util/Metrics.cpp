@@ -317,29 +317,24 @@ Result<HistogramFamily> Metrics::histogram(const QString &name, const QString &h
 Result<void> Metrics::collectedCounter(const QString &name, const QString &help, const QStringList &labelNames,
                                        Collector collect)
 {
-    if (!collect)
-        return invalid(QStringLiteral("collected metric %1 needs a collector").arg(name));
-    auto family = std::make_unique<Family>();
-    family->name = name;
-    family->help = help;
-    family->type = Type::Counter;
-    family->labelNames = labelNames;
-    family->collect = std::move(collect);
-    Result<Family *> added = add(std::move(family));
-    if (!added)
-        return added.error();
-    return {};
+    return addCollected(Type::Counter, name, help, labelNames, std::move(collect));
 }
 
 Result<void> Metrics::collectedGauge(const QString &name, const QString &help, const QStringList &labelNames,
                                      Collector collect)
+{
+    return addCollected(Type::Gauge, name, help, labelNames, std::move(collect));
+}
+
+Result<void> Metrics::addCollected(Type type, const QString &name, const QString &help, const QStringList &labelNames,
+                                   Collector collect)
 {
     if (!collect)
         return invalid(QStringLiteral("collected metric %1 needs a collector").arg(name));
     auto family = std::make_unique<Family>();
     family->name = name;
     family->help = help;
-    family->type = Type::Gauge;
+    family->type = type;
     family->labelNames = labelNames;
     family->collect = std::move(collect);
     Result<Family *> added = add(std::move(family));

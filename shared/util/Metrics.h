@@ -17,6 +17,7 @@ namespace vestnik {
 
 namespace metrics_detail {
 struct Family;
+enum class Type;
 struct Series;
 } // namespace metrics_detail
 
@@ -181,6 +182,9 @@ private:
     friend class HistogramFamily;
 
     Result<metrics_detail::Family *> add(std::unique_ptr<metrics_detail::Family> family);
+    /// A family whose samples `collect` gives at each exposition (collectedCounter(), collectedGauge()).
+    Result<void> addCollected(metrics_detail::Type type, const QString &name, const QString &help,
+                              const QStringList &labelNames, Collector collect);
     Result<metrics_detail::Series *> series(metrics_detail::Family *family, const QStringList &values);
 
     mutable QMutex m_mutex;

@@ -290,17 +290,12 @@ void WorkerProcessTest::startsOnPostgres()
     const QString missing = test::missingService(QStringLiteral("postgres"));
     if (!missing.isEmpty())
         QFAIL(qPrintable(missing));
-    DatabaseSettings pg = test::postgresSettings();
     // A database of its own: what a worker stores (its token signing keys, sealed with this run's key) must not
     // meet a later run's worker, which has another sealing key.
-    {
-        DatabaseSettings admin = pg;
-        admin.name = QStringLiteral("postgres");
-        Result<std::shared_ptr<Database>> server = Database::open(admin);
-        VT_OK(server);
-        pg.name = QStringLiteral("worker_process_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-        VT_OK((*server)->execute(QStringLiteral("CREATE DATABASE ") + pg.name, QStringLiteral("create")));
-    }
+    const Result<DatabaseSettings> created = test::createPostgresDatabase(
+        QStringLiteral("worker_process_") + QUuid::createUuid().toString(QUuid::Id128).left(12));
+    VT_OK(created);
+    const DatabaseSettings &pg = *created;
     QTemporaryDir dir;
     QProcessEnvironment env = baseEnvironment(dir.path());
     env.insert(QStringLiteral("VESTNIK_DATABASE_DRIVER"), QStringLiteral("postgres"));

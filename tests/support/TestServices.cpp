@@ -55,6 +55,21 @@ QString kafkaBrokers()
     return serviceEnvironment().value(QStringLiteral("VESTNIK_TEST_KAFKA_BROKERS"));
 }
 
+Result<DatabaseSettings> createPostgresDatabase(const QString &name)
+{
+    DatabaseSettings settings = postgresSettings();
+    DatabaseSettings admin = settings;
+    admin.name = QStringLiteral("postgres");
+    Result<std::shared_ptr<Database>> server = Database::open(admin);
+    if (!server)
+        return server.error();
+    if (Result<void> created = (*server)->execute(QStringLiteral("CREATE DATABASE ") + name, QStringLiteral("create"));
+        !created)
+        return created.error();
+    settings.name = name;
+    return settings;
+}
+
 void dieWithTest(QProcess &process)
 {
     const pid_t parent = ::getpid();

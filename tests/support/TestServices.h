@@ -18,6 +18,10 @@ QString missingService(const QString &service);
 /// Settings for the PostgreSQL test cluster.
 DatabaseSettings postgresSettings();
 
+/// Creates an empty database `name` in the test cluster (for a test whose processes must not meet another run's
+/// data); the settings to reach it.
+Result<DatabaseSettings> createPostgresDatabase(const QString &name);
+
 /// Kafka bootstrap servers of the test broker.
 QString kafkaBrokers();
 

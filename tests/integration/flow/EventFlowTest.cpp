@@ -147,16 +147,10 @@ bool EventFlowTest::prepare(Run &run)
 {
     run.name = QUuid::createUuid().toString(QUuid::Id128).left(10);
     run.database = QStringLiteral("flow_") + run.name;
-    {
-        DatabaseSettings admin = m_pg;
-        admin.name = QStringLiteral("postgres");
-        Result<std::shared_ptr<Database>> server = Database::open(admin);
-        if (!server || !(*server)->execute(QStringLiteral("CREATE DATABASE ") + run.database, QStringLiteral("create")))
-            return false;
-    }
-    DatabaseSettings settings = m_pg;
-    settings.name = run.database;
-    Result<std::shared_ptr<Database>> database = Database::open(settings);
+    const Result<DatabaseSettings> settings = test::createPostgresDatabase(run.database);
+    if (!settings)
+        return false;
+    Result<std::shared_ptr<Database>> database = Database::open(*settings);
     Result<Sealer> sealer = Sealer::fromKey(kSealKey);
     if (!database || !sealer || !Migrator(**database).migrate())
         return false;
