@@ -1,6 +1,8 @@
 #include "SimMain.h"
+#include "security/CryptoLibrary.h"
 
 int main(int argc, char **argv)
 {
+    vestnik::initCryptoLibrary();
     return vestnik::sim::runSimulator(argc, argv);
 }

@@ -110,8 +110,6 @@ QProcessEnvironment WorkerAuthDirectoryTest::environment(const QString &dataDir)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), dataDir);
-    // Under ASan: the worker's intermittent OpenSSL allocations left at exit (see the file for what is known).
-    env.insert(QStringLiteral("LSAN_OPTIONS"), QStringLiteral("suppressions=" VESTNIK_WORKER_LSAN_SUPPRESSIONS));
     env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("sender"));
     env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
     env.insert(QStringLiteral("VESTNIK_LOG_LEVEL"), QStringLiteral("debug"));
