@@ -1,6 +1,7 @@
 #include "Worker.h"
 
 #include "Sender.h"
+#include "api/ApiAudit.h"
 #include "api/ApiServer.h"
 #include "api/EventsEndpoint.h"
 #include "api/IdentityEndpoints.h"
@@ -313,7 +314,9 @@ Result<void> Worker::startEndpoints()
         std::chrono::seconds(m_config.integer(QStringLiteral("identity.access_token_seconds")));
     identity.bootstrapLogin = m_config.string(QStringLiteral("identity.bootstrap_admin_login"));
     identity.bootstrapPassword = m_config.string(QStringLiteral("identity.bootstrap_admin_password"));
-    m_identity = std::make_unique<IdentityEndpoints>(identity, *m_database, *m_sealer, SystemClock::instance());
+    m_audit = std::make_unique<ApiAudit>(*m_database, SystemClock::instance());
+    m_identity =
+        std::make_unique<IdentityEndpoints>(identity, *m_database, *m_sealer, SystemClock::instance(), *m_audit);
     if (Result<void> started = m_identity->start(*m_api); !started)
         return started;
     m_metrics = std::make_unique<MetricsEndpoint>(MetricsEndpoint::Sources{

@@ -19,6 +19,7 @@ class ApiServer;
 class BusProducer;
 class Database;
 class EventsEndpoint;
+class ApiAudit;
 class IdentityEndpoints;
 class MessageBus;
 class MetricsEndpoint;
@@ -83,6 +84,7 @@ private:
     std::unique_ptr<Sender> m_sender;
     std::unique_ptr<TriggerRole> m_trigger;
     std::unique_ptr<ApiServer> m_api;
+    std::unique_ptr<ApiAudit> m_audit;
     std::unique_ptr<IdentityEndpoints> m_identity;
     std::unique_ptr<EventsEndpoint> m_events;
     std::unique_ptr<TrackEndpoint> m_track;

@@ -1,5 +1,6 @@
 #include "api/IdentityEndpoints.h"
 
+#include "api/ApiAudit.h"
 #include "api/ApiServer.h"
 #include "security/AccessRights.h"
 #include "security/IdentityService.h"
@@ -89,8 +90,8 @@ const Access kAdmins = Access::roles({Principal::Role::Admin});
 } // namespace
 
 IdentityEndpoints::IdentityEndpoints(Settings settings, const Database &database, const Sealer &sealer,
-                                     const Clock &clock, QObject *parent)
-    : QObject(parent), m_settings(std::move(settings)), m_database(database), m_clock(clock)
+                                     const Clock &clock, const ApiAudit &audit, QObject *parent)
+    : QObject(parent), m_settings(std::move(settings)), m_database(database), m_clock(clock), m_audit(audit)
 {
     TokenIssuerSettings issuer;
     issuer.issuer = m_settings.issuer;
@@ -123,25 +124,6 @@ Result<void> IdentityEndpoints::start(ApiServer &api)
     if (Result<void> trusted = api.authenticator().addIssuer(own); !trusted)
         return trusted;
     return addRoutes(api);
-}
-
-void IdentityEndpoints::audit(const ApiRequest &request, const QString &action, const QString &target,
-                              const QJsonObject &detail) const
-{
-    AuditEntry entry;
-    entry.atMs = m_clock.nowMs();
-    if (request.principal) {
-        entry.actor = request.principal->subject;
-        entry.actorKind =
-            request.principal->kind == Principal::Kind::User ? AuditActorKind::User : AuditActorKind::Service;
-    }
-    entry.action = action;
-    entry.target = target;
-    entry.detail = detail;
-    entry.remoteAddress = remoteOf(request);
-    if (Result<qint64> appended = m_auditLog->append(entry); !appended)
-        qCWarning(lcWorker).noquote() << "cannot write" << action << "of" << entry.actor
-                                      << "to the audit log:" << appended.error().toString();
 }
 
 Result<void> IdentityEndpoints::addRoutes(ApiServer &api)
@@ -221,8 +203,8 @@ Result<void> IdentityEndpoints::addRoutes(ApiServer &api)
                     m_identity->createUser(login, body->value(QStringLiteral("password")).toString(), *role);
                 !created)
                 return ApiResponse::fromError(created.error());
-            audit(request, QStringLiteral("user.create"), login,
-                  QJsonObject{{QStringLiteral("role"), consoleRoleName(*role)}});
+            m_audit.record(request, QStringLiteral("user.create"), login,
+                           QJsonObject{{QStringLiteral("role"), consoleRoleName(*role)}});
             return ApiResponse::json(
                 QJsonObject{{QStringLiteral("login"), login}, {QStringLiteral("role"), consoleRoleName(*role)}}, 201);
         }));
@@ -248,9 +230,9 @@ Result<void> IdentityEndpoints::addRoutes(ApiServer &api)
                 m_identity->createClient(body->value(QStringLiteral("name")).toString(), scopes);
             if (!issued)
                 return ApiResponse::fromError(issued.error());
-            audit(request, QStringLiteral("client.create"), issued->client.id,
-                  QJsonObject{{QStringLiteral("name"), issued->client.name},
-                              {QStringLiteral("scopes"), QJsonArray::fromStringList(issued->client.scopes)}});
+            m_audit.record(request, QStringLiteral("client.create"), issued->client.id,
+                           QJsonObject{{QStringLiteral("name"), issued->client.name},
+                                       {QStringLiteral("scopes"), QJsonArray::fromStringList(issued->client.scopes)}});
             QJsonObject json = clientJson(issued->client);
             json.insert(QStringLiteral("client_secret"), issued->clientSecret); // shown this once
             return ApiResponse::json(json, 201);

@@ -11,6 +11,7 @@
 
 namespace vestnik {
 
+class ApiAudit;
 class ApiServer;
 class AuditLogRepository;
 class Clock;
@@ -43,17 +44,12 @@ public:
 
     /// Everything must outlive the endpoints.
     IdentityEndpoints(Settings settings, const Database &database, const Sealer &sealer, const Clock &clock,
-                      QObject *parent = nullptr);
+                      const ApiAudit &audit, QObject *parent = nullptr);
     ~IdentityEndpoints() override;
 
     /// Loads (or makes) the signing keys, creates the bootstrap admin when no user exists, trusts the worker's
     /// own tokens and adds the routes.
     Result<void> start(ApiServer &api);
-
-    /// Appends to the audit log what `principal` changed through the API (failures are logged, never lost
-    /// silently, and never fail the change that was made).
-    void audit(const ApiRequest &request, const QString &action, const QString &target,
-               const QJsonObject &detail = {}) const;
 
 private:
     Result<void> addRoutes(ApiServer &api);
@@ -64,7 +60,8 @@ private:
     std::unique_ptr<TokenIssuer> m_issuer;
     std::unique_ptr<PasswordHasher> m_hasher;
     std::unique_ptr<IdentityService> m_identity;
-    std::unique_ptr<AuditLogRepository> m_auditLog;
+    const ApiAudit &m_audit;
+    std::unique_ptr<AuditLogRepository> m_auditLog; ///< read side: GET /v1/audit
 };
 
 } // namespace vestnik
