@@ -8,6 +8,7 @@
 #include "delivery/RetryPolicy.h"
 #include "delivery/RetryScanner.h"
 #include "delivery/TokenBucket.h"
+#include "security/TrackingToken.h"
 #include "store/AppRepository.h"
 #include "store/DeliveryRepository.h"
 #include "store/DeviceRepository.h"
@@ -64,6 +65,7 @@ struct DeliveryEngine final {
     RetryPolicy policy;
     OutcomeRecorder recorder;
     std::unique_ptr<TokenBucket> rateLimits;
+    std::unique_ptr<TrackingToken> tracking; ///< the pushes' tracking tokens, keyed from the sealer
     Dispatcher dispatcher;
     RetryScanner scanner;
 };

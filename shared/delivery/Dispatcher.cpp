@@ -13,6 +13,7 @@
 #include "provider/ApnsClient.h"
 #include "provider/FcmClient.h"
 #include "provider/PayloadBuilder.h"
+#include "security/TrackingToken.h"
 #include "store/UserRepository.h"
 #include "template/TemplateCatalog.h"
 #include "template/VariableLookup.h"
@@ -546,10 +547,10 @@ void Dispatcher::send(const TaskPtr &task)
             onAnswer(task, unavailable(client.error()));
             return;
         }
-        QByteArray body =
-            PayloadBuilder::fcmRequestBody(PayloadBuilder::fcmMessage(*task->push, task->content->compiled.source(),
-                                                                      task->notificationId, nowSeconds, expiresSeconds),
-                                           task->token);
+        QByteArray body = PayloadBuilder::fcmRequestBody(
+            PayloadBuilder::fcmMessage(*task->push, task->content->compiled.source(), task->notificationId, nowSeconds,
+                                       expiresSeconds, trackingToken(*task)),
+            task->token);
         task->push.reset(); // the request holds it now; a resend renders again
         (*client)->send(std::move(body), std::move(handler), m_settings.requestTimeout);
         return;
@@ -560,10 +561,28 @@ void Dispatcher::send(const TaskPtr &task)
         onAnswer(task, unavailable(client.error()));
         return;
     }
-    const ApnsRequest request = PayloadBuilder::apnsRequest(
-        *task->push, task->content->compiled.source(), task->notificationId, client->topic, nowSeconds, expiresSeconds);
+    const ApnsRequest request =
+        PayloadBuilder::apnsRequest(*task->push, task->content->compiled.source(), task->notificationId, client->topic,
+                                    nowSeconds, expiresSeconds, trackingToken(*task));
     task->push.reset();
     client->client->send(task->token, request, std::move(handler), m_settings.requestTimeout);
+}
+
+QString Dispatcher::trackingToken(const Task &task) const
+{
+    if (!m_deps.tracking)
+        return {};
+    const QDateTime expiresAt =
+        QDateTime::fromMSecsSinceEpoch(m_deps.clock.nowMs(), Qt::UTC)
+            .addSecs(std::chrono::duration_cast<std::chrono::seconds>(m_settings.trackingTokenLifetime).count());
+    Result<QString> token = m_deps.tracking->issue(task.notificationId, task.deviceId, expiresAt);
+    if (!token) {
+        // The push still goes out: the app cannot report on it, which is less harm than no push.
+        qCWarning(lcDelivery).noquote() << "delivery" << task.notificationId
+                                        << "goes without a tracking token:" << token.error().toString();
+        return {};
+    }
+    return *token;
 }
 
 void Dispatcher::onAnswer(const TaskPtr &task, ProviderOutcome outcome)

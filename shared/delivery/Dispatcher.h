@@ -26,6 +26,7 @@ class OutcomeRecorder;
 class ProviderClients;
 class TemplateCatalog;
 class TokenBucket;
+class TrackingToken;
 class UserRepository;
 struct ProviderOutcome;
 
@@ -50,6 +51,8 @@ public:
         int sentBatchRows = 500;   ///< accepted pushes recorded in one transaction
         std::chrono::milliseconds sentFlushInterval{20};
         std::chrono::milliseconds requestTimeout{std::chrono::seconds(15)};
+        /// How long after a send the app may still report the push's opens and clicks with its tracking token.
+        std::chrono::hours trackingTokenLifetime{24 * 30};
     };
 
     /// What became of one job once every delivery of it has a durable outcome.
@@ -92,6 +95,7 @@ public:
         CircuitBreaker &circuits;
         TokenBucket *rateLimits; ///< null: no limit
         const Clock &clock;
+        const TrackingToken *tracking = nullptr; ///< issues each push's tracking token; null: pushes carry none
     };
 
     Dispatcher(Dependencies dependencies, Settings settings, QObject *parent = nullptr);
@@ -127,6 +131,8 @@ private:
     void sendOrWait(const TaskPtr &task);
     void send(const TaskPtr &task);
     void onAnswer(const TaskPtr &task, ProviderOutcome outcome);
+    /// The tracking token for the task's push, or empty when there is no issuer (or it failed, logged).
+    QString trackingToken(const Task &task) const;
     void drainRateLimited();
     void flushSent();
     void finishTask(const TaskPtr &task, int JobReport::*counter, qint64 Counters::*total);

@@ -44,7 +44,8 @@ Result<DeliveryStatus> TrackingRecorder::record(const Report &report, Refusal *r
         return refuse(Refusal::Invalid, refusal, ErrorCode::InvalidArgument,
                       QStringLiteral("'notification_id' is required"));
     if (report.token.isEmpty())
-        return refuse(Refusal::Invalid, refusal, ErrorCode::InvalidArgument, QStringLiteral("'token' is required"));
+        return refuse(Refusal::Invalid, refusal, ErrorCode::InvalidArgument,
+                      QStringLiteral("'tracking_token' is required"));
     if (!report.action.isEmpty() && *status != DeliveryStatus::Clicked)
         return refuse(Refusal::Invalid, refusal, ErrorCode::InvalidArgument,
                       QStringLiteral("'action' is only for 'clicked'"));
@@ -64,19 +65,13 @@ Result<DeliveryStatus> TrackingRecorder::record(const Report &report, Refusal *r
         return refuse(Refusal::Unauthorized, refusal, ErrorCode::InvalidArgument,
                       QStringLiteral("tracking token refused: ") + verified.error().message);
 
-    Result<QList<DeliveryEvent>> trail = m_deliveries.trail(report.notificationId);
-    if (!trail)
-        return refuse(Refusal::Failed, refusal, trail.error().code, trail.error().message);
-    for (const DeliveryEvent &event : *trail) {
-        if (event.status == *status && (*status != DeliveryStatus::Clicked || event.detail == report.action))
-            return refuse(Refusal::Replayed, refusal, ErrorCode::Conflict,
-                          QStringLiteral("'%1' was reported for notification %2 already")
-                              .arg(report.event, report.notificationId));
-    }
-    if (Result<void> recorded =
-            m_deliveries.recordStatus(report.notificationId, *status, m_clock.nowMs(), report.action);
-        !recorded)
+    Result<bool> recorded = m_deliveries.recordReport(report.notificationId, *status, m_clock.nowMs(), report.action);
+    if (!recorded)
         return refuse(Refusal::Failed, refusal, recorded.error().code, recorded.error().message);
+    if (!*recorded)
+        return refuse(
+            Refusal::Replayed, refusal, ErrorCode::Conflict,
+            QStringLiteral("'%1' was reported for notification %2 already").arg(report.event, report.notificationId));
     return *status;
 }
 

@@ -38,7 +38,7 @@ qint64 PayloadBuilder::expiresAtSeconds(const PushTemplate &options, bool apns, 
 
 nlohmann::json PayloadBuilder::fcmMessage(const RenderedPush &push, const PushTemplate &options,
                                           const QString &notificationId, qint64 nowSeconds,
-                                          std::optional<qint64> expiresAtSeconds)
+                                          std::optional<qint64> expiresAtSeconds, const QString &trackingToken)
 {
     nlohmann::json notification = nlohmann::json::object();
     if (!push.title.empty())
@@ -52,6 +52,8 @@ nlohmann::json PayloadBuilder::fcmMessage(const RenderedPush &push, const PushTe
     for (const auto &[key, value] : push.data)
         data[key] = value;
     data["vestnik_nid"] = notificationId.toStdString();
+    if (!trackingToken.isEmpty())
+        data["vestnik_track"] = trackingToken.toStdString();
     if (!push.deepLink.empty())
         data["vestnik_link"] = push.deepLink;
     if (!push.buttons.empty())
@@ -93,7 +95,7 @@ int PayloadBuilder::fcmCountedSize(const nlohmann::json &message)
 
 ApnsRequest PayloadBuilder::apnsRequest(const RenderedPush &push, const PushTemplate &options,
                                         const QString &notificationId, const QString &topic, qint64 nowSeconds,
-                                        std::optional<qint64> expiresAtSeconds)
+                                        std::optional<qint64> expiresAtSeconds, const QString &trackingToken)
 {
     const PlatformOptions &apns = options.apns;
     nlohmann::json alert = nlohmann::json::object();
@@ -114,6 +116,8 @@ ApnsRequest PayloadBuilder::apnsRequest(const RenderedPush &push, const PushTemp
         aps["mutable-content"] = 1;
 
     nlohmann::json vestnik = {{"nid", notificationId.toStdString()}};
+    if (!trackingToken.isEmpty())
+        vestnik["track"] = trackingToken.toStdString();
     if (!push.deepLink.empty())
         vestnik["link"] = push.deepLink;
     if (!push.imageUrl.empty())

@@ -23,8 +23,9 @@ struct ApnsRequest {
 /// FCM HTTP v1 `message`, APNs `aps` + custom keys and `apns-*` headers).
 ///
 /// Conventions the apps rely on: the notification id travels as `vestnik_nid` (FCM data) or
-/// `vestnik.nid` (APNs), the deep link as `vestnik_link` / `vestnik.link`, the action buttons as a JSON list
-/// in `vestnik_actions` / `vestnik.actions`; the image is FCM's `notification.image` and APNs'
+/// `vestnik.nid` (APNs), the tracking token the app's `POST /v1/track` reports carry as `vestnik_track` /
+/// `vestnik.track` (when the sender issues one), the deep link as `vestnik_link` / `vestnik.link`, the action buttons
+/// as a JSON list in `vestnik_actions` / `vestnik.actions`; the image is FCM's `notification.image` and APNs'
 /// `vestnik.image` with `mutable-content: 1` for the Notification Service Extension.
 class PayloadBuilder final
 {
@@ -40,7 +41,8 @@ public:
     /// what is left of the push's lifetime at `nowSeconds`, not a fresh one.
     static nlohmann::json fcmMessage(const RenderedPush &push, const PushTemplate &options,
                                      const QString &notificationId, qint64 nowSeconds = 0,
-                                     std::optional<qint64> expiresAtSeconds = std::nullopt);
+                                     std::optional<qint64> expiresAtSeconds = std::nullopt,
+                                     const QString &trackingToken = QString());
     /// The request body `{"message":{...,"token":...}}`.
     static QByteArray fcmRequestBody(nlohmann::json message, const QString &token);
     /// The bytes FCM counts against its 4096-byte limit: the message content without the target. How FCM
@@ -51,7 +53,8 @@ public:
     /// original deadline), else `nowSeconds` + the TTL.
     static ApnsRequest apnsRequest(const RenderedPush &push, const PushTemplate &options, const QString &notificationId,
                                    const QString &topic, qint64 nowSeconds,
-                                   std::optional<qint64> expiresAtSeconds = std::nullopt);
+                                   std::optional<qint64> expiresAtSeconds = std::nullopt,
+                                   const QString &trackingToken = QString());
 
     /// The data keys FCM refuses (`from`, `message_type`, anything starting with `google` or `gcm`).
     static bool isReservedFcmDataKey(const QString &key);

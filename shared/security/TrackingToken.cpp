@@ -147,6 +147,12 @@ Result<TrackingToken> TrackingToken::fromKeys(QList<Key> keys)
     return TrackingToken(std::move(keys));
 }
 
+int TrackingToken::maxLength(int notificationIdBytes)
+{
+    const int bytes = 1 + 1 + kMaxKeyIdSize + 8 + 8 + 1 + notificationIdBytes + kMacSize;
+    return (bytes * 4 + 2) / 3; // base64url without padding
+}
+
 Result<QString> TrackingToken::issue(const QString &notificationId, qint64 deviceId, const QDateTime &expiresAt) const
 {
     const QByteArray id = notificationId.toUtf8();

@@ -65,6 +65,10 @@ public:
     Result<void, TrackingTokenError> verify(const QString &token, const QString &notificationId, qint64 deviceId,
                                             const QDateTime &now) const;
 
+    /// The longest token any key can issue for a notification id of `notificationIdBytes` UTF-8 bytes (what a
+    /// payload must leave room for).
+    static int maxLength(int notificationIdBytes);
+
     /// Id of the key that issues tokens.
     QString keyId() const { return m_keys.constFirst().id; }
 

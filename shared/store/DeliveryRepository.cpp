@@ -534,6 +534,44 @@ Result<void> DeliveryRepository::updateStatus(const QString &notificationId, Del
                                               const QString &detail, const QString &extraAssignments,
                                               const QVariantList &extraValues) const
 {
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    if (Result<void> applied = applyStatus(notificationId, status, atMs, detail, extraAssignments, extraValues);
+        !applied)
+        return applied;
+    return tx.commit();
+}
+
+Result<bool> DeliveryRepository::recordReport(const QString &notificationId, DeliveryStatus status, qint64 atMs,
+                                              const QString &action) const
+{
+    const QString what =
+        QStringLiteral("cannot record the app's '%1' for delivery %2").arg(deliveryStatusName(status), notificationId);
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    Result<QSqlQuery> claimed = run(
+        QStringLiteral("INSERT INTO tracking_reports (notification_id, event, action, reported_at)"
+                       " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"),
+        {notificationId, deliveryStatusName(status), action.isEmpty() ? QStringLiteral("") : action, m_clock.nowMs()},
+        what);
+    if (!claimed)
+        return claimed.error();
+    if (claimed->numRowsAffected() == 0)
+        return false; // reported before
+    claimed->finish();
+    if (Result<void> applied = applyStatus(notificationId, status, atMs, action, QString(), {}); !applied)
+        return applied.error();
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return true;
+}
+
+Result<void> DeliveryRepository::applyStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs,
+                                             const QString &detail, const QString &extraAssignments,
+                                             const QVariantList &extraValues) const
+{
     const QString what =
         QStringLiteral("cannot record '%1' for delivery %2").arg(deliveryStatusName(status), notificationId);
     QString sql = QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
@@ -546,17 +584,12 @@ Result<void> DeliveryRepository::updateStatus(const QString &notificationId, Del
     sql += extraAssignments + QStringLiteral(" WHERE notification_id = ?");
     values << extraValues << notificationId;
 
-    Transaction tx(m_database);
-    if (!tx.isActive())
-        return tx.error();
     Result<QSqlQuery> q = run(sql, values, what);
     if (!q)
         return q.error();
     if (q->numRowsAffected() == 0)
         return unknownNotification(what);
-    if (Result<void> event = appendEvents({notificationId}, status, atMs, detail); !event)
-        return event.error();
-    return tx.commit();
+    return appendEvents({notificationId}, status, atMs, detail);
 }
 
 Result<int> DeliveryRepository::scheduleRetry(const QString &notificationId, qint64 nextAttemptAtMs,

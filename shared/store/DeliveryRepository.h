@@ -61,6 +61,11 @@ public:
     /// opened, clicked, converted; failed and invalid_token set failed_at). The current status moves
     /// forward only: a report that arrives late (a 'sent' after 'delivered') is kept in the trail but
     /// does not set the status back. NotFound for an unknown notification.
+    /// Records a report the app made about the push (delivered, opened, clicked with `action`, dismissed) in the
+    /// trail, once: false, and nothing written, when the same report for this notification was recorded before
+    /// (by any worker; the table's key decides).
+    Result<bool> recordReport(const QString &notificationId, DeliveryStatus status, qint64 atMs,
+                              const QString &action) const;
     Result<void> recordStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs,
                               const QString &detail = QString()) const;
     /// Records that the provider accepted the push: 'sent' as recordStatus() does, plus the provider's
@@ -118,6 +123,11 @@ private:
     Result<void> appendSentEvents(const QList<SentReport> &reports, const QSet<QString> &ids) const;
     Result<void> appendEvents(const QStringList &notificationIds, DeliveryStatus status, qint64 atMs,
                               const QString &detail) const;
+    /// applyStatus() in a transaction of its own.
+    /// Moves the row to `status` (never back a stage) and appends the trail entry, in the caller's transaction.
+    Result<void> applyStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs, const QString &detail,
+                             const QString &extraAssignments, const QVariantList &extraValues) const;
+    /// applyStatus() in a transaction of its own.
     Result<void> updateStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs, const QString &detail,
                               const QString &extraAssignments, const QVariantList &extraValues) const;
     Result<QList<Delivery>> claimRows(qint64 nowMs, int limit, const QString &workerId, qint64 leaseMs) const;

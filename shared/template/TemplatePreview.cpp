@@ -1,6 +1,7 @@
 #include "template/TemplatePreview.h"
 
 #include "provider/PayloadBuilder.h"
+#include "security/TrackingToken.h"
 
 namespace vestnik {
 
@@ -117,6 +118,8 @@ TemplatePreview TemplatePreview::build(const PushTemplate &pushTemplate, const n
     options.timeZone = zone;
     options.keepMissing = true;
     const QString fcmToken = QString(163, QLatin1Char('x')); // FCM tokens are ~163 characters; not counted anyway
+    // The sender adds a tracking token to every push; the sizes count the longest one.
+    const QString trackingToken(TrackingToken::maxLength(int(kSampleNotificationId.toUtf8().size())), QLatin1Char('t'));
     for (const QString &locale : compiled->locales()) {
         QStringList missing;
         options.missing = &missing;
@@ -137,7 +140,8 @@ TemplatePreview TemplatePreview::build(const PushTemplate &pushTemplate, const n
                                             "уведомление, если в шаблоне не задано значение по умолчанию")
                                  .arg(variable));
         }
-        const nlohmann::json fcm = PayloadBuilder::fcmMessage(*rendered, pushTemplate, kSampleNotificationId);
+        const nlohmann::json fcm =
+            PayloadBuilder::fcmMessage(*rendered, pushTemplate, kSampleNotificationId, 0, std::nullopt, trackingToken);
         PreviewPayload android{locale,
                                QStringLiteral("android"),
                                PayloadBuilder::fcmRequestBody(fcm, fcmToken),
@@ -145,8 +149,8 @@ TemplatePreview TemplatePreview::build(const PushTemplate &pushTemplate, const n
                                PayloadBuilder::kFcmPayloadLimit,
                                QString::fromStdString(rendered->title),
                                QString::fromStdString(rendered->body)};
-        const ApnsRequest apns =
-            PayloadBuilder::apnsRequest(*rendered, pushTemplate, kSampleNotificationId, kSampleTopic, 0);
+        const ApnsRequest apns = PayloadBuilder::apnsRequest(*rendered, pushTemplate, kSampleNotificationId,
+                                                             kSampleTopic, 0, std::nullopt, trackingToken);
         PreviewPayload ios{locale,
                            QStringLiteral("ios"),
                            apns.payload,

@@ -106,6 +106,13 @@ QString findField(const QJsonObject &root, PushService service, const QString &n
         if (value.isDouble())
             return QString::number(value.toDouble());
     }
+    // Vestnik's own pushes: FCM data `vestnik_<name>`, APNs `vestnik.<name>` (the names without the prefix too).
+    static const QString kPrefix = QStringLiteral("vestnik_");
+    if (service != PushService::Fcm && name.startsWith(kPrefix)) {
+        const QJsonValue value = root.value(QStringLiteral("vestnik")).toObject().value(name.mid(kPrefix.size()));
+        if (value.isString())
+            return value.toString();
+    }
     return {};
 }
 
@@ -163,8 +170,8 @@ Result<void> PhoneReactor::configure(const QJsonObject &json, quint64 seed)
     m_eventUrl = json.contains(QStringLiteral("event_url")) ? event : QUrl();
     m_authorization = json.value(QStringLiteral("authorization")).toString().toUtf8();
     m_caFile = caFile;
-    m_trackingTokenField = json.value(QStringLiteral("tracking_token_field")).toString(QStringLiteral("track"));
-    m_notificationIdField = json.value(QStringLiteral("notification_id_field")).toString(QStringLiteral("nid"));
+    m_trackingTokenField = json.value(QStringLiteral("tracking_token_field")).toString(QStringLiteral("vestnik_track"));
+    m_notificationIdField = json.value(QStringLiteral("notification_id_field")).toString(QStringLiteral("vestnik_nid"));
     m_varyBy = json.value(QStringLiteral("vary_by")).toString(QStringLiteral("variant"));
     m_conversionEvent = json.value(QStringLiteral("conversion_event")).toString(QStringLiteral("order.created"));
     m_default = *profile;

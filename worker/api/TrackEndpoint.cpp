@@ -31,7 +31,7 @@ Result<void> TrackEndpoint::start(ApiServer &api, const Sealer &sealer)
             const TrackingRecorder::Report report{body->value(QStringLiteral("notification_id")).toString(),
                                                   body->value(QStringLiteral("event")).toString(),
                                                   body->value(QStringLiteral("action")).toString(),
-                                                  body->value(QStringLiteral("token")).toString()};
+                                                  body->value(QStringLiteral("tracking_token")).toString()};
             TrackingRecorder::Refusal refusal = TrackingRecorder::Refusal::None;
             const Result<DeliveryStatus> recorded = m_recorder->record(report, &refusal);
             if (recorded)

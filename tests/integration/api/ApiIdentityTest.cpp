@@ -293,7 +293,7 @@ void ApiIdentityTest::appReportsAreTrackedOnceWithTheirToken()
         return call("POST", QStringLiteral("/v1/track"),
                     QJsonDocument(QJsonObject{{QStringLiteral("notification_id"), QStringLiteral("n-track-1")},
                                               {QStringLiteral("event"), event},
-                                              {QStringLiteral("token"), tokenText}})
+                                              {QStringLiteral("tracking_token"), tokenText}})
                         .toJson());
     };
     QCOMPARE(report(QStringLiteral("opened"), *otherDevice).status, 401);

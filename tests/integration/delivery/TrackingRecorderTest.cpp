@@ -11,8 +11,12 @@
 
 #include <QDateTime>
 #include <QTest>
+#include <QThread>
 
+#include <atomic>
+#include <latch>
 #include <memory>
+#include <vector>
 
 using namespace vestnik;
 
@@ -45,6 +49,7 @@ private Q_SLOTS:
     void cleanup();
     void genuineReportsLandInTheTrailOnce();
     void clicksOfDifferentActionsAreEachRecorded();
+    void simultaneousRepeatsAreRecordedOnce();
     void forgedBorrowedAndExpiredTokensAreRefused();
     void badReportsAreRefused_data();
     void badReportsAreRefused();
@@ -125,6 +130,40 @@ void TrackingRecorderTest::genuineReportsLandInTheTrailOnce()
     QVERIFY(trackedEvents(QStringLiteral("n-2")).isEmpty());
 }
 
+void TrackingRecorderTest::simultaneousRepeatsAreRecordedOnce()
+{
+    // The same report reaching several workers at once (each thread is a worker with its own connection): the
+    // database decides, exactly one records it and the others are told it was a replay.
+    constexpr int kWorkers = 6;
+    const QString token = tokenFor(QStringLiteral("n-1"), 11);
+    std::latch start(kWorkers);
+    std::atomic<int> recorded = 0;
+    std::atomic<int> replayed = 0;
+    std::atomic<int> other = 0;
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int i = 0; i < kWorkers; ++i) {
+        threads.emplace_back(QThread::create([&] {
+            const DeliveryRepository deliveries(m_db->database(), m_clock);
+            const TrackingRecorder recorder(deliveries, *m_tokens, m_clock);
+            start.arrive_and_wait();
+            TrackingRecorder::Refusal refusal = TrackingRecorder::Refusal::None;
+            if (recorder.record({QStringLiteral("n-1"), QStringLiteral("opened"), QString(), token}, &refusal))
+                ++recorded;
+            else if (refusal == TrackingRecorder::Refusal::Replayed)
+                ++replayed;
+            else
+                ++other;
+        }));
+        threads.back()->start();
+    }
+    for (const auto &thread : threads)
+        QVERIFY(thread->wait(60'000));
+    QCOMPARE(other.load(), 0);
+    QCOMPARE(recorded.load(), 1);
+    QCOMPARE(replayed.load(), kWorkers - 1);
+    QCOMPARE(trackedEvents(QStringLiteral("n-1")).size(), 1);
+}
+
 void TrackingRecorderTest::clicksOfDifferentActionsAreEachRecorded()
 {
     const QString token = tokenFor(QStringLiteral("n-1"), 11);
@@ -179,7 +218,7 @@ void TrackingRecorderTest::badReportsAreRefused_data()
                                      << "" << true << "'notification_id' is required";
     QTest::newRow("no token") << "n-1"
                               << "opened"
-                              << "" << false << "'token' is required";
+                              << "" << false << "'tracking_token' is required";
     QTest::newRow("action on open") << "n-1"
                                     << "opened"
                                     << "buy" << true << "only for 'clicked'";

@@ -1,8 +1,10 @@
 // The embedded default end to end, with the shipped binaries and nothing else: one worker process on SQLite
 // with the SqlBus (no Kafka, no PostgreSQL) and vestnik-sim. Events written to the bus's table by another
 // process (as the ingest endpoint will) become pushes, each once; an unreadable event goes to the dead-letter
-// topic. And what `scripts/run` shows: `vestnik-worker --demo` seeds the demo shop, posts its event and prints
-// the trails of deliveries the simulator accepted.
+// topic; the simulator's phones report what they did with each push to the worker's /v1/track with the tracking
+// token the push carried, and each report lands in the delivery's trail once. And what `scripts/run` shows:
+// `vestnik-worker --demo` seeds the demo shop, posts its event and prints the trails of deliveries the simulator
+// accepted.
 #include "SimDelivery.h"
 #include "SimTestSupport.h"
 #include "TestResults.h"
@@ -19,6 +21,9 @@
 #include "util/Clock.h"
 
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -67,11 +72,22 @@ void EmbeddedFlowTest::initTestCase()
     const test::OpenSslTool openssl(m_dir.path());
     m_apnsKey = openssl.generateEcKey(QStringLiteral("AuthKey_KEYDEMO001.p8"));
     QVERIFY(!m_apnsKey.isEmpty());
+    // The flow's users are the simulator's fleet, so their phones react to the pushes.
+    QJsonArray fleet;
+    for (int user = 0; user < kUsers; ++user)
+        fleet.append(
+            QJsonObject{{QStringLiteral("id"), QStringLiteral("u%1").arg(user)},
+                        {QStringLiteral("devices"),
+                         QJsonArray{QJsonObject{{QStringLiteral("platform"), QStringLiteral("android")},
+                                                {QStringLiteral("token"), token(user)},
+                                                {QStringLiteral("app"), QStringLiteral("shop")},
+                                                {QStringLiteral("project"), QStringLiteral("vestnik-demo")}}}}});
     // The demo's credentials, where --demo looks for them, and a simulator that knows them.
     m_account = test::writeFcmSimConfig(
         openssl, m_dir.path(), QStringLiteral("sender@vestnik-demo.iam.gserviceaccount.com"),
         QStringLiteral("vestnik-demo"),
-        QJsonObject{{QStringLiteral("apns"),
+        QJsonObject{{QStringLiteral("fleet"), QJsonObject{{QStringLiteral("users"), fleet}}},
+                    {QStringLiteral("apns"),
                      QJsonObject{{QStringLiteral("keys"),
                                   QJsonArray{QJsonObject{{QStringLiteral("team_id"), QStringLiteral("TEAMDEMO01")},
                                                          {QStringLiteral("key_id"), QStringLiteral("KEYDEMO001")},
@@ -95,6 +111,8 @@ QProcessEnvironment EmbeddedFlowTest::environment(const QString &dataDir) const
     env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
     env.insert(QStringLiteral("VESTNIK_LOG_LEVEL"), QStringLiteral("warning"));
     env.insert(QStringLiteral("VESTNIK_SECURITY_SEAL_KEY"), QString::fromLatin1(kSealKey.toHex()));
+    // All the simulator's phones report from one address.
+    env.insert(QStringLiteral("VESTNIK_API_RATE_PER_SECOND"), QStringLiteral("0"));
     test::addSimProviders(env, *m_sim);
     return env;
 }
@@ -156,6 +174,23 @@ void EmbeddedFlowTest::eventsBecomePushesOnTheEmbeddedBus()
                                  || worker.state() != QProcess::Running,
                              30'000);
     QCOMPARE(worker.state(), QProcess::Running);
+    const qsizetype urlAt = out.indexOf("listening on ") + 13;
+    const QUrl workerUrl(QString::fromUtf8(out.mid(urlAt, out.indexOf(' ', urlAt) - urlAt)));
+    QCOMPARE(workerUrl.scheme(), QStringLiteral("https"));
+    const QString workerCa = QDir(dataDir).filePath(QStringLiteral("api-cert.pem"));
+    // Every phone reports 'delivered', about half of them 'opened' too.
+    const QJsonObject reactions{
+        {QStringLiteral("tracking_url"), workerUrl.resolved(QUrl(QStringLiteral("/v1/track"))).toString()},
+        {QStringLiteral("ca_file"), workerCa},
+        {QStringLiteral("default"), QJsonObject{{QStringLiteral("delivered"), 1.0},
+                                                {QStringLiteral("opened"), 0.5},
+                                                {QStringLiteral("delays_ms"),
+                                                 QJsonObject{{QStringLiteral("delivered"), QStringLiteral("fixed:1")},
+                                                             {QStringLiteral("opened"), QStringLiteral("fixed:1")}}}}}};
+    QCOMPARE(test::adminCall(m_sim->admin, QStringLiteral("PUT"), QStringLiteral("/admin/reactions"),
+                             QJsonDocument(reactions).toJson(QJsonDocument::Compact))
+                 .status,
+             200);
 
     // Another process's producer on the same database file: the worker finds the rows by polling.
     SqlBus bus(**database, clock, SqlBus::Settings{});
@@ -182,6 +217,65 @@ void EmbeddedFlowTest::eventsBecomePushesOnTheEmbeddedBus()
     QTRY_COMPARE_WITH_TIMEOUT(confirmed, kUsers * kEventsPerUser + 1, 30'000);
 
     QTRY_COMPARE_WITH_TIMEOUT(accepted(), kUsers * kEventsPerUser, 120'000);
+
+    // The phones' reports: all taken by the worker (a refused one counts as failed in the simulator).
+    const auto phones = [this] {
+        return test::adminCall(m_sim->admin, QStringLiteral("GET"), QStringLiteral("/admin/status"))
+            .json()
+            .value(QStringLiteral("reactions"))
+            .toObject();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(
+        phones().value(QStringLiteral("sent")).toObject().value(QStringLiteral("delivered")).toInt()
+                    + phones().value(QStringLiteral("failed")).toObject().value(QStringLiteral("delivered")).toInt()
+                == kUsers * kEventsPerUser
+            && phones().value(QStringLiteral("in_flight")).toInt(-1) == 0,
+        120'000);
+    const QJsonObject reported = phones();
+    QCOMPARE(reported.value(QStringLiteral("failed")).toObject(), QJsonObject());
+    const int opened = reported.value(QStringLiteral("sent")).toObject().value(QStringLiteral("opened")).toInt();
+    QVERIFY2(opened > 0 && opened < kUsers * kEventsPerUser, qPrintable(QString::number(opened)));
+    const auto trailCount = [&](const QString &status) {
+        QSqlQuery q((*database)->connection().value());
+        q.prepare(QStringLiteral("SELECT COUNT(DISTINCT notification_id) FROM delivery_events WHERE status = ?"));
+        q.addBindValue(status);
+        return q.exec() && q.next() ? q.value(0).toInt() : -1;
+    };
+    QCOMPARE(trailCount(QStringLiteral("delivered")), kUsers * kEventsPerUser);
+    QCOMPARE(trailCount(QStringLiteral("opened")), opened);
+
+    // A report sent again with the push's own token is a replay; a token altered in one character is refused.
+    const QJsonObject lastPush =
+        test::adminCall(m_sim->admin, QStringLiteral("GET"), QStringLiteral("/admin/deliveries?token=") + token(0))
+            .json()
+            .value(QStringLiteral("fcm"))
+            .toObject()
+            .value(token(0))
+            .toObject()
+            .value(QStringLiteral("last_payload"))
+            .toObject();
+    const QJsonObject data =
+        lastPush.value(QStringLiteral("message")).toObject().value(QStringLiteral("data")).toObject();
+    const QString trackingToken = data.value(QStringLiteral("vestnik_track")).toString();
+    QVERIFY(!trackingToken.isEmpty());
+    const auto track = [&](const QString &tokenText) {
+        const QJsonObject body{{QStringLiteral("notification_id"), data.value(QStringLiteral("vestnik_nid"))},
+                               {QStringLiteral("event"), QStringLiteral("delivered")},
+                               {QStringLiteral("tracking_token"), tokenText}};
+        return test::curl(workerCa, {QStringLiteral("-H"), QStringLiteral("content-type: application/json"),
+                                     QStringLiteral("--data-binary"),
+                                     QString::fromUtf8(QJsonDocument(body).toJson(QJsonDocument::Compact)),
+                                     workerUrl.resolved(QUrl(QStringLiteral("/v1/track"))).toString()});
+    };
+    QCOMPARE(track(trackingToken).status, 409);
+    QString altered = trackingToken;
+    altered[altered.size() / 2] =
+        altered.at(altered.size() / 2) == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
+    QCOMPARE(track(altered).status, 401);
+    QCOMPARE(trailCount(QStringLiteral("delivered")), kUsers * kEventsPerUser);
+    QCOMPARE(test::adminCall(m_sim->admin, QStringLiteral("PUT"), QStringLiteral("/admin/reactions"), "{}").status,
+             200);
+
     ::kill(pid_t(worker.processId()), SIGTERM);
     QVERIFY(worker.waitForFinished(30'000));
     QCOMPARE(worker.exitCode(), 0);

@@ -143,7 +143,8 @@ void PhoneReactionTest::cleanupTestCase()
 HttpExchange PhoneReactionTest::sendFcm(const QString &token, const QString &variant, const QString &track)
 {
     const QString body =
-        QStringLiteral(R"({"message":{"token":"%1","data":{"variant":"%2","track":"%3","nid":"n-%3"}}})")
+        QStringLiteral(
+            R"({"message":{"token":"%1","data":{"variant":"%2","vestnik_track":"%3","vestnik_nid":"n-%3"}}})")
             .arg(token, variant, track);
     return curl(m_sim->caPath,
                 {QStringLiteral("-H"), QStringLiteral("authorization: Bearer ") + QString::fromLatin1(m_accessToken),
@@ -255,7 +256,7 @@ void PhoneReactionTest::iosPhonesReactToo()
         m_sim->caPath, {QStringLiteral("-H"), QStringLiteral("authorization: bearer ") + QString::fromLatin1(token),
                         QStringLiteral("-H"), QStringLiteral("apns-topic: com.shop.app"), QStringLiteral("-H"),
                         QStringLiteral("apns-collapse-id: n-ios"), QStringLiteral("--data-binary"),
-                        QStringLiteral(R"({"aps":{"alert":"hi"},"variant":"B","track":"t-ios"})"),
+                        QStringLiteral(R"({"aps":{"alert":"hi"},"variant":"B","vestnik":{"track":"t-ios"}})"),
                         m_sim->apns.resolved(QUrl(QStringLiteral("/3/device/") + kIosToken)).toString()});
     QCOMPARE(reply.status, 200);
     QTRY_VERIFY(isQuiet());

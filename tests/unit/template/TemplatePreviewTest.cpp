@@ -2,6 +2,7 @@
 
 #include "TemplateFixtures.h"
 #include "provider/PayloadBuilder.h"
+#include "security/TrackingToken.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -87,6 +88,10 @@ void TemplatePreviewTest::fcmMessageFollowsTheWireFormat()
     QCOMPARE(message.at("android").at("notification").at("channel_id").get<std::string>(), std::string("promo"));
     // the notification id collapses duplicates when the template names no collapse key
     QVERIFY(message.at("android").at("collapse_key") == message.at("data").at("vestnik_nid"));
+    // room for the longest tracking token the sender adds, counted in the size
+    const std::string track = message.at("data").at("vestnik_track").get<std::string>();
+    QCOMPARE(int(track.size()),
+             TrackingToken::maxLength(int(message.at("data").at("vestnik_nid").get<std::string>().size())));
 }
 
 void TemplatePreviewTest::apnsRequestFollowsTheWireFormat()
@@ -97,13 +102,15 @@ void TemplatePreviewTest::apnsRequestFollowsTheWireFormat()
     Result<RenderedPush, TemplateError> push = compiled->render(JsonScopes{&user}, QStringLiteral("ru"));
     QVERIFY(push.hasValue());
     const ApnsRequest request =
-        PayloadBuilder::apnsRequest(*push, t, QStringLiteral("nid-1"), QStringLiteral("com.example.shop"), 1'000'000);
+        PayloadBuilder::apnsRequest(*push, t, QStringLiteral("nid-1"), QStringLiteral("com.example.shop"), 1'000'000,
+                                    std::nullopt, QStringLiteral("track-1"));
     const nlohmann::json payload = nlohmann::json::parse(request.payload.toStdString());
     QCOMPARE(payload.at("aps").at("alert").at("body").get<std::string>(), std::string("«Чайник» ждёт вас"));
     QCOMPARE(payload.at("aps").at("category").get<std::string>(), std::string("PRODUCT"));
     QCOMPARE(payload.at("aps").at("badge").get<int>(), 1);
     QCOMPARE(payload.at("aps").at("mutable-content").get<int>(), 1);
     QCOMPARE(payload.at("vestnik").at("nid").get<std::string>(), std::string("nid-1"));
+    QCOMPARE(payload.at("vestnik").at("track").get<std::string>(), std::string("track-1"));
     QCOMPARE(payload.at("vestnik").at("actions").at(0).at("id").get<std::string>(), std::string("buy"));
     QCOMPARE(payload.at("sku").get<std::string>(), std::string("A-17"));
     QMap<QByteArray, QByteArray> headers;
@@ -180,7 +187,7 @@ void TemplatePreviewTest::oversizedPayloadIsAnError()
 void TemplatePreviewTest::nearLimitIsAWarning()
 {
     PushTemplate t = test::templateFixture("back_in_stock.json");
-    t.content.body = QString(3500, QLatin1Char('x')); // Cyrillic would count twice: UTF-8 bytes are what count
+    t.content.body = QString(3300, QLatin1Char('x')); // Cyrillic would count twice: UTF-8 bytes are what count
     const TemplatePreview preview = TemplatePreview::build(t, kSample);
     QVERIFY(!preview.hasErrors());
     QVERIFY(hasIssue(preview, false, QStringLiteral("of 4096 bytes")));
