@@ -3,11 +3,14 @@
 #include "Sender.h"
 #include "api/ApiAudit.h"
 #include "api/ApiServer.h"
+#include "api/DeliveriesEndpoints.h"
+#include "api/DevicesEndpoints.h"
 #include "api/EventsEndpoint.h"
 #include "api/IdentityEndpoints.h"
 #include "api/MetricsEndpoint.h"
 #include "api/TlsIdentity.h"
 #include "api/TrackEndpoint.h"
+#include "api/UsersEndpoints.h"
 #include "bus/KafkaBus.h"
 #include "bus/SqlBus.h"
 #include "security/SealKeyring.h"
@@ -326,6 +329,16 @@ Result<void> Worker::startEndpoints()
     m_track = std::make_unique<TrackEndpoint>(*m_database, SystemClock::instance());
     if (Result<void> started = m_track->start(*m_api, *m_sealer); !started)
         return started;
+    // People data: the device registry, users (right to be forgotten) and delivery look-up.
+    m_devices = std::make_unique<DevicesEndpoints>(*m_database, *m_sealer, SystemClock::instance(), *m_audit);
+    m_users = std::make_unique<UsersEndpoints>(*m_database, SystemClock::instance(), *m_audit);
+    m_deliveries = std::make_unique<DeliveriesEndpoints>(*m_database, SystemClock::instance());
+    if (Result<void> added = m_devices->addRoutes(*m_api); !added)
+        return added;
+    if (Result<void> added = m_users->addRoutes(*m_api); !added)
+        return added;
+    if (Result<void> added = m_deliveries->addRoutes(*m_api); !added)
+        return added;
     m_events = std::make_unique<EventsEndpoint>(*m_producer, m_config.string(QStringLiteral("bus.events_topic")));
     return m_events->addRoutes(*m_api);
 }

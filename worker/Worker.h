@@ -18,6 +18,8 @@ namespace vestnik {
 class ApiServer;
 class BusProducer;
 class Database;
+class DeliveriesEndpoints;
+class DevicesEndpoints;
 class EventsEndpoint;
 class ApiAudit;
 class IdentityEndpoints;
@@ -27,6 +29,7 @@ class Sealer;
 class Sender;
 class TrackEndpoint;
 class TriggerRole;
+class UsersEndpoints;
 
 /// The worker process: opens and migrates the database, loads the sealing key, connects the bus (Kafka, or the
 /// embedded queue in its own database), runs its roles (trigger: events -> send jobs; sender: send jobs ->
@@ -89,6 +92,9 @@ private:
     std::unique_ptr<EventsEndpoint> m_events;
     std::unique_ptr<TrackEndpoint> m_track;
     std::unique_ptr<MetricsEndpoint> m_metrics;
+    std::unique_ptr<DevicesEndpoints> m_devices; // people data: devices, users, delivery look-up
+    std::unique_ptr<UsersEndpoints> m_users;
+    std::unique_ptr<DeliveriesEndpoints> m_deliveries;
     QUrl m_url;
     QString m_certificateFingerprint;
     int m_schemaVersion = 0;

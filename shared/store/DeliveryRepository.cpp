@@ -721,6 +721,21 @@ Result<std::optional<Delivery>> DeliveryRepository::find(const QString &notifica
     return std::optional<Delivery>(found->constFirst());
 }
 
+Result<QList<Delivery>> DeliveryRepository::forUser(const QString &userId, int limit,
+                                                    const std::optional<Position> &before) const
+{
+    const QString what = QStringLiteral("cannot read the deliveries of user %1").arg(userId);
+    if (limit <= 0)
+        return makeError(ErrorCode::InvalidArgument, what + QStringLiteral(": the limit must be positive"));
+    if (!before)
+        return selectDeliveries(QStringLiteral("user_id = ? ORDER BY created_at DESC, notification_id DESC LIMIT ?"),
+                                {userId, limit}, what);
+    return selectDeliveries(
+        QStringLiteral("user_id = ? AND (created_at < ? OR (created_at = ? AND notification_id < ?))"
+                       " ORDER BY created_at DESC, notification_id DESC LIMIT ?"),
+        {userId, before->createdAtMs, before->createdAtMs, before->notificationId, limit}, what);
+}
+
 Result<QList<DeliveryEvent>> DeliveryRepository::trail(const QString &notificationId) const
 {
     const QString what = QStringLiteral("cannot read the trail of delivery %1").arg(notificationId);

@@ -40,6 +40,11 @@ public:
         qint64 atMs = 0;
         QString providerMessageId;
     };
+    /// Where a page of a user's deliveries ends: the last row's creation time and notification id.
+    struct Position {
+        qint64 createdAtMs = 0;
+        QString notificationId;
+    };
 
     DeliveryRepository(const Database &database, const Clock &clock);
 
@@ -97,6 +102,10 @@ public:
     /// The delivery's status trail in the order it was recorded. The usual entries, 'queued' and a first 'sent'
     /// recorded by recordSentBatch(), are read from the delivery row; the others are stored one by one.
     Result<QList<DeliveryEvent>> trail(const QString &notificationId) const;
+    /// Up to `limit` deliveries of a user, newest first (creation time, then notification id, both descending),
+    /// starting after `before` (the last row of the previous page) when given. Served by deliveries_by_user.
+    Result<QList<Delivery>> forUser(const QString &userId, int limit,
+                                    const std::optional<Position> &before = std::nullopt) const;
     /// How many deliveries are in each status (statuses with none are absent).
     Result<QMap<DeliveryStatus, qint64>> countsByStatus() const;
     /// How many deliveries of one campaign are in each status.

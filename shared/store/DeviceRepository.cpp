@@ -158,6 +158,85 @@ Result<std::optional<Device>> DeviceRepository::findByToken(const QString &appId
                    QStringLiteral("cannot look up a token of app %1").arg(appId));
 }
 
+Result<QList<Device>> DeviceRepository::forUser(const QString &userId) const
+{
+    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT ") + kColumns
+                                             + QStringLiteral(" FROM devices WHERE user_id = ? ORDER BY id"),
+                                         {userId}, QStringLiteral("cannot read the devices of user %1").arg(userId));
+    if (!q)
+        return q.error();
+    QList<Device> devices;
+    while (q->next()) {
+        Result<Device> device = deviceFrom(*q);
+        if (!device)
+            return device.error();
+        devices.append(std::move(*device));
+    }
+    return devices;
+}
+
+Result<Device> DeviceRepository::update(qint64 deviceId, const std::optional<QString> &locale,
+                                        const std::optional<QString> &token) const
+{
+    const QString what = QStringLiteral("cannot update device %1").arg(deviceId);
+    if (token && token->isEmpty())
+        return makeError(ErrorCode::InvalidArgument, what + QStringLiteral(": the token is empty"));
+    WriteTransaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    Result<QSqlQuery> found =
+        m_database.run(QStringLiteral("SELECT app_id FROM devices WHERE id = ?"), {deviceId}, what);
+    if (!found)
+        return found.error();
+    if (!found->next())
+        return makeError(ErrorCode::NotFound, what + QStringLiteral(": no such device"));
+    const QString appId = found->value(0).toString();
+    found->finish();
+
+    const qint64 now = m_clock.nowMs();
+    QStringList assignments{QStringLiteral("updated_at = ?")};
+    QVariantList values{now};
+    if (locale) {
+        assignments << QStringLiteral("locale = ?");
+        values << sqlvalues::text(*locale);
+    }
+    if (token) {
+        const QByteArray hash = Sealer::tokenHash(token->toUtf8());
+        Result<QSqlQuery> taken =
+            m_database.run(QStringLiteral("SELECT 1 FROM devices WHERE app_id = ? AND token_hash = ? AND id <> ?"),
+                           {appId, hash, deviceId}, what);
+        if (!taken)
+            return taken.error();
+        if (taken->next())
+            return makeError(ErrorCode::Conflict,
+                             what + QStringLiteral(": app %1 has this token on another device").arg(appId));
+        taken->finish();
+        Result<QByteArray> sealed = m_sealer.seal(token->toUtf8(), tokenContext(appId));
+        if (!sealed)
+            return makeError(sealed.error().code, what + QStringLiteral(": ") + sealed.error().message);
+        assignments << QStringLiteral("token_sealed = ?") << QStringLiteral("token_hash = ?")
+                    << QStringLiteral("active = TRUE") << QStringLiteral("registered_at = ?")
+                    << QStringLiteral("deactivated_at = NULL") << QStringLiteral("deactivation_reason = NULL");
+        values << *sealed << hash << now;
+    }
+    values << deviceId;
+    Result<QSqlQuery> updated =
+        m_database.run(QStringLiteral("UPDATE devices SET ") + assignments.join(QStringLiteral(", "))
+                           + QStringLiteral(" WHERE id = ?"),
+                       values, what);
+    if (!updated)
+        return updated.error();
+    updated->finish();
+    Result<std::optional<Device>> device = find(deviceId);
+    if (!device)
+        return device.error();
+    if (!device->has_value())
+        return makeError(ErrorCode::Internal, what + QStringLiteral(": the device vanished"));
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return std::move(**device);
+}
+
 Result<bool> DeviceRepository::deactivate(qint64 deviceId, const QString &reason) const
 {
     const QString what = QStringLiteral("cannot deactivate device %1").arg(deviceId);

@@ -45,6 +45,15 @@ public:
     /// The device of an app's token (active or not), or nothing.
     Result<std::optional<Device>> findByToken(const QString &appId, const QString &token) const;
 
+    /// All devices of the user, active or not, with their opened tokens, by id.
+    Result<QList<Device>> forUser(const QString &userId) const;
+    /// Changes a device's locale and/or (after the app's token refresh) its token, keeping the id; a new token is
+    /// sealed and hashed as at registration and reactivates the device with a fresh registration time. NotFound
+    /// for an unknown id, Conflict when the app already has the new token on another device, InvalidArgument for
+    /// an empty token. Returns the device as it is now.
+    Result<Device> update(qint64 deviceId, const std::optional<QString> &locale,
+                          const std::optional<QString> &token) const;
+
     /// Deactivates a device (e.g. FCM UNREGISTERED); returns false when it already was inactive, NotFound
     /// for an unknown id.
     Result<bool> deactivate(qint64 deviceId, const QString &reason) const;

@@ -112,4 +112,43 @@ Result<bool> UserRepository::remove(const QString &id) const
     return q->numRowsAffected() > 0;
 }
 
+Result<UserRepository::Forgotten> UserRepository::forget(const QString &id) const
+{
+    if (id.isEmpty())
+        return missingId();
+    const QString what = QStringLiteral("cannot forget user %1").arg(id);
+    WriteTransaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    Forgotten forgotten;
+    // Children first: the trail before its deliveries, devices and activity before the user (whether or not the
+    // connection enforces the foreign keys' cascades).
+    const QList<std::pair<QString, int *>> statements{
+        {QStringLiteral("DELETE FROM delivery_events WHERE notification_id IN"
+                        " (SELECT notification_id FROM deliveries WHERE user_id = ?)"),
+         &forgotten.deliveryEvents},
+        {QStringLiteral("DELETE FROM deliveries WHERE user_id = ?"), &forgotten.deliveries},
+        {QStringLiteral("DELETE FROM send_jobs WHERE user_id = ?"), &forgotten.sendJobs},
+        {QStringLiteral("DELETE FROM scheduled_sends WHERE user_id = ?"), &forgotten.scheduledSends},
+        {QStringLiteral("DELETE FROM trigger_fires WHERE user_id = ?"), &forgotten.triggerFires},
+        {QStringLiteral("DELETE FROM user_activity WHERE user_id = ?"), &forgotten.activity},
+        {QStringLiteral("DELETE FROM devices WHERE user_id = ?"), &forgotten.devices},
+    };
+    for (const auto &[sql, count] : statements) {
+        Result<QSqlQuery> q = m_database.run(sql, {id}, what);
+        if (!q)
+            return q.error();
+        *count = q->numRowsAffected();
+        q->finish();
+    }
+    Result<QSqlQuery> user = m_database.run(QStringLiteral("DELETE FROM users WHERE id = ?"), {id}, what);
+    if (!user)
+        return user.error();
+    forgotten.user = user->numRowsAffected() > 0;
+    user->finish();
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return forgotten;
+}
+
 } // namespace vestnik

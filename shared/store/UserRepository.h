@@ -18,6 +18,18 @@ class Database;
 class UserRepository final
 {
 public:
+    /// What forget() removed, row counts per table.
+    struct Forgotten {
+        bool user = false; ///< whether there was a user row
+        int devices = 0;
+        int activity = 0;       ///< user_activity rows
+        int triggerFires = 0;   ///< the rules' firings counted for frequency caps
+        int scheduledSends = 0; ///< send jobs deferred past quiet hours
+        int deliveries = 0;     ///< delivery rows (their status trails go with them)
+        int deliveryEvents = 0;
+        int sendJobs = 0;
+    };
+
     UserRepository(const Database &database, const Clock &clock);
 
     /// Creates the user or replaces locale, timezone and attributes; keeps the creation time.
@@ -31,6 +43,10 @@ public:
     Result<QHash<QString, User>> findMany(const QStringList &ids) const;
     /// Deletes the user with their activity and devices; returns whether there was one.
     Result<bool> remove(const QString &id) const;
+    /// The right to be forgotten: deletes, in one transaction, everything stored about the user: the user row,
+    /// their devices (rows, not deactivation), activity, trigger firings and deferred sends, their deliveries
+    /// with the status trails, and the stored send jobs. A user that never existed is no error (all zero).
+    Result<Forgotten> forget(const QString &id) const;
 
 private:
     const Database &m_database;

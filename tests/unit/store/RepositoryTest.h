@@ -44,6 +44,7 @@ private Q_SLOTS:
     void activityForUserListsOnlyThatUser();
     void activityRejectsNonPositiveCount();
     void userFindManyInChunks();
+    void userForgetRemovesEverythingOfTheUser();
 
     // RepositoryTestApps.cpp
     void appUpsertRenamesAndKeepsCreationTime();
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void deviceApnsInvalidationRule_data();
     void deviceApnsInvalidationRule();
     void deviceActiveForUsersInChunks();
+    void deviceUpdateChangesTokenKeepingId();
 
     // RepositoryTestTemplates.cpp
     void templateVersionsAreNumberedFromOne();
@@ -78,6 +80,7 @@ private Q_SLOTS:
     void deliveryTimestampsFirstTimeWins();
     void deliveryStatusNeverMovesBack();
     void deliveryTrailInRecordedOrder();
+    void deliveryForUserPagesNewestFirst();
     void deliveryUnknownNotificationIsNotFound();
     void deliveryRetrySchedulingAndDue();
     void deliveryCountsByStatusPerCampaign();

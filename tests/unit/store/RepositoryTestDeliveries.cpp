@@ -369,3 +369,39 @@ void RepositoryTest::deliveryCountsByStatusPerCampaign()
     VT_OK(none);
     QVERIFY(none->isEmpty());
 }
+
+void RepositoryTest::deliveryForUserPagesNewestFirst()
+{
+    const DeliveryRepository deliveries(db(), m_clock);
+    // Two at each of three times, and another user's in between.
+    for (int t = 0; t < 3; ++t) {
+        QList<Delivery> batch;
+        for (const QString &suffix : {QStringLiteral("a"), QStringLiteral("b")}) {
+            Delivery d;
+            d.notificationId = QStringLiteral("n%1%2").arg(t).arg(suffix);
+            d.userId = QStringLiteral("u");
+            d.appId = QStringLiteral("shop");
+            batch << d;
+        }
+        Delivery other = batch.first();
+        other.notificationId = QStringLiteral("x%1").arg(t);
+        other.userId = QStringLiteral("v");
+        batch << other;
+        VT_OK(deliveries.insertBatch(batch));
+        m_clock.advance(std::chrono::seconds(1));
+    }
+    QStringList seen;
+    std::optional<DeliveryRepository::Position> before;
+    for (int page = 0; page < 4; ++page) {
+        Result<QList<Delivery>> rows = deliveries.forUser(QStringLiteral("u"), 4, before);
+        VT_OK(rows);
+        for (const Delivery &d : *rows)
+            seen << d.notificationId;
+        if (rows->size() < 4)
+            break;
+        before = DeliveryRepository::Position{rows->last().createdAtMs, rows->last().notificationId};
+    }
+    QCOMPARE(seen, (QStringList{QStringLiteral("n2b"), QStringLiteral("n2a"), QStringLiteral("n1b"),
+                                QStringLiteral("n1a"), QStringLiteral("n0b"), QStringLiteral("n0a")}));
+    QCOMPARE(deliveries.forUser(QStringLiteral("u"), 0).error().code, ErrorCode::InvalidArgument);
+}

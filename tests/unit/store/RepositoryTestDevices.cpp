@@ -265,3 +265,40 @@ void RepositoryTest::deviceActiveForUsersInChunks()
     VT_OK(none);
     QVERIFY(none->isEmpty());
 }
+
+void RepositoryTest::deviceUpdateChangesTokenKeepingId()
+{
+    createApp();
+    const DeviceRepository devices(db(), m_clock, sealer());
+    Result<qint64> first = devices.registerDevice(QStringLiteral("u"), QStringLiteral("shop"), Platform::Android,
+                                                  QStringLiteral("old-token"));
+    VT_OK(first);
+    Result<qint64> second = devices.registerDevice(QStringLiteral("u"), QStringLiteral("shop"), Platform::Ios,
+                                                   QStringLiteral("other-token"));
+    VT_OK(second);
+    VT_OK(devices.deactivate(*first, QStringLiteral("unregistered")));
+    m_clock.advance(std::chrono::seconds(5));
+    Result<Device> updated = devices.update(*first, QStringLiteral("de"), QStringLiteral("new-token"));
+    VT_OK(updated);
+    QCOMPARE(updated->id, *first);
+    QCOMPARE(updated->token, QStringLiteral("new-token"));
+    QCOMPARE(updated->locale, QStringLiteral("de"));
+    QVERIFY(updated->isActive);
+    QCOMPARE(updated->registeredAtMs, m_clock.nowMs());
+    Result<std::optional<Device>> byNew = devices.findByToken(QStringLiteral("shop"), QStringLiteral("new-token"));
+    VT_OK(byNew);
+    QCOMPARE((*byNew)->id, *first);
+    Result<std::optional<Device>> byOld = devices.findByToken(QStringLiteral("shop"), QStringLiteral("old-token"));
+    VT_OK(byOld);
+    QVERIFY(!byOld->has_value());
+    // Only the locale: the token stays.
+    Result<Device> locale = devices.update(*first, QStringLiteral("fr"), std::nullopt);
+    VT_OK(locale);
+    QCOMPARE(locale->token, QStringLiteral("new-token"));
+    QCOMPARE(devices.update(*first, std::nullopt, QStringLiteral("other-token")).error().code, ErrorCode::Conflict);
+    QCOMPARE(devices.update(999999, QStringLiteral("fr"), std::nullopt).error().code, ErrorCode::NotFound);
+    QCOMPARE(devices.update(*first, std::nullopt, QString()).error().code, ErrorCode::InvalidArgument);
+    Result<QList<Device>> all = devices.forUser(QStringLiteral("u"));
+    VT_OK(all);
+    QCOMPARE(all->size(), 2);
+}

@@ -1,4 +1,5 @@
 #include "RepositoryTest.h"
+#include "store/DeliveryRepository.h"
 #include "store/DeviceRepository.h"
 #include "store/UserActivityRepository.h"
 #include "store/UserRepository.h"
@@ -263,4 +264,56 @@ void RepositoryTest::userFindManyInChunks()
     Result<QHash<QString, User>> none = users.findMany({});
     VT_OK(none);
     QVERIFY(none->isEmpty());
+}
+
+void RepositoryTest::userForgetRemovesEverythingOfTheUser()
+{
+    createApp();
+    const UserRepository users(db(), m_clock);
+    const DeviceRepository devices(db(), m_clock, sealer());
+    const UserActivityRepository activity(db(), m_clock);
+    const DeliveryRepository deliveries(db(), m_clock);
+    for (const QString &id : {QStringLiteral("gone"), QStringLiteral("stays")}) {
+        VT_OK(activity.record(id, QStringLiteral("cart.added"), m_clock.nowMs()));
+        Result<qint64> device =
+            devices.registerDevice(id, QStringLiteral("shop"), Platform::Android, QStringLiteral("token-") + id);
+        VT_OK(device);
+        Delivery delivery;
+        delivery.notificationId = QStringLiteral("n-") + id;
+        delivery.userId = id;
+        delivery.deviceId = *device;
+        delivery.appId = QStringLiteral("shop");
+        VT_OK(deliveries.insertBatch({delivery}));
+        VT_OK(deliveries.recordStatus(delivery.notificationId, DeliveryStatus::Delivered, m_clock.nowMs()));
+        VT_OK(db().run(
+            QStringLiteral("INSERT INTO trigger_fires (rule_id, user_id, event_id, fired_at) VALUES (1, ?, 'e', 0)"),
+            {id}, QStringLiteral("fire")));
+    }
+    Result<UserRepository::Forgotten> forgotten = users.forget(QStringLiteral("gone"));
+    VT_OK(forgotten);
+    QVERIFY(forgotten->user);
+    QCOMPARE(forgotten->devices, 1);
+    QCOMPARE(forgotten->activity, 1);
+    QCOMPARE(forgotten->triggerFires, 1);
+    QCOMPARE(forgotten->deliveries, 1);
+    QCOMPARE(forgotten->deliveryEvents, 1);
+    Result<QSqlQuery> left =
+        db().run(QStringLiteral("SELECT COUNT(*) FROM devices WHERE user_id = 'gone'"), {}, QStringLiteral("count"));
+    VT_OK(left);
+    QVERIFY(left->next());
+    QCOMPARE(left->value(0).toInt(), 0);
+    Result<std::optional<Delivery>> gone = deliveries.find(QStringLiteral("n-gone"));
+    VT_OK(gone);
+    QVERIFY(!gone->has_value());
+    // The other user keeps everything; forgetting again finds nothing.
+    Result<QList<Device>> stays = devices.forUser(QStringLiteral("stays"));
+    VT_OK(stays);
+    QCOMPARE(stays->size(), 1);
+    Result<std::optional<Delivery>> kept = deliveries.find(QStringLiteral("n-stays"));
+    VT_OK(kept);
+    QVERIFY(kept->has_value());
+    Result<UserRepository::Forgotten> again = users.forget(QStringLiteral("gone"));
+    VT_OK(again);
+    QVERIFY(!again->user);
+    QCOMPARE(again->devices, 0);
 }
