@@ -127,6 +127,9 @@ Result<UserRepository::Forgotten> UserRepository::forget(const QString &id) cons
         {QStringLiteral("DELETE FROM delivery_events WHERE notification_id IN"
                         " (SELECT notification_id FROM deliveries WHERE user_id = ?)"),
          &forgotten.deliveryEvents},
+        {QStringLiteral("DELETE FROM tracking_reports WHERE notification_id IN"
+                        " (SELECT notification_id FROM deliveries WHERE user_id = ?)"),
+         &forgotten.trackingReports},
         {QStringLiteral("DELETE FROM deliveries WHERE user_id = ?"), &forgotten.deliveries},
         {QStringLiteral("DELETE FROM send_jobs WHERE user_id = ?"), &forgotten.sendJobs},
         {QStringLiteral("DELETE FROM scheduled_sends WHERE user_id = ?"), &forgotten.scheduledSends},

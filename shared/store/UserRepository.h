@@ -27,6 +27,7 @@ public:
         int scheduledSends = 0; ///< send jobs deferred past quiet hours
         int deliveries = 0;     ///< delivery rows (their status trails go with them)
         int deliveryEvents = 0;
+        int trackingReports = 0; ///< the apps' reports about the deliveries
         int sendJobs = 0;
     };
 

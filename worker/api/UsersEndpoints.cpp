@@ -125,6 +125,7 @@ ApiResponse UsersEndpoints::forgetUser(const ApiRequest &request) const
                               {QStringLiteral("scheduled_sends"), forgotten->scheduledSends},
                               {QStringLiteral("deliveries"), forgotten->deliveries},
                               {QStringLiteral("delivery_events"), forgotten->deliveryEvents},
+                              {QStringLiteral("tracking_reports"), forgotten->trackingReports},
                               {QStringLiteral("send_jobs"), forgotten->sendJobs}};
     if (!forgotten->user && forgotten->devices == 0 && forgotten->deliveries == 0)
         return ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("there is no such user"));

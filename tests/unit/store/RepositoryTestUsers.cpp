@@ -285,6 +285,7 @@ void RepositoryTest::userForgetRemovesEverythingOfTheUser()
         delivery.appId = QStringLiteral("shop");
         VT_OK(deliveries.insertBatch({delivery}));
         VT_OK(deliveries.recordStatus(delivery.notificationId, DeliveryStatus::Delivered, m_clock.nowMs()));
+        VT_OK(deliveries.recordReport(delivery.notificationId, DeliveryStatus::Opened, m_clock.nowMs(), QString()));
         VT_OK(db().run(
             QStringLiteral("INSERT INTO trigger_fires (rule_id, user_id, event_id, fired_at) VALUES (1, ?, 'e', 0)"),
             {id}, QStringLiteral("fire")));
@@ -296,7 +297,8 @@ void RepositoryTest::userForgetRemovesEverythingOfTheUser()
     QCOMPARE(forgotten->activity, 1);
     QCOMPARE(forgotten->triggerFires, 1);
     QCOMPARE(forgotten->deliveries, 1);
-    QCOMPARE(forgotten->deliveryEvents, 1);
+    QCOMPARE(forgotten->deliveryEvents, 2); // delivered by the provider, opened by the app
+    QCOMPARE(forgotten->trackingReports, 1);
     Result<QSqlQuery> left =
         db().run(QStringLiteral("SELECT COUNT(*) FROM devices WHERE user_id = 'gone'"), {}, QStringLiteral("count"));
     VT_OK(left);
