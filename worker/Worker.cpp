@@ -3,6 +3,7 @@
 #include "Sender.h"
 #include "api/ApiAudit.h"
 #include "api/ApiServer.h"
+#include "api/Authenticator.h"
 #include "api/DeliveriesEndpoints.h"
 #include "api/DevicesEndpoints.h"
 #include "api/EventsEndpoint.h"
@@ -13,6 +14,7 @@
 #include "api/UsersEndpoints.h"
 #include "bus/KafkaBus.h"
 #include "bus/SqlBus.h"
+#include "security/RemoteJwks.h"
 #include "security/SealKeyring.h"
 #include "security/Sealer.h"
 #include "store/Database.h"
@@ -26,7 +28,9 @@
 #include <QEventLoop>
 #include <QHostInfo>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
 #include <QRandomGenerator>
+#include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QTimer>
 
@@ -306,6 +310,52 @@ Result<void> Worker::startApi()
     return {};
 }
 
+Result<void> Worker::trustExternalIssuer()
+{
+    const QString issuer = m_config.string(QStringLiteral("identity.trusted_issuer"));
+    const QString jwksKey = QStringLiteral("identity.trusted_jwks_url");
+    const QString jwksUrl = m_config.string(jwksKey);
+    const auto badKey = [this](const QString &key, const QString &problem) {
+        return makeError(ErrorCode::InvalidConfig,
+                         QStringLiteral("%1 (%2): %3").arg(key, m_config.origin(key), problem));
+    };
+    if (issuer.isEmpty()) {
+        if (!jwksUrl.isEmpty())
+            return badKey(jwksKey, QStringLiteral("is set but identity.trusted_issuer is not: whose keys are they?"));
+        return {};
+    }
+    if (jwksUrl.isEmpty())
+        return badKey(jwksKey, QStringLiteral("the trusted issuer %1 needs the URL of its JWK Set").arg(issuer));
+    RemoteJwks::Options options;
+    options.url = QUrl(jwksUrl, QUrl::StrictMode);
+    const QString caKey = QStringLiteral("identity.trusted_ca_file");
+    if (const QString caFile = m_config.string(caKey); !caFile.isEmpty()) {
+        options.caCertificates = QSslCertificate::fromPath(caFile, QSsl::Pem);
+        if (options.caCertificates.isEmpty())
+            return badKey(caKey, QStringLiteral("no PEM certificate in %1").arg(caFile));
+    }
+    if (Result<void> valid = RemoteJwks::validate(options); !valid)
+        return badKey(jwksKey, valid.error().message);
+    QString audience = m_config.string(QStringLiteral("identity.trusted_audience"));
+    if (audience.isEmpty())
+        audience = m_config.string(QStringLiteral("identity.audience"));
+
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_externalKeys = std::make_unique<RemoteJwks>(options, *m_network, SystemClock::instance());
+    RemoteJwks *keys = m_externalKeys.get();
+    TrustedIssuer trusted;
+    trusted.issuer = issuer;
+    trusted.audiences = {audience};
+    trusted.keys = [keys] { return keys->keys(); };
+    trusted.unknownKey = [keys](const QString &keyId) { keys->requestKey(keyId); };
+    if (Result<void> added = m_api->authenticator().addIssuer(std::move(trusted)); !added)
+        return added;
+    m_externalKeys->start();
+    qCInfo(lcWorker).noquote() << "trusting the tokens of" << issuer << "for audience" << audience << "with keys from"
+                               << options.url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo);
+    return {};
+}
+
 Result<void> Worker::startEndpoints()
 {
     IdentityEndpoints::Settings identity;
@@ -322,6 +372,8 @@ Result<void> Worker::startEndpoints()
         std::make_unique<IdentityEndpoints>(identity, *m_database, *m_sealer, SystemClock::instance(), *m_audit);
     if (Result<void> started = m_identity->start(*m_api); !started)
         return started;
+    if (Result<void> trusted = trustExternalIssuer(); !trusted)
+        return trusted;
     m_metrics = std::make_unique<MetricsEndpoint>(MetricsEndpoint::Sources{
         [this] { return m_sender ? m_sender->status() : QJsonObject(); }, [this] { return triggerStatus(); }});
     if (Result<void> started = m_metrics->start(*m_api); !started)

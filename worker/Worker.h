@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+class QNetworkAccessManager;
 class QSslConfiguration;
 
 namespace vestnik {
@@ -25,6 +26,7 @@ class ApiAudit;
 class IdentityEndpoints;
 class MessageBus;
 class MetricsEndpoint;
+class RemoteJwks;
 class Sealer;
 class Sender;
 class TrackEndpoint;
@@ -76,6 +78,8 @@ private:
     /// The API's endpoints beyond health: identity (tokens, users, clients, audit log), event ingest, tracking and
     /// /metrics.
     Result<void> startEndpoints();
+    /// Trusts the tokens of identity.trusted_issuer, if one is configured.
+    Result<void> trustExternalIssuer();
     void waitForIdle(std::chrono::milliseconds grace);
 
     Config m_config;
@@ -89,6 +93,8 @@ private:
     std::unique_ptr<ApiServer> m_api;
     std::unique_ptr<ApiAudit> m_audit;
     std::unique_ptr<IdentityEndpoints> m_identity;
+    std::unique_ptr<QNetworkAccessManager> m_network; ///< the external issuer's JWKS fetches
+    std::unique_ptr<RemoteJwks> m_externalKeys;
     std::unique_ptr<EventsEndpoint> m_events;
     std::unique_ptr<TrackEndpoint> m_track;
     std::unique_ptr<MetricsEndpoint> m_metrics;

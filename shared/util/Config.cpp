@@ -203,6 +203,16 @@ QList<ConfigKey> buildSchema()
                QStringLiteral("`aud` of the access tokens the worker issues and accepts")),
         integer(QStringLiteral("identity.access_token_seconds"), 900, 60, 86'400,
                 QStringLiteral("Lifetime of the access tokens the worker issues")),
+        string(QStringLiteral("identity.trusted_issuer"), QString(),
+               QStringLiteral("`iss` of an external issuer whose access tokens the API accepts too (the company's "
+                              "Auth Service); empty: only the worker's own tokens")),
+        string(QStringLiteral("identity.trusted_jwks_url"), QString(),
+               QStringLiteral("Where that issuer publishes its JWK Set (https; kept fresh, fetched again for an "
+                              "unknown key id)")),
+        string(QStringLiteral("identity.trusted_audience"), QString(),
+               QStringLiteral("`aud` the external issuer's tokens must carry; empty: identity.audience")),
+        string(QStringLiteral("identity.trusted_ca_file"), QString(),
+               QStringLiteral("PEM CA certificates for the JWKS URL; empty: the system's")),
         string(QStringLiteral("identity.bootstrap_admin_login"), QStringLiteral("admin"),
                QStringLiteral("Login of the first console administrator, created at start when no user exists")),
         string(QStringLiteral("identity.bootstrap_admin_password"), QString(),

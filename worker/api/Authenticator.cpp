@@ -99,6 +99,8 @@ Result<Principal, AuthFailure> Authenticator::principalOf(const QByteArray &toke
         case JwtVerifier::Failure::Expired: return invalid(QStringLiteral("the token expired"));
         case JwtVerifier::Failure::NotYetValid: return invalid(QStringLiteral("the token is not valid yet"));
         case JwtVerifier::Failure::UnknownKey:
+            if (trusted->unknownKey)
+                trusted->unknownKey(parsed->keyId());
             return invalid(QStringLiteral("the token's key is not one of %1's keys").arg(trusted->issuer));
         case JwtVerifier::Failure::AlgorithmNotAllowed:
             return invalid(QStringLiteral("the token's algorithm is not the one its key is pinned to"));

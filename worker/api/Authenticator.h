@@ -24,6 +24,8 @@ struct TrustedIssuer final {
     std::function<JwtKeySet()> keys;     ///< asked for every token: returns the keys valid now
     std::chrono::seconds leeway{60};     ///< clock skew tolerated on exp / nbf / iat
     std::chrono::seconds maxLifetime{0}; ///< upper bound on exp - iat; 0: none
+    /// Told the `kid` of a token the keys lack (a remote set fetches again, rate-limited); may be empty.
+    std::function<void(const QString &keyId)> unknownKey{};
 };
 
 /// Why a request was not authenticated.

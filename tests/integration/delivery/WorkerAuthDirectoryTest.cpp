@@ -2,7 +2,8 @@
 // phones the company's Auth Service (vestnik-sim's) lists for each user, not what the own registry holds; a push
 // that must be retried finds its device through the Auth Service again; one token serves every look-up, each
 // user is looked up once; the client secret (read from a file), the access token and the device tokens never
-// reach a log line. A worker told to use the Auth Service without saying where refuses to start and says why.
+// reach a log line. A worker told to use the Auth Service without saying where refuses to start and says why. A
+// worker told to trust the Auth Service as a token issuer accepts its services' tokens by the keys it publishes.
 #include "AuthSim.h"
 #include "SimDelivery.h"
 #include "SimTestSupport.h"
@@ -20,9 +21,11 @@
 #include "template/TemplateCatalog.h"
 #include "util/Clock.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -38,6 +41,7 @@ const QString kProject = QStringLiteral("shop-test");
 const QString kEmail = QStringLiteral("vestnik@shop-test.iam.gserviceaccount.com");
 const QString kApp = QStringLiteral("shop");
 const QString kClientSecret = QStringLiteral("worker-client-secret-7f3a");
+const QString kBackendSecret = QStringLiteral("shop-backend-secret-91c2");
 const QByteArray kSealKey = QByteArray(32, '\x5a');
 const QString kAnnaPhone = QStringLiteral("auth_anna_phone:APA91b-") + QString(40, QLatin1Char('a'));
 const QString kAnnaTablet = QStringLiteral("auth_anna_tablet:APA91b-") + QString(40, QLatin1Char('t'));
@@ -63,6 +67,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void sendJobsReachThePhonesTheAuthServiceLists();
     void missingAuthServiceUrlIsAClearStartError();
+    void authServiceTokensAreAcceptedByTheApi();
 
 private:
     QProcessEnvironment environment(const QString &dataDir) const;
@@ -77,11 +82,15 @@ void WorkerAuthDirectoryTest::initTestCase()
 {
     const test::OpenSslTool openssl(m_dir.path());
     const QJsonObject more{
-        {QStringLiteral("auth"), QJsonObject{{QStringLiteral("clients"),
-                                              QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("worker")},
-                                                                     {QStringLiteral("secret"), kClientSecret},
-                                                                     {QStringLiteral("scopes"),
-                                                                      QJsonArray{QStringLiteral("devices:read")}}}}}}},
+        {QStringLiteral("auth"),
+         QJsonObject{
+             {QStringLiteral("clients"),
+              QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("worker")},
+                                     {QStringLiteral("secret"), kClientSecret},
+                                     {QStringLiteral("scopes"), QJsonArray{QStringLiteral("devices:read")}}},
+                         QJsonObject{{QStringLiteral("id"), QStringLiteral("shop-backend")},
+                                     {QStringLiteral("secret"), kBackendSecret},
+                                     {QStringLiteral("scopes"), QJsonArray{QStringLiteral("events:write")}}}}}}},
         {QStringLiteral("fleet"),
          QJsonObject{{QStringLiteral("users"),
                       QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("anna")},
@@ -287,6 +296,77 @@ void WorkerAuthDirectoryTest::missingAuthServiceUrlIsAClearStartError()
     const QByteArray err = worker.readAllStandardError();
     QVERIFY2(err.contains("devices.auth_service_url (default): must be set when devices.source is auth_service"),
              err.constData());
+}
+
+void WorkerAuthDirectoryTest::authServiceTokensAreAcceptedByTheApi()
+{
+    // The Auth Service says who it is and where its keys are (RFC 8414 metadata).
+    const test::HttpExchange discovery =
+        test::curl(m_sim->caPath,
+                   {m_sim->auth.resolved(QUrl(QStringLiteral("/.well-known/oauth-authorization-server"))).toString()});
+    QCOMPARE(discovery.status, 200);
+    const QJsonObject metadata = QJsonDocument::fromJson(discovery.body).object();
+    const QString dataDir = m_dir.filePath(QStringLiteral("issuer"));
+    QVERIFY(QDir().mkpath(dataDir));
+    QProcessEnvironment env = environment(dataDir);
+    for (const QString &key : env.keys()) {
+        if (key.startsWith(QStringLiteral("VESTNIK_DEVICES_")))
+            env.remove(key);
+    }
+    env.insert(QStringLiteral("VESTNIK_IDENTITY_TRUSTED_ISSUER"), metadata.value(QStringLiteral("issuer")).toString());
+    env.insert(QStringLiteral("VESTNIK_IDENTITY_TRUSTED_JWKS_URL"),
+               metadata.value(QStringLiteral("jwks_uri")).toString());
+    env.insert(QStringLiteral("VESTNIK_IDENTITY_TRUSTED_CA_FILE"), m_sim->caPath);
+
+    QProcess worker;
+    worker.setProcessEnvironment(env);
+    worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    test::dieWithTest(worker);
+    worker.start(QStringLiteral(VESTNIK_WORKER_BINARY), {});
+    QVERIFY(worker.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += worker.readAllStandardOutput(), out.contains("listening on"))
+                                 || worker.state() != QProcess::Running,
+                             30'000);
+    QCOMPARE(worker.state(), QProcess::Running);
+    const qsizetype urlAt = out.indexOf("listening on ") + 13;
+    const QUrl workerUrl(QString::fromUtf8(out.mid(urlAt, out.indexOf(' ', urlAt) - urlAt)));
+    const QString workerCa = QDir(dataDir).filePath(QStringLiteral("api-cert.pem"));
+
+    const auto tokenOf = [this, &metadata](const QString &client, const QString &secret) {
+        const test::HttpExchange issued =
+            test::curl(m_sim->caPath, {QStringLiteral("-u"), client + QLatin1Char(':') + secret, QStringLiteral("-d"),
+                                       QStringLiteral("grant_type=client_credentials"),
+                                       metadata.value(QStringLiteral("token_endpoint")).toString()});
+        return QJsonDocument::fromJson(issued.body).object().value(QStringLiteral("access_token")).toString();
+    };
+    const auto postEvent = [&](const QString &bearer, const QString &id) {
+        const QString body = QStringLiteral(R"({"id":"%1","type":"order.cancelled","user_id":"anna","occurred_at":%2})")
+                                 .arg(id)
+                                 .arg(QDateTime::currentMSecsSinceEpoch());
+        return test::curl(workerCa, {QStringLiteral("-H"), QStringLiteral("authorization: Bearer ") + bearer,
+                                     QStringLiteral("-H"), QStringLiteral("content-type: application/json"),
+                                     QStringLiteral("--data-binary"), body,
+                                     workerUrl.resolved(QUrl(QStringLiteral("/v1/events"))).toString()});
+    };
+    const QString backend = tokenOf(QStringLiteral("shop-backend"), kBackendSecret);
+    QVERIFY(!backend.isEmpty());
+    const test::HttpExchange accepted = postEvent(backend, QStringLiteral("external-1"));
+    QVERIFY2(accepted.status == 202, accepted.body.constData());
+    // The Auth Service's token for another client has no events:write scope.
+    const test::HttpExchange scopeless =
+        postEvent(tokenOf(QStringLiteral("worker"), kClientSecret), QStringLiteral("external-2"));
+    QCOMPARE(scopeless.status, 403);
+    // A token whose signature was altered is refused, as is one the Auth Service never issued.
+    QString altered = backend;
+    const qsizetype at = altered.size() - 5;
+    altered[at] = altered.at(at) == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
+    QCOMPARE(postEvent(altered, QStringLiteral("external-3")).status, 401);
+    QCOMPARE(postEvent(QStringLiteral("not.a.token"), QStringLiteral("external-4")).status, 401);
+
+    ::kill(pid_t(worker.processId()), SIGTERM);
+    QVERIFY(worker.waitForFinished(30'000));
+    QCOMPARE(worker.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(WorkerAuthDirectoryTest)
