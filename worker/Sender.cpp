@@ -6,6 +6,7 @@
 #include "delivery/DeliveryEngine.h"
 #include "delivery/SendJobConsumer.h"
 #include "provider/ClientCredentialsTokenSource.h"
+#include "util/Clock.h"
 #include "util/Logging.h"
 
 #include <QDir>
@@ -218,6 +219,25 @@ void Sender::stop()
 {
     if (m_consumer)
         m_consumer->stop(); // commits what was acknowledged
+}
+
+QJsonArray Sender::circuits() const
+{
+    QJsonArray circuits;
+    for (const auto &[key, state] : m_engine->circuits.states(SystemClock::instance().nowMs())) {
+        const QString name = state == CircuitBreaker::State::Closed ? QStringLiteral("closed")
+                             : state == CircuitBreaker::State::Open ? QStringLiteral("open")
+                                                                    : QStringLiteral("half_open");
+        circuits.append(QJsonObject{{QStringLiteral("app"), key.appId},
+                                    {QStringLiteral("provider"), providerName(key.provider)},
+                                    {QStringLiteral("state"), name}});
+    }
+    return circuits;
+}
+
+void Sender::setDeliveryObserver(DeliveryObserver *observer)
+{
+    m_engine->dispatcher.setObserver(observer);
 }
 
 QJsonObject Sender::status() const

@@ -3,6 +3,7 @@
 #include "util/Config.h"
 #include "util/Result.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 
@@ -10,6 +11,8 @@
 #include <memory>
 
 namespace vestnik {
+
+class DeliveryObserver;
 
 class Clock;
 class Database;
@@ -48,6 +51,10 @@ public:
 
     /// Counters for /healthz and metrics.
     QJsonObject status() const;
+    /// The circuits kept per app and provider: [{"app","provider","state": "closed"|"open"|"half_open"}].
+    QJsonArray circuits() const;
+    /// Tells `observer` about every provider answer (it must outlive the sender).
+    void setDeliveryObserver(DeliveryObserver *observer);
 
 Q_SIGNALS:
     /// Nothing in flight any more.

@@ -27,6 +27,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QHostInfo>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QRandomGenerator>
@@ -58,6 +59,8 @@ Worker::~Worker()
     m_api.reset();
     m_events.reset();
     m_track.reset();
+    if (m_sender)
+        m_sender->setDeliveryObserver(nullptr);
     m_metrics.reset();
     m_identity.reset();
     m_trigger.reset();
@@ -375,9 +378,12 @@ Result<void> Worker::startEndpoints()
     if (Result<void> trusted = trustExternalIssuer(); !trusted)
         return trusted;
     m_metrics = std::make_unique<MetricsEndpoint>(MetricsEndpoint::Sources{
-        [this] { return m_sender ? m_sender->status() : QJsonObject(); }, [this] { return triggerStatus(); }});
+        [this] { return m_sender ? m_sender->status() : QJsonObject(); }, [this] { return triggerStatus(); },
+        [this] { return m_sender ? m_sender->circuits() : QJsonArray(); }});
     if (Result<void> started = m_metrics->start(*m_api); !started)
         return started;
+    if (m_sender)
+        m_sender->setDeliveryObserver(m_metrics->deliveryObserver());
     m_track = std::make_unique<TrackEndpoint>(*m_database, SystemClock::instance());
     if (Result<void> started = m_track->start(*m_api, *m_sealer); !started)
         return started;

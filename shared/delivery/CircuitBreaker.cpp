@@ -88,6 +88,16 @@ CircuitBreaker::State CircuitBreaker::state(const AppProvider &key, qint64 nowMs
     return it->state;
 }
 
+QList<std::pair<AppProvider, CircuitBreaker::State>> CircuitBreaker::states(qint64 nowMs) const
+{
+    const QMutexLocker lock(&m_mutex);
+    QList<std::pair<AppProvider, State>> states;
+    states.reserve(m_circuits.size());
+    for (auto it = m_circuits.cbegin(); it != m_circuits.cend(); ++it)
+        states.append({it.key(), it->state == State::Open && nowMs >= it->openUntilMs ? State::HalfOpen : it->state});
+    return states;
+}
+
 std::optional<qint64> CircuitBreaker::openUntilMs(const AppProvider &key) const
 {
     const QMutexLocker lock(&m_mutex);

@@ -46,6 +46,8 @@ public:
     State state(const AppProvider &key, qint64 nowMs) const;
     /// When an open circuit lets its probe through, or nothing when it is closed.
     std::optional<qint64> openUntilMs(const AppProvider &key) const;
+    /// Every app and provider a circuit was kept for, with its state at `nowMs` (metrics).
+    QList<std::pair<AppProvider, State>> states(qint64 nowMs) const;
     /// How many times a circuit opened since start: the alert metric.
     quint64 alerts() const;
 

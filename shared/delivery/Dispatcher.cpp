@@ -2,6 +2,7 @@
 
 #include "delivery/ApnsOutcomeClassifier.h"
 #include "delivery/CircuitBreaker.h"
+#include "delivery/DeliveryObserver.h"
 #include "delivery/DeviceDirectory.h"
 #include "delivery/FcmOutcomeClassifier.h"
 #include "delivery/OutcomeRecorder.h"
@@ -108,6 +109,7 @@ struct Dispatcher::Task {
     std::optional<qint64> storedExpiresAtMs; ///< the deadline stored with the row, if any
     std::unique_ptr<RenderedPush> push;      ///< from the render until the request is built
     qint64 startedAtMs = 0;
+    std::chrono::steady_clock::time_point requestedAt; ///< when the request went to the provider client, if it did
     Platform platform = Platform::Android;
     Provider provider = Provider::Fcm;
     bool credentialsRefreshed = false;
@@ -552,6 +554,7 @@ void Dispatcher::send(const TaskPtr &task)
                                        expiresSeconds, trackingToken(*task)),
             task->token);
         task->push.reset(); // the request holds it now; a resend renders again
+        task->requestedAt = std::chrono::steady_clock::now();
         (*client)->send(std::move(body), std::move(handler), m_settings.requestTimeout);
         return;
     }
@@ -565,6 +568,7 @@ void Dispatcher::send(const TaskPtr &task)
         PayloadBuilder::apnsRequest(*task->push, task->content->compiled.source(), task->notificationId, client->topic,
                                     nowSeconds, expiresSeconds, trackingToken(*task));
     task->push.reset();
+    task->requestedAt = std::chrono::steady_clock::now();
     client->client->send(task->token, request, std::move(handler), m_settings.requestTimeout);
 }
 
@@ -587,6 +591,13 @@ QString Dispatcher::trackingToken(const Task &task) const
 
 void Dispatcher::onAnswer(const TaskPtr &task, ProviderOutcome outcome)
 {
+    if (task->requestedAt != std::chrono::steady_clock::time_point()) {
+        if (m_observer)
+            m_observer->providerAnswered(task->provider, outcome,
+                                         std::chrono::duration_cast<std::chrono::microseconds>(
+                                             std::chrono::steady_clock::now() - task->requestedAt));
+        task->requestedAt = {};
+    }
     if (outcome.isAccepted()) {
         m_deps.circuits.recordSuccess(task->key());
         m_sentBuffer.emplace_back(

@@ -21,6 +21,7 @@ namespace vestnik {
 
 class CircuitBreaker;
 class Clock;
+class DeliveryObserver;
 class DeviceDirectory;
 class OutcomeRecorder;
 class ProviderClients;
@@ -111,6 +112,8 @@ public:
     /// Jobs and deliveries not yet finished.
     int outstanding() const;
     const Counters &counters() const { return m_counters; }
+    /// Tells `observer` (null: nobody) about every provider answer from now on; it must outlive the dispatcher.
+    void setObserver(DeliveryObserver *observer) { m_observer = observer; }
     const Settings &settings() const { return m_settings; }
 
 Q_SIGNALS:
@@ -143,6 +146,7 @@ private:
 
     Dependencies m_deps;
     const Settings m_settings;
+    DeliveryObserver *m_observer = nullptr;
     std::deque<JobPtr> m_queuedJobs;
     bool m_processScheduled = false;
     int m_outstanding = 0;

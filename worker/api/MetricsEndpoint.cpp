@@ -1,6 +1,8 @@
 #include "api/MetricsEndpoint.h"
 
 #include "api/ApiServer.h"
+#include "delivery/DeliveryObserver.h"
+#include "delivery/OutcomeClass.h"
 #include "util/Logging.h"
 #include "util/Metrics.h"
 
@@ -32,11 +34,45 @@ void addAll(CollectedSamples &samples, const QList<std::pair<QString, quint64>> 
 
 } // namespace
 
+/// The providers' answers as `vestnik_push_answers_total{provider,outcome}`, the refusals' reasons as
+/// `vestnik_push_refusals_total{provider,reason}` and the latency as `vestnik_push_duration_seconds{provider}`.
+/// The series are made once per label set; the dispatcher's thread only increments.
+class MetricsEndpoint::ProviderAnswers final : public DeliveryObserver
+{
+public:
+    ProviderAnswers(CounterFamily answers, CounterFamily refusals, HistogramFamily latency)
+        : m_answers(std::move(answers)), m_refusals(std::move(refusals)), m_latency(std::move(latency))
+    {}
+
+    void providerAnswered(Provider provider, const ProviderOutcome &outcome, std::chrono::microseconds latency) override
+    {
+        const QString name = providerName(provider);
+        if (Result<Counter> counter = m_answers.labels({name, outcomeClassName(outcome.outcomeClass)}))
+            counter->increment();
+        if (!outcome.isAccepted() && !outcome.reason.isEmpty()) {
+            if (Result<Counter> counter = m_refusals.labels({name, outcome.reason}))
+                counter->increment();
+        }
+        if (Result<Histogram> histogram = m_latency.labels({name}))
+            histogram->observe(double(latency.count()) / 1e6);
+    }
+
+private:
+    CounterFamily m_answers;
+    CounterFamily m_refusals;
+    HistogramFamily m_latency;
+};
+
 MetricsEndpoint::MetricsEndpoint(Sources sources, QObject *parent)
     : QObject(parent), m_sources(std::move(sources)), m_metrics(std::make_unique<Metrics>())
 {}
 
 MetricsEndpoint::~MetricsEndpoint() = default;
+
+DeliveryObserver *MetricsEndpoint::deliveryObserver()
+{
+    return m_answers.get();
+}
 
 Result<void> MetricsEndpoint::start(ApiServer &api)
 {
@@ -63,6 +99,28 @@ Result<void> MetricsEndpoint::start(ApiServer &api)
                 if (Result<Histogram> histogram = latency.labels({pattern}))
                     histogram->observe(double(durationMs) / 1000.0);
             });
+
+    Result<CounterFamily> answers = m_metrics->counter(
+        QStringLiteral("vestnik_push_answers_total"),
+        QStringLiteral("The push providers' answers by provider and outcome (accepted, retry, invalid_token, "
+                       "permanent_failure, credentials_problem)"),
+        {QStringLiteral("provider"), QStringLiteral("outcome")});
+    if (!answers)
+        return answers.error();
+    Result<CounterFamily> refusals = m_metrics->counter(
+        QStringLiteral("vestnik_push_refusals_total"),
+        QStringLiteral("The push providers' answers other than acceptance, by provider and reason (fcm.UNAVAILABLE, "
+                       "apns.BadDeviceToken, network.timeout, ...)"),
+        {QStringLiteral("provider"), QStringLiteral("reason")});
+    if (!refusals)
+        return refusals.error();
+    Result<HistogramFamily> pushLatency =
+        m_metrics->histogram(QStringLiteral("vestnik_push_duration_seconds"),
+                             QStringLiteral("Time from a push's request to its provider's answer, by provider"),
+                             Metrics::exponentialBuckets(0.001, 2, 14), {QStringLiteral("provider")});
+    if (!pushLatency)
+        return pushLatency.error();
+    m_answers = std::make_unique<ProviderAnswers>(*answers, *refusals, *pushLatency);
 
     const ApiServer *server = &api;
     const QList<Result<void>> registered{
@@ -95,6 +153,26 @@ Result<void> MetricsEndpoint::start(ApiServer &api)
         m_metrics->collectedGauge(QStringLiteral("vestnik_delivery_in_flight"),
                                   QStringLiteral("Pushes the sender role has in flight"), {QStringLiteral("counter")},
                                   fromJson(m_sources.delivery, {QStringLiteral("outstanding")}, true)),
+        m_metrics->collectedGauge(
+            QStringLiteral("vestnik_circuit_state"),
+            QStringLiteral("Each app and provider's circuit: 0 closed, 1 open (pushes wait), 2 half-open (a probe "
+                           "may go)"),
+            {QStringLiteral("app"), QStringLiteral("provider")},
+            [circuits = m_sources.circuits](CollectedSamples &samples) {
+                const QJsonArray states = circuits ? circuits() : QJsonArray();
+                for (const QJsonValue &value : states) {
+                    const QJsonObject circuit = value.toObject();
+                    const QString state = circuit.value(QStringLiteral("state")).toString();
+                    const double code = state == QStringLiteral("open")        ? 1
+                                        : state == QStringLiteral("half_open") ? 2
+                                                                               : 0;
+                    if (Result<void> added = samples.add({circuit.value(QStringLiteral("app")).toString(),
+                                                          circuit.value(QStringLiteral("provider")).toString()},
+                                                         code);
+                        !added)
+                        qCWarning(lcWorker).noquote() << "metrics:" << added.error().message;
+                }
+            }),
         m_metrics->collectedCounter(
             QStringLiteral("vestnik_trigger_total"),
             QStringLiteral("The trigger role's counts: events, duplicates, dead letters, "

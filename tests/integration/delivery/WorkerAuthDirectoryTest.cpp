@@ -225,6 +225,19 @@ void WorkerAuthDirectoryTest::sendJobsReachThePhonesTheAuthServiceLists()
         return q && q->next() ? q->value(0).toInt() : -1;
     };
     QTRY_COMPARE_WITH_TIMEOUT(sentCount(), 3, 30'000);
+    // The provider's answers in the metrics: three acceptances, the burst's refusal, each timed.
+    const qsizetype urlAt = out.indexOf("listening on ") + 13;
+    const QUrl workerUrl(QString::fromUtf8(out.mid(urlAt, out.indexOf(' ', urlAt) - urlAt)));
+    const test::HttpExchange scraped = test::curl(QDir(dataDir).filePath(QStringLiteral("api-cert.pem")),
+                                                  {workerUrl.resolved(QUrl(QStringLiteral("/metrics"))).toString()});
+    QCOMPARE(scraped.status, 200);
+    for (const QByteArray &line :
+         {QByteArray(R"(vestnik_push_answers_total{provider="fcm",outcome="accepted"} 3)"),
+          QByteArray(R"(vestnik_push_answers_total{provider="fcm",outcome="retry"} 1)"),
+          QByteArray(R"(vestnik_push_refusals_total{provider="fcm",reason="fcm.UNAVAILABLE"} 1)"),
+          QByteArray(R"(vestnik_push_duration_seconds_count{provider="fcm"} 4)")})
+        QVERIFY2(scraped.body.contains(QByteArray(line + '\n')),
+                 QByteArray(line + " not in\n" + scraped.body).constData());
     ::kill(pid_t(worker.processId()), SIGTERM);
     QVERIFY(worker.waitForFinished(30'000));
     log += worker.readAllStandardError();
