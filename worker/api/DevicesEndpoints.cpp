@@ -24,46 +24,6 @@ ApiResponse invalidRequest(const Error &error)
     return ApiResponse::error(400, QStringLiteral("invalid_request"), error.message);
 }
 
-/// What a registration asks for, checked.
-struct Registration {
-    QString appId;
-    Platform platform = Platform::Android;
-    QString token;
-    QString locale;
-};
-
-Result<Registration> registrationFrom(const QJsonObject &body)
-{
-    const QStringList members{QStringLiteral("app_id"), QStringLiteral("platform"), QStringLiteral("token"),
-                              QStringLiteral("locale")};
-    if (Result<void> known = pf::checkMembers(body, members); !known)
-        return known.error();
-    Registration registration;
-    for (const QString &name : members) {
-        Result<std::optional<QString>> value = pf::optionalString(body, name);
-        if (!value)
-            return value.error();
-        const QString text = value->value_or(QString());
-        if (name == QStringLiteral("app_id"))
-            registration.appId = text;
-        else if (name == QStringLiteral("token"))
-            registration.token = text;
-        else if (name == QStringLiteral("locale"))
-            registration.locale = text;
-        else if (const std::optional<Platform> platform = platformFromName(text))
-            registration.platform = *platform;
-        else
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("'platform' must be android, ios or web"));
-    }
-    if (Result<void> app = pf::checkId(QStringLiteral("app_id"), registration.appId); !app)
-        return app.error();
-    if (Result<void> token = pf::checkToken(registration.token); !token)
-        return token.error();
-    if (Result<void> locale = pf::checkLocale(registration.locale); !locale)
-        return locale.error();
-    return registration;
-}
-
 } // namespace
 
 DevicesEndpoints::DevicesEndpoints(const Database &database, const Sealer &sealer, const Clock &clock,
@@ -84,7 +44,7 @@ ApiResponse DevicesEndpoints::registerDevice(const ApiRequest &request) const
     const Result<QJsonObject> body = request.jsonObject();
     if (!body)
         return ApiResponse::invalidJson(body.error());
-    const Result<Registration> registration = registrationFrom(*body);
+    const Result<pf::DeviceRegistration> registration = pf::deviceRegistrationFrom(*body);
     if (!registration)
         return invalidRequest(registration.error());
     const Result<std::optional<Device>> known = m_devices->findByToken(registration->appId, registration->token);

@@ -3,6 +3,7 @@
 #include "model/Delivery.h"
 #include "model/DeliveryEvent.h"
 #include "model/Device.h"
+#include "model/Platform.h"
 #include "model/Provider.h"
 #include "model/User.h"
 
@@ -179,6 +180,38 @@ QJsonObject deliveryEventJson(const DeliveryEvent &event)
     return QJsonObject{{QStringLiteral("status"), deliveryStatusName(event.status)},
                        {QStringLiteral("at"), event.atMs},
                        {QStringLiteral("detail"), event.detail}};
+}
+
+Result<DeviceRegistration> deviceRegistrationFrom(const QJsonObject &body)
+{
+    const QStringList members{QStringLiteral("app_id"), QStringLiteral("platform"), QStringLiteral("token"),
+                              QStringLiteral("locale")};
+    if (Result<void> known = checkMembers(body, members); !known)
+        return known.error();
+    DeviceRegistration registration;
+    for (const QString &name : members) {
+        Result<std::optional<QString>> value = optionalString(body, name);
+        if (!value)
+            return value.error();
+        const QString text = value->value_or(QString());
+        if (name == QStringLiteral("app_id"))
+            registration.appId = text;
+        else if (name == QStringLiteral("token"))
+            registration.token = text;
+        else if (name == QStringLiteral("locale"))
+            registration.locale = text;
+        else if (const std::optional<Platform> platform = platformFromName(text))
+            registration.platform = *platform;
+        else
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("'platform' must be android, ios or web"));
+    }
+    if (Result<void> app = checkId(QStringLiteral("app_id"), registration.appId); !app)
+        return app.error();
+    if (Result<void> token = checkToken(registration.token); !token)
+        return token.error();
+    if (Result<void> locale = checkLocale(registration.locale); !locale)
+        return locale.error();
+    return registration;
 }
 
 } // namespace vestnik::peoplefields

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/Platform.h"
 #include "util/Result.h"
 
 #include <QJsonObject>
@@ -37,6 +38,17 @@ Result<void> checkLocale(const QString &locale);
 Result<void> checkMembers(const QJsonObject &body, const QStringList &allowed);
 /// The string member `name` of `body`: nothing when absent (or null), InvalidArgument when not a string.
 Result<std::optional<QString>> optionalString(const QJsonObject &body, const QString &name);
+/// What a registration asks for, checked.
+struct DeviceRegistration {
+    QString appId;
+    Platform platform = Platform::Android;
+    QString token;
+    QString locale;
+};
+
+/// The body of `POST /v1/users/{id}/devices`, checked: only known members, strings, a known platform, a valid
+/// app id, token and locale; InvalidArgument with a message naming the field otherwise.
+Result<DeviceRegistration> deviceRegistrationFrom(const QJsonObject &body);
 /// A path's positive integer id (a device's), or InvalidArgument.
 Result<qint64> numericId(const QString &field, const QString &text);
 
