@@ -243,7 +243,7 @@ void Sender::setDeliveryObserver(DeliveryObserver *observer)
 QJsonObject Sender::status() const
 {
     const Dispatcher::Counters &c = m_engine->dispatcher.counters();
-    return QJsonObject{
+    QJsonObject status{
         {QStringLiteral("jobs"), c.jobs},
         {QStringLiteral("sent"), c.sent},
         {QStringLiteral("retries"), c.retries},
@@ -253,6 +253,9 @@ QJsonObject Sender::status() const
         {QStringLiteral("circuit_alerts"), qint64(m_engine->circuits.alerts())},
         {QStringLiteral("outstanding"), m_engine->dispatcher.outstanding()},
     };
+    if (const std::optional<qint64> lag = m_consumer ? m_consumer->consumer().lag() : std::nullopt)
+        status.insert(QStringLiteral("lag"), *lag);
+    return status;
 }
 
 } // namespace vestnik

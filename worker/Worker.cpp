@@ -237,7 +237,7 @@ QJsonObject Worker::triggerStatus() const
     if (!m_trigger)
         return QJsonObject();
     const TriggerRole::Counters &c = m_trigger->counters();
-    return QJsonObject{
+    QJsonObject status{
         {QStringLiteral("rules"), m_trigger->ruleCount()},
         {QStringLiteral("events"), c.events},
         {QStringLiteral("duplicates"), c.duplicates},
@@ -248,6 +248,9 @@ QJsonObject Worker::triggerStatus() const
         {QStringLiteral("retried"), c.retried},
         {QStringLiteral("outstanding"), m_trigger->outstanding()},
     };
+    if (const std::optional<qint64> lag = m_trigger->consumerLag())
+        status.insert(QStringLiteral("lag"), *lag);
+    return status;
 }
 
 Result<std::optional<QSslConfiguration>> Worker::apiTls()

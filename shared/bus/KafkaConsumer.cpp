@@ -4,6 +4,7 @@
 
 #include <QPointer>
 
+#include <algorithm>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -136,6 +137,7 @@ void KafkaConsumer::stop()
     m_handle.reset();
     m_assigned.clear();
     m_paused.clear();
+    m_nextOffsets.clear();
 }
 
 void KafkaConsumer::hold()
@@ -187,6 +189,7 @@ void KafkaConsumer::rebalance(rd_kafka_resp_err_t error, rd_kafka_topic_partitio
             m_tracker.revoke(p);
             m_assigned.remove(p);
             m_paused.remove(p);
+            m_nextOffsets.remove(p);
             m_epochs.remove(p);
         }
         if (cooperative)
@@ -221,6 +224,7 @@ void KafkaConsumer::poll()
         }
         if (!m_tracker.start(where, message->offset))
             continue; // a re-delivery below what this assignment already started
+        m_nextOffsets.insert(where, message->offset + 1);
         BusMessage busMessage;
         busMessage.where = where;
         busMessage.offset = message->offset;
@@ -278,6 +282,7 @@ void KafkaConsumer::pause(const TopicPartition &where, qint64 refetchFrom)
     rd_kafka_pause_partitions(m_handle.get(), list.get());
     // What was fetched beyond the limit is dropped here; fetch it again from this message on resume.
     list->elems[0].offset = refetchFrom;
+    m_nextOffsets.insert(where, refetchFrom);
     if (rd_kafka_error_t *error = rd_kafka_seek_partitions(m_handle.get(), list.get(), 5000)) {
         qCWarning(lcBus).noquote() << "cannot seek" << where.topic << where.partition << ":"
                                    << QString::fromUtf8(rd_kafka_error_string(error));
@@ -291,6 +296,23 @@ void KafkaConsumer::resume(const TopicPartition &where)
     kafka::PartitionListPtr list = listOf({where});
     rd_kafka_resume_partitions(m_handle.get(), list.get());
     m_paused.remove(where);
+}
+
+std::optional<qint64> KafkaConsumer::lag() const
+{
+    qint64 total = 0;
+    for (auto it = m_nextOffsets.cbegin(); it != m_nextOffsets.cend(); ++it) {
+        int64_t low = 0;
+        int64_t high = 0;
+        // The watermarks librdkafka keeps from its fetches: no broker round trip at scrape time.
+        if (rd_kafka_get_watermark_offsets(m_handle.get(), it.key().topic.toUtf8().constData(), it.key().partition,
+                                           &low, &high)
+                != RD_KAFKA_RESP_ERR_NO_ERROR
+            || high < 0)
+            continue;
+        total += std::max<qint64>(0, high - it.value());
+    }
+    return total;
 }
 
 } // namespace vestnik

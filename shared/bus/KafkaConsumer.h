@@ -60,6 +60,9 @@ public:
     bool isRunning() const override { return bool(m_handle); }
 
     int inFlight() const override { return m_tracker.totalInFlight(); }
+    /// Per assigned partition, the high watermark librdkafka last saw minus the next offset the handler is to get
+    /// (partitions that handed nothing out yet, or whose watermark is not known yet, do not count).
+    std::optional<qint64> lag() const override;
 
 private:
     static void onRebalance(rd_kafka_t *handle, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions,
@@ -80,6 +83,7 @@ private:
     QHash<TopicPartition, quint64> m_epochs; ///< per assignment of a partition, so stale acks are told apart
     QSet<TopicPartition> m_assigned;
     QSet<TopicPartition> m_paused;
+    QHash<TopicPartition, qint64> m_nextOffsets; ///< per assigned partition, the next offset the handler is to get
     quint64 m_nextEpoch = 1;
     QTimer m_poller;
     kafka::QueuePtr m_queue; ///< the consumer queue, for its wake-up events

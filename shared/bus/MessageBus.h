@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace vestnik {
 
@@ -54,6 +55,9 @@ public:
     virtual bool isRunning() const = 0;
     /// Messages handed out and not yet acknowledged.
     virtual int inFlight() const = 0;
+    /// Messages of what this consumer owns now (its partitions, its leased topics) not yet handed out to it: the
+    /// consumer lag. 0 when it owns nothing; nothing when it cannot tell (the bus did not answer).
+    virtual std::optional<qint64> lag() const = 0;
 
 Q_SIGNALS:
     /// An error the consumer does not recover from by itself.

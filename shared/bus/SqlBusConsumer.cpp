@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QPointer>
+#include <QSqlQuery>
 #include <QSysInfo>
 #include <QUuid>
 
@@ -408,6 +409,22 @@ void SqlBusConsumer::reportFailure(const Error &error, const QString &next)
     const QString repeated =
         m_failures > 1 ? QStringLiteral(" (%1 failures since the database last answered)").arg(m_failures) : QString();
     qCWarning(lcBus).noquote() << error.message + QStringLiteral("; ") + next + repeated;
+}
+
+std::optional<qint64> SqlBusConsumer::lag() const
+{
+    qint64 total = 0;
+    for (auto it = m_topics.cbegin(); it != m_topics.cend(); ++it) {
+        if (!it->isLeased)
+            continue;
+        Result<QSqlQuery> q =
+            m_database.run(QStringLiteral("SELECT COUNT(*) FROM bus_messages WHERE topic = ? AND id >= ?"),
+                           {it.key(), it->nextOffset}, QStringLiteral("cannot count the messages of %1").arg(it.key()));
+        if (!q || !q->next())
+            return std::nullopt;
+        total += q->value(0).toLongLong();
+    }
+    return total;
 }
 
 } // namespace vestnik

@@ -48,6 +48,8 @@ public:
     void stop() override;
     bool isRunning() const override { return m_running; }
     int inFlight() const override { return m_tracker.totalInFlight(); }
+    /// The messages of the topics whose lease this consumer holds from the next one it would read on.
+    std::optional<qint64> lag() const override;
 
     /// Messages deleted by retention per statement; a full batch is followed by the next at the next commit.
     static constexpr int kPurgeBatch = 10'000;

@@ -406,7 +406,9 @@ void TriggerRole::releaseDue()
     m_releasing = int(due->size());
     auto sent = std::make_shared<QStringList>();
     QPointer<TriggerRole> self(this);
-    for (const auto &[jobKey, body] : std::as_const(*due)) {
+    for (const auto &entry : std::as_const(*due)) {
+        const auto &body = entry.second;
+        const auto jobKey = entry.first; // a copy for the callback (clang before 16 cannot capture a binding)
         Result<SendJob> job = SendJob::fromJson(body);
         const QByteArray key = job ? job->userId.toUtf8() : QByteArray();
         m_producer.send(m_settings.sendsTopic, key, body, [self, sent, jobKey](Result<void> delivered) {
@@ -450,6 +452,11 @@ void TriggerRole::forgetOld()
     const qint64 window = std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.idempotencyWindow).count();
     if (Result<qint64> forgotten = m_state.forget(now - window, now - longestCap); !forgotten)
         qCWarning(lcWorker).noquote() << "cannot forget old trigger state:" << forgotten.error().message;
+}
+
+std::optional<qint64> TriggerRole::consumerLag() const
+{
+    return m_consumer ? m_consumer->lag() : std::nullopt;
 }
 
 } // namespace vestnik

@@ -75,6 +75,8 @@ public:
     const Counters &counters() const { return m_counters; }
     /// The rules in force (enabled ones only).
     int ruleCount() const { return int(m_rules.size()); }
+    /// The events consumer's lag (see BusConsumer::lag()); nothing before start() or when the bus cannot tell.
+    std::optional<qint64> consumerLag() const;
     /// Reloads the rules now if they changed; the timer does this every `rulesReloadInterval`.
     Result<void> reloadRules();
     /// Sends the deferred jobs that are due now (claimed, so that two workers never both take one); the timer

@@ -145,14 +145,31 @@ Result<void> MetricsEndpoint::start(ApiServer &api)
                                           !added)
                                           qCWarning(lcWorker).noquote() << "metrics:" << added.error().message;
                                   }),
-        m_metrics->collectedCounter(QStringLiteral("vestnik_delivery_total"),
-                                    QStringLiteral("The sender role's counts: send jobs, pushes sent, retries, "
-                                                   "failures, invalid tokens, credential refreshes, circuit alerts"),
-                                    {QStringLiteral("counter")},
-                                    fromJson(m_sources.delivery, {QStringLiteral("outstanding")}, false)),
+        m_metrics->collectedCounter(
+            QStringLiteral("vestnik_delivery_total"),
+            QStringLiteral("The sender role's counts: send jobs, pushes sent, retries, "
+                           "failures, invalid tokens, credential refreshes, circuit alerts"),
+            {QStringLiteral("counter")},
+            fromJson(m_sources.delivery, {QStringLiteral("outstanding"), QStringLiteral("lag")}, false)),
         m_metrics->collectedGauge(QStringLiteral("vestnik_delivery_in_flight"),
                                   QStringLiteral("Pushes the sender role has in flight"), {QStringLiteral("counter")},
                                   fromJson(m_sources.delivery, {QStringLiteral("outstanding")}, true)),
+        m_metrics->collectedGauge(
+            QStringLiteral("vestnik_consumer_lag"),
+            QStringLiteral(
+                "Messages of the bus partitions (Kafka) or topics (SqlBus) a role's consumer owns that it has "
+                "not been handed yet, by role (trigger: vestnik.events, sender: vestnik.sends)"),
+            {QStringLiteral("role")},
+            [delivery = m_sources.delivery, trigger = m_sources.trigger](CollectedSamples &samples) {
+                for (const auto &[role, source] :
+                     {std::pair{QStringLiteral("sender"), delivery}, std::pair{QStringLiteral("trigger"), trigger}}) {
+                    const QJsonValue lag = source ? source().value(QStringLiteral("lag")) : QJsonValue();
+                    if (!lag.isDouble())
+                        continue;
+                    if (Result<void> added = samples.add({role}, lag.toDouble()); !added)
+                        qCWarning(lcWorker).noquote() << "metrics:" << added.error().message;
+                }
+            }),
         m_metrics->collectedGauge(
             QStringLiteral("vestnik_circuit_state"),
             QStringLiteral("Each app and provider's circuit: 0 closed, 1 open (pushes wait), 2 half-open (a probe "
@@ -178,7 +195,8 @@ Result<void> MetricsEndpoint::start(ApiServer &api)
             QStringLiteral("The trigger role's counts: events, duplicates, dead letters, "
                            "send jobs, deferred and capped pushes, retries"),
             {QStringLiteral("counter")},
-            fromJson(m_sources.trigger, {QStringLiteral("outstanding"), QStringLiteral("rules")}, false)),
+            fromJson(m_sources.trigger, {QStringLiteral("outstanding"), QStringLiteral("rules"), QStringLiteral("lag")},
+                     false)),
         m_metrics->collectedGauge(
             QStringLiteral("vestnik_trigger_state"),
             QStringLiteral("The trigger role's rules loaded and events in flight"), {QStringLiteral("counter")},

@@ -337,6 +337,10 @@ void ApiIdentityTest::metricsCountWhatHappened()
     QVERIFY(before.contains("# TYPE vestnik_api_events_total counter\n"));
     QVERIFY(before.contains("# TYPE vestnik_trigger_total counter\n"));
     QVERIFY(before.contains("vestnik_api_connections "));
+    // The trigger role holds the embedded bus's events topic and has taken everything posted so far.
+    const QByteArray triggerLag = R"(vestnik_consumer_lag{role="trigger"})";
+    QTRY_VERIFY(scrape().contains(QByteArray(triggerLag + ' ')));
+    QTRY_COMPARE(sample(scrape(), triggerLag), 0.0);
     QCOMPARE(call("POST", QStringLiteral("/v1/auth/login"), R"({"login":"nobody","password":"wrong password"})").status,
              400);
     const QByteArray after = scrape();

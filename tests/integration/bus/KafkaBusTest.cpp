@@ -14,6 +14,7 @@
 #include <QUuid>
 
 #include <memory>
+#include <utility>
 
 using namespace vestnik;
 using namespace std::chrono_literals;
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void unfinishedWorkGoesToTheNextConsumerAndNothingElse();
     void partitionIsPausedAtItsInFlightLimit();
     void pausedPartitionIsFetchedAgainAfterARebalance();
+    void lagIsWhatTheConsumerHasNotBeenHandedYet();
 
 private:
     /// Produces `count` messages per partition, "p<partition>-<n>"; every delivery report must be good.
@@ -215,6 +217,33 @@ void KafkaBusTest::pausedPartitionIsFetchedAgainAfterARebalance()
         ack(); // from before the rebalance: ignored, nothing to commit twice
     second.stop();
     first.stop();
+}
+
+void KafkaBusTest::lagIsWhatTheConsumerHasNotBeenHandedYet()
+{
+    constexpr int kPerPartition = 50;
+    constexpr int kLimit = 10;
+    const QString topic = unique(QStringLiteral("vestnik.bus-lag."));
+    VT_OK(m_producer->ensureTopic(topic, kPartitions, 15s));
+    produce(topic, kPerPartition);
+
+    const KafkaConsumer::Settings settings{
+        m_brokers, unique(QStringLiteral("vestnik-bus-lag-")), {topic}, {}, kLimit, 5ms, 100ms};
+    QList<KafkaConsumer::Ack> held;
+    KafkaConsumer consumer(settings, [&](const BusMessage &, KafkaConsumer::Ack ack) { held.append(std::move(ack)); });
+    QCOMPARE(consumer.lag(), std::optional<qint64>(0)); // owns nothing yet
+    VT_OK(consumer.start());
+    // Every partition paused at the limit: the rest of each is the lag.
+    QTRY_COMPARE_WITH_TIMEOUT(consumer.inFlight(), kPartitions * kLimit, 60'000);
+    QTRY_COMPARE_WITH_TIMEOUT(consumer.lag().value_or(-1), qint64(kPartitions * (kPerPartition - kLimit)), 30'000);
+    // Acknowledging everything as it comes empties it.
+    const auto drained = [&] {
+        for (const KafkaConsumer::Ack &ack : std::exchange(held, {}))
+            ack();
+        return consumer.inFlight() == 0 && consumer.lag() == std::optional<qint64>(0);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(drained(), 60'000);
+    consumer.stop();
 }
 
 QTEST_GUILESS_MAIN(KafkaBusTest)

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void acknowledgedPrefixIsCommittedWhileRunning();
     void unacknowledgedMessagesComeAgainAfterStopOrDestruction();
     void maxInFlightIsNeverExceeded();
+    void lagIsWhatTheConsumerHasNotBeenHandedYet();
 
     // SqlBusTestLeases.cpp: one consumer of a group at a time
     void secondConsumerOfTheGroupWaitsUntilTheFirstStops();

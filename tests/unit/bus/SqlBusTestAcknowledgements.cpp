@@ -3,6 +3,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <utility>
 
 using namespace vestnik;
 using namespace vestnik::test;
@@ -149,4 +150,35 @@ void SqlBusTest::maxInFlightIsNeverExceeded()
     QCOMPARE(mostHeld, kLimit); // reached, never exceeded
     QCOMPARE(mostInFlight, kLimit);
     QCOMPARE(inbox.values(), numbered(QStringLiteral("m"), 0, kMessages));
+}
+
+void SqlBusTest::lagIsWhatTheConsumerHasNotBeenHandedYet()
+{
+    constexpr int kMessages = 100;
+    constexpr int kLimit = 10;
+    SqlBus bus(db(), m_clock, fastSettings());
+    std::unique_ptr<BusProducer> producer = bus.makeProducer();
+    VT_OK(producer->start());
+    QCOMPARE(produce(*producer, QStringLiteral("t"), numbered(QStringLiteral("m"), 0, kMessages)), QString());
+
+    Inbox inbox;
+    std::unique_ptr<BusConsumer> consumer =
+        bus.makeConsumer(group(QStringLiteral("g"), {QStringLiteral("t")}, kLimit), inbox.holding());
+    QCOMPARE(consumer->lag(), std::optional<qint64>(0)); // holds no lease yet
+    VT_OK(consumer->start());
+    QTRY_COMPARE(inbox.messages.size(), kLimit);
+    QCOMPARE(consumer->lag(), std::optional<qint64>(kMessages - kLimit));
+    // A second consumer of the group waits for the lease: it owns nothing, so it lags nothing.
+    Inbox idle;
+    std::unique_ptr<BusConsumer> waiting =
+        bus.makeConsumer(group(QStringLiteral("g"), {QStringLiteral("t")}, kLimit), idle.holding());
+    VT_OK(waiting->start());
+    QCOMPARE(waiting->lag(), std::optional<qint64>(0));
+    const auto drained = [&] {
+        for (const BusConsumer::Ack &ack : std::exchange(inbox.held, {}))
+            ack();
+        return inbox.messages.size() == kMessages && consumer->lag() == std::optional<qint64>(0);
+    };
+    QTRY_VERIFY(drained());
+    QVERIFY(idle.messages.isEmpty());
 }
