@@ -48,6 +48,8 @@ public:
 
     /// Counters for /healthz and metrics.
     QJsonObject status() const;
+    /// The delivery engine this role sends with (the API's test push sends through it too).
+    DeliveryEngine &engine() { return *m_engine; }
 
 Q_SIGNALS:
     /// Nothing in flight any more.

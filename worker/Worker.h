@@ -16,6 +16,7 @@ class QSslConfiguration;
 namespace vestnik {
 
 class ApiServer;
+class AppsEndpoints;
 class BusProducer;
 class Database;
 class EventsEndpoint;
@@ -25,7 +26,10 @@ class MessageBus;
 class MetricsEndpoint;
 class Sealer;
 class Sender;
+class TemplatesEndpoints;
+class TestPushEndpoint;
 class TrackEndpoint;
+class TriggerRulesEndpoints;
 class TriggerRole;
 
 /// The worker process: opens and migrates the database, loads the sealing key, connects the bus (Kafka, or the
@@ -70,8 +74,8 @@ private:
     Result<std::optional<QSslConfiguration>> apiTls();
     QJsonObject triggerStatus() const;
     Result<void> startBus();
-    /// The API's endpoints beyond health: identity (tokens, users, clients, audit log), event ingest, tracking and
-    /// /metrics.
+    /// The API's endpoints beyond health: identity (tokens, users, clients, audit log), event ingest, tracking,
+    /// /metrics, and content and configuration (templates, trigger rules, apps, test push).
     Result<void> startEndpoints();
     void waitForIdle(std::chrono::milliseconds grace);
 
@@ -89,6 +93,11 @@ private:
     std::unique_ptr<EventsEndpoint> m_events;
     std::unique_ptr<TrackEndpoint> m_track;
     std::unique_ptr<MetricsEndpoint> m_metrics;
+    // Content and configuration: templates, trigger rules, apps and credentials, test push.
+    std::unique_ptr<TemplatesEndpoints> m_templates;
+    std::unique_ptr<TriggerRulesEndpoints> m_triggerRules;
+    std::unique_ptr<AppsEndpoints> m_apps;
+    std::unique_ptr<TestPushEndpoint> m_testPush;
     QUrl m_url;
     QString m_certificateFingerprint;
     int m_schemaVersion = 0;
