@@ -112,7 +112,8 @@ Result<void> TestPushEndpoint::addRoutes(ApiServer &api)
             DeviceDirectory &directory =
                 m_engine->externalDirectory ? *m_engine->externalDirectory : m_engine->directory;
             const QPointer<TestPushEndpoint> self(this);
-            directory.activeDevices({*userId}, [self, push, reply](Result<DeviceDirectory::Devices> devices) {
+            directory.activeDevices({*userId}, [self, engine = m_engine, push,
+                                                reply](Result<DeviceDirectory::Devices> devices) {
                 if (!self)
                     return;
                 if (!devices)
@@ -121,7 +122,7 @@ Result<void> TestPushEndpoint::addRoutes(ApiServer &api)
                     if (push->job.appId.isEmpty() || device.appId == push->job.appId)
                         push->devices.append(device);
                 }
-                self->m_engine->dispatcher.submit(push->job, [self, push, reply](const Dispatcher::JobReport &report) {
+                engine->dispatcher.submit(push->job, [self, engine, push, reply](const Dispatcher::JobReport &report) {
                     if (!self)
                         return;
                     if (report.error)
@@ -136,8 +137,7 @@ Result<void> TestPushEndpoint::addRoutes(ApiServer &api)
                                             {QStringLiteral("provider"), providerOf(device.platform)},
                                             {QStringLiteral("token"), maskedToken(device.token)}};
                         const QString notificationId = push->job.notificationIdFor(device.id);
-                        const Result<std::optional<Delivery>> delivery =
-                            self->m_engine->deliveries.find(notificationId);
+                        const Result<std::optional<Delivery>> delivery = engine->deliveries.find(notificationId);
                         if (!delivery)
                             return reply.send(ApiResponse::fromError(delivery.error()));
                         if (!*delivery) {

@@ -7,6 +7,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace vestnik {
 
 namespace {
@@ -80,7 +82,7 @@ Result<TriggerRule> ruleFrom(const QJsonObject &body)
                                                                         "end_minute, whole numbers of minutes after "
                                                                         "local midnight"));
         rule.quietHours =
-            QuietHours{int(qBound<qint64>(-1, **start, 100'000)), int(qBound<qint64>(-1, **end, 100'000))};
+            QuietHours{int(std::clamp<qint64>(**start, -1, 100'000)), int(std::clamp<qint64>(**end, -1, 100'000))};
     }
     return rule;
 }
