@@ -86,11 +86,15 @@ private Q_SLOTS:
     void testPushReportsEachDevice();
     void rolesDecideWhoMayDoWhat();
     void everyChangeIsAudited();
+    void workerWithoutSenderRefusesTestPush();
     void noSecretInAnyAnswer();
 
 private:
     Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
                 const QByteArray &bearer = {});
+    /// call() on another worker, trusting its certificate.
+    Answer callOn(Worker &worker, const QSslConfiguration &tls, const QByteArray &method, const QString &path,
+                  const QByteArray &body = {}, const QByteArray &bearer = {});
     QByteArray login(const QString &name, const QString &password);
     QList<QJsonObject> audit(const QString &action);
 
@@ -180,8 +184,14 @@ void ApiContentTest::cleanupTestCase()
 Answer ApiContentTest::call(const QByteArray &method, const QString &path, const QByteArray &body,
                             const QByteArray &bearer)
 {
-    QNetworkRequest request(m_worker->url().resolved(QUrl(path)));
-    request.setSslConfiguration(m_tls);
+    return callOn(*m_worker, m_tls, method, path, body, bearer);
+}
+
+Answer ApiContentTest::callOn(Worker &worker, const QSslConfiguration &tls, const QByteArray &method,
+                              const QString &path, const QByteArray &body, const QByteArray &bearer)
+{
+    QNetworkRequest request(worker.url().resolved(QUrl(path)));
+    request.setSslConfiguration(tls);
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!bearer.isEmpty())
@@ -556,6 +566,34 @@ void ApiContentTest::everyChangeIsAudited()
     QCOMPARE(credentials.size(), 2);
     QCOMPARE(credentials.first().value(QStringLiteral("target")).toString(), QStringLiteral("shop/apns"));
     QCOMPARE(credentials.first().value(QStringLiteral("remote_address")).toString(), QStringLiteral("127.0.0.1"));
+}
+
+void ApiContentTest::workerWithoutSenderRefusesTestPush()
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), dir.path());
+    env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
+    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("trigger"));
+    env.insert(QStringLiteral("VESTNIK_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"), kAdminPassword);
+    Result<Config> config = Config::fromIni(QString(), QString(), env);
+    VT_OK(config);
+    Worker worker(*config);
+    VT_OK(worker.start());
+    QSslConfiguration tls = m_tls;
+    tls.setCaCertificates(QSslCertificate::fromPath(QDir(dir.path()).filePath(QStringLiteral("api-cert.pem"))));
+    const QByteArray admin = callOn(worker, tls, "POST", QStringLiteral("/v1/auth/login"),
+                                    json(QJsonObject{{QStringLiteral("login"), QStringLiteral("admin")},
+                                                     {QStringLiteral("password"), kAdminPassword}}))
+                                 .json.value(QStringLiteral("access_token"))
+                                 .toString()
+                                 .toUtf8();
+    QVERIFY(!admin.isEmpty());
+    const Answer refused = callOn(worker, tls, "POST", QStringLiteral("/v1/test-push"),
+                                  R"({"template_id":"cart","user_id":"u-anna"})", admin);
+    QCOMPARE(refused.status, 503);
+    QCOMPARE(refused.errorCode(), QStringLiteral("sender_unavailable"));
+    worker.shutdown();
 }
 
 void ApiContentTest::noSecretInAnyAnswer()
