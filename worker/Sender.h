@@ -55,6 +55,8 @@ public:
     QJsonArray circuits() const;
     /// Tells `observer` about every provider answer (it must outlive the sender).
     void setDeliveryObserver(DeliveryObserver *observer);
+    /// The delivery engine this role sends with (the API's test push sends through it too).
+    DeliveryEngine &engine() { return *m_engine; }
 
 Q_SIGNALS:
     /// Nothing in flight any more.

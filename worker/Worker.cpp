@@ -3,14 +3,18 @@
 #include "Sender.h"
 #include "api/ApiAudit.h"
 #include "api/ApiServer.h"
+#include "api/AppsEndpoints.h"
 #include "api/Authenticator.h"
 #include "api/DeliveriesEndpoints.h"
 #include "api/DevicesEndpoints.h"
 #include "api/EventsEndpoint.h"
 #include "api/IdentityEndpoints.h"
 #include "api/MetricsEndpoint.h"
+#include "api/TemplatesEndpoints.h"
+#include "api/TestPushEndpoint.h"
 #include "api/TlsIdentity.h"
 #include "api/TrackEndpoint.h"
+#include "api/TriggerRulesEndpoints.h"
 #include "api/UsersEndpoints.h"
 #include "bus/KafkaBus.h"
 #include "bus/SqlBus.h"
@@ -62,6 +66,10 @@ Worker::~Worker()
     if (m_sender)
         m_sender->setDeliveryObserver(nullptr);
     m_metrics.reset();
+    m_templates.reset();
+    m_triggerRules.reset();
+    m_apps.reset();
+    m_testPush.reset();
     m_identity.reset();
     m_trigger.reset();
     m_sender.reset();
@@ -400,6 +408,22 @@ Result<void> Worker::startEndpoints()
         return added;
     if (Result<void> added = m_deliveries->addRoutes(*m_api); !added)
         return added;
+    {
+        // Content and configuration: templates, trigger rules, apps and credentials, test push.
+        const Clock &clock = SystemClock::instance();
+        m_templates = std::make_unique<TemplatesEndpoints>(*m_database, clock, *m_audit);
+        m_triggerRules = std::make_unique<TriggerRulesEndpoints>(*m_database, clock, *m_audit, [this] {
+            if (Result<void> reloaded = reloadRules(); !reloaded)
+                qCWarning(lcWorker).noquote() << "cannot reload the trigger rules:" << reloaded.error().toString();
+        });
+        m_apps = std::make_unique<AppsEndpoints>(*m_database, clock, *m_sealer, *m_audit);
+        m_testPush = std::make_unique<TestPushEndpoint>(m_sender ? &m_sender->engine() : nullptr, clock, *m_audit);
+        for (Result<void> added : {m_templates->addRoutes(*m_api), m_triggerRules->addRoutes(*m_api),
+                                   m_apps->addRoutes(*m_api), m_testPush->addRoutes(*m_api)}) {
+            if (!added)
+                return added;
+        }
+    }
     m_events = std::make_unique<EventsEndpoint>(*m_producer, m_config.string(QStringLiteral("bus.events_topic")));
     return m_events->addRoutes(*m_api);
 }

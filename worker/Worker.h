@@ -17,6 +17,7 @@ class QSslConfiguration;
 namespace vestnik {
 
 class ApiServer;
+class AppsEndpoints;
 class BusProducer;
 class Database;
 class DeliveriesEndpoints;
@@ -29,7 +30,10 @@ class MetricsEndpoint;
 class RemoteJwks;
 class Sealer;
 class Sender;
+class TemplatesEndpoints;
+class TestPushEndpoint;
 class TrackEndpoint;
+class TriggerRulesEndpoints;
 class TriggerRole;
 class UsersEndpoints;
 
@@ -75,8 +79,8 @@ private:
     Result<std::optional<QSslConfiguration>> apiTls();
     QJsonObject triggerStatus() const;
     Result<void> startBus();
-    /// The API's endpoints beyond health: identity (tokens, users, clients, audit log), event ingest, tracking and
-    /// /metrics.
+    /// The API's endpoints beyond health: identity (tokens, users, clients, audit log), event ingest, tracking,
+    /// /metrics, and content and configuration (templates, trigger rules, apps, test push).
     Result<void> startEndpoints();
     /// Trusts the tokens of identity.trusted_issuer, if one is configured.
     Result<void> trustExternalIssuer();
@@ -101,6 +105,11 @@ private:
     std::unique_ptr<DevicesEndpoints> m_devices; // people data: devices, users, delivery look-up
     std::unique_ptr<UsersEndpoints> m_users;
     std::unique_ptr<DeliveriesEndpoints> m_deliveries;
+    // Content and configuration: templates, trigger rules, apps and credentials, test push.
+    std::unique_ptr<TemplatesEndpoints> m_templates;
+    std::unique_ptr<TriggerRulesEndpoints> m_triggerRules;
+    std::unique_ptr<AppsEndpoints> m_apps;
+    std::unique_ptr<TestPushEndpoint> m_testPush;
     QUrl m_url;
     QString m_certificateFingerprint;
     int m_schemaVersion = 0;
