@@ -145,13 +145,15 @@ public:
             const QStringList scopes = served->access.allowedScopes();
             const QJsonObject documented = access.toObject();
             if (sorted(stringsOf(documented.value(QStringLiteral("roles")))) != sorted(roles))
-                problems << name + QStringLiteral(": x-vestnik-access roles [%1], the route admits [%2]")
-                                       .arg(stringsOf(documented.value(QStringLiteral("roles"))).join(u','),
-                                            roles.join(u','));
+                problems << name
+                                + QStringLiteral(": x-vestnik-access roles [%1], the route admits [%2]")
+                                      .arg(stringsOf(documented.value(QStringLiteral("roles"))).join(u','),
+                                           roles.join(u','));
             if (sorted(stringsOf(documented.value(QStringLiteral("scopes")))) != sorted(scopes))
-                problems << name + QStringLiteral(": x-vestnik-access scopes [%1], the route admits [%2]")
-                                       .arg(stringsOf(documented.value(QStringLiteral("scopes"))).join(u','),
-                                            scopes.join(u','));
+                problems << name
+                                + QStringLiteral(": x-vestnik-access scopes [%1], the route admits [%2]")
+                                      .arg(stringsOf(documented.value(QStringLiteral("scopes"))).join(u','),
+                                           scopes.join(u','));
             bool bearer = false;
             std::optional<QStringList> oauthScopes;
             for (const QJsonValue &requirement : security.toArray()) {
@@ -165,8 +167,9 @@ public:
             if (scopes.isEmpty() && oauthScopes)
                 problems << name + QStringLiteral(": oauth2 is offered but no scope admits a service");
             if (!scopes.isEmpty() && (!oauthScopes || sorted(*oauthScopes) != sorted(scopes)))
-                problems << name + QStringLiteral(": the oauth2 requirement must name the scopes [%1]")
-                                       .arg(scopes.join(u','));
+                problems << name
+                                + QStringLiteral(": the oauth2 requirement must name the scopes [%1]")
+                                      .arg(scopes.join(u','));
         });
         return problems;
     }
@@ -207,7 +210,7 @@ public:
                 problems << name + QStringLiteral(": no 2xx answer");
             const ApiServer::RouteInfo *served = route(method, path);
             if (served && !served->access.isPublic()) {
-                for (const QString status : {QStringLiteral("401"), QStringLiteral("403")}) {
+                for (const QLatin1String status : {QLatin1String("401"), QLatin1String("403")}) {
                     if (!responses.contains(status))
                         problems << name + QStringLiteral(": needs a token but documents no %1").arg(status);
                 }
@@ -225,16 +228,18 @@ public:
                     continue;
                 declared << object.value(QStringLiteral("name")).toString();
                 if (!object.value(QStringLiteral("required")).toBool())
-                    problems << name + QStringLiteral(": path parameter %1 is not required")
-                                           .arg(object.value(QStringLiteral("name")).toString());
+                    problems << name
+                                    + QStringLiteral(": path parameter %1 is not required")
+                                          .arg(object.value(QStringLiteral("name")).toString());
             }
             QStringList inPattern;
             static const QRegularExpression segment(QStringLiteral("\\{([^/{}]+)\\}"));
             for (const QRegularExpressionMatch &match : segment.globalMatch(path))
                 inPattern << match.captured(1);
             if (sorted(declared) != sorted(inPattern))
-                problems << name + QStringLiteral(": path parameters [%1], the pattern has [%2]")
-                                       .arg(declared.join(u','), inPattern.join(u','));
+                problems << name
+                                + QStringLiteral(": path parameters [%1], the pattern has [%2]")
+                                      .arg(declared.join(u','), inPattern.join(u','));
         });
         return problems;
     }
@@ -264,9 +269,8 @@ public:
         return problems;
     }
 
-    void forEachOperation(
-        const std::function<void(const QString &method, const QString &path, const QJsonObject &operation)> &visit)
-        const
+    void forEachOperation(const std::function<void(const QString &method, const QString &path,
+                                                   const QJsonObject &operation)> &visit) const
     {
         const QJsonObject paths = m_document.value(QStringLiteral("paths")).toObject();
         for (auto path = paths.begin(); path != paths.end(); ++path) {
@@ -383,8 +387,7 @@ int ApiOpenApiTest::status(const QByteArray &method, const QString &path)
     request.setSslConfiguration(m_tls);
     QNetworkReply *reply = m_network.sendCustomRequest(request, method);
     QSignalSpy finished(reply, &QNetworkReply::finished);
-    const int answer =
-        finished.wait(15'000) ? reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() : 0;
+    const int answer = finished.wait(15'000) ? reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() : 0;
     reply->deleteLater();
     return answer;
 }
@@ -464,8 +467,8 @@ void ApiOpenApiTest::protectedOperationsRefuseRequestsWithoutAToken()
             const int answer = status(method.toUpper().toLatin1(), concrete);
             ++checked;
             if (answer != 401)
-                problems << operationName(method, concrete) + QStringLiteral(" answered %1 without a token, not 401")
-                                                                  .arg(answer);
+                problems << operationName(method, concrete)
+                                + QStringLiteral(" answered %1 without a token, not 401").arg(answer);
         });
     QVERIFY(checked > 0);
     QVERIFY2(problems.isEmpty(), report(problems).constData());
@@ -496,17 +499,22 @@ void ApiOpenApiTest::checksCatchDrift()
     QJsonObject document = m_document;
     document.insert(QStringLiteral("paths"), paths);
     const OpenApiCheck missing(document, m_routes);
-    QCOMPARE(missing.servedButUndocumented(), QStringList{QStringLiteral("POST %1 is served but not documented")
-                                                              .arg(devices)});
-    QCOMPARE(missing.documentedButNotServed(),
-             QStringList{QStringLiteral("GET /v1/nothing is documented but not served")});
+    QCOMPARE(missing.servedButUndocumented(),
+             QStringList{QStringLiteral("POST %1 is served but not documented").arg(devices)});
+    // Only the operation added here is new (routes of branches not merged yet may be missing too).
+    QStringList unserved = missing.documentedButNotServed();
+    for (const QString &known : OpenApiCheck(m_document, m_routes).documentedButNotServed())
+        unserved.removeOne(known);
+    QCOMPARE(unserved, QStringList{QStringLiteral("GET /v1/nothing is documented but not served")});
 
     // Access: a role too many, a scope missing, a public route with a token, a protected one without.
     QVERIFY(!withOperation(devices, QStringLiteral("post"),
                            [](QJsonObject &op) {
                                op.insert(QStringLiteral("x-vestnik-access"),
-                                         QJsonObject{{QStringLiteral("roles"), QJsonArray{QStringLiteral("admin"), QStringLiteral("marketer")}},
-                                                     {QStringLiteral("scopes"), QJsonArray{QStringLiteral("devices:write")}}});
+                                         QJsonObject{
+                                             {QStringLiteral("roles"),
+                                              QJsonArray{QStringLiteral("admin"), QStringLiteral("marketer")}},
+                                             {QStringLiteral("scopes"), QJsonArray{QStringLiteral("devices:write")}}});
                            })
                  .accessProblems()
                  .isEmpty());
@@ -538,22 +546,23 @@ void ApiOpenApiTest::checksCatchDrift()
                            })
                  .operationProblems()
                  .isEmpty());
-    QVERIFY(!withOperation(devices, QStringLiteral("post"),
-                           [](QJsonObject &op) {
-                               QJsonObject responses = op.value(QStringLiteral("responses")).toObject();
-                               responses.insert(
-                                   QStringLiteral("422"),
-                                   QJsonObject{{QStringLiteral("description"), QStringLiteral("x")},
-                                               {QStringLiteral("content"),
-                                                QJsonObject{{QStringLiteral("application/json"),
-                                                             QJsonObject{{QStringLiteral("schema"),
-                                                                          QJsonObject{{QStringLiteral("type"),
-                                                                                       QStringLiteral("object")}}}}}}}});
-                               responses.remove(QStringLiteral("401"));
-                               op.insert(QStringLiteral("responses"), responses);
-                           })
-                 .operationProblems()
-                 .isEmpty());
+    QVERIFY(
+        !withOperation(devices, QStringLiteral("post"),
+                       [](QJsonObject &op) {
+                           QJsonObject responses = op.value(QStringLiteral("responses")).toObject();
+                           responses.insert(
+                               QStringLiteral("422"),
+                               QJsonObject{{QStringLiteral("description"), QStringLiteral("x")},
+                                           {QStringLiteral("content"),
+                                            QJsonObject{{QStringLiteral("application/json"),
+                                                         QJsonObject{{QStringLiteral("schema"),
+                                                                      QJsonObject{{QStringLiteral("type"),
+                                                                                   QStringLiteral("object")}}}}}}}});
+                           responses.remove(QStringLiteral("401"));
+                           op.insert(QStringLiteral("responses"), responses);
+                       })
+             .operationProblems()
+             .isEmpty());
     QJsonObject unparameterised = m_document;
     QJsonObject allPaths = unparameterised.value(QStringLiteral("paths")).toObject();
     QJsonObject devicesItem = allPaths.value(devices).toObject();
