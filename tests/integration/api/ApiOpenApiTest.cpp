@@ -1,8 +1,9 @@
-// docs/api/openapi.json against the routes a Worker started in the test serves (SQLite, the embedded bus): every
-// served method and pattern is documented and every documented operation served, public routes and only they
-// have `security: []`, `x-vestnik-access` states each route's roles and scopes, every operation has a 2xx answer
-// and error answers with the common error body, path parameters match the pattern, and every `$ref` resolves. The
-// checks also run on altered copies of the document, to prove that they catch drift.
+// docs/api/openapi.json against the routes a Worker started in the test serves (SQLite, the embedded bus, the
+// trigger and sender roles): every served method and pattern is documented and every documented operation served,
+// public routes and only they have `security: []`, `x-vestnik-access` states each route's roles and scopes, every
+// operation has a 2xx answer and error answers with the common error body, path parameters match the pattern,
+// every `$ref` resolves, and each protected operation answers 401 without a token over HTTPS. The checks also run
+// on altered copies of the document, to prove that they catch drift.
 #include "TestResults.h"
 #include "Worker.h"
 #include "api/ApiServer.h"
@@ -361,7 +362,7 @@ void ApiOpenApiTest::initTestCase()
     QProcessEnvironment env;
     env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), m_dir.path());
     env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
-    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("trigger"));
+    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("trigger,sender"));
     Result<Config> config = Config::fromIni(QString(), QString(), env);
     VT_OK(config);
     m_worker = std::make_unique<Worker>(*config);
