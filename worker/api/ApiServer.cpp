@@ -101,7 +101,7 @@ Result<void> ApiServer::addRoute(const QByteArray &method, const QString &patter
     if (!index)
         return index.error();
     Q_ASSERT(*index == m_routes.size());
-    m_routes.append(Route{std::move(access), std::move(handler)});
+    m_routes.append(Route{RouteInfo{method, pattern, std::move(access)}, std::move(handler)});
     return {};
 }
 
@@ -113,6 +113,15 @@ Result<void> ApiServer::addRoute(const QByteArray &method, const QString &patter
                     Handler([handler = std::move(handler)](const ApiRequest &request, ApiReply reply) {
                         reply.send(handler(request));
                     }));
+}
+
+QList<ApiServer::RouteInfo> ApiServer::routes() const
+{
+    QList<RouteInfo> infos;
+    infos.reserve(m_routes.size());
+    for (const Route &route : m_routes)
+        infos.append(route.info);
+    return infos;
 }
 
 Result<QUrl> ApiServer::start(const QHostAddress &address, quint16 port, const std::optional<QSslConfiguration> &tls)
@@ -218,7 +227,7 @@ std::optional<ApiResponse> ApiServer::refuse(ApiRequest &request, const Router::
 {
     const Route *route = match.kind == Router::Match::Kind::Found ? &m_routes.at(match.route) : nullptr;
     std::optional<AuthFailure> authFailure;
-    if (route && !route->access.isPublic()) {
+    if (route && !route->info.access.isPublic()) {
         Result<Principal, AuthFailure> principal = m_authenticator.authenticate(request.header("authorization"));
         if (principal)
             request.principal = *principal;
@@ -263,15 +272,15 @@ std::optional<ApiResponse> ApiServer::refuse(ApiRequest &request, const Router::
         return response;
     }
     if (request.principal) {
-        const Access::Verdict verdict = route->access.check(*request.principal);
+        const Access::Verdict verdict = route->info.access.check(*request.principal);
         if (verdict != Access::Verdict::Allowed) {
             ++m_counters.forbidden;
-            const QString message = route->access.explain(verdict, *request.principal);
+            const QString message = route->info.access.explain(verdict, *request.principal);
             if (verdict == Access::Verdict::ScopeMissing) {
                 ApiResponse response = ApiResponse::error(403, QStringLiteral("insufficient_scope"), message);
                 response.setHeader("WWW-Authenticate",
                                    "Bearer realm=\"vestnik\", error=\"insufficient_scope\", scope=\""
-                                       + route->access.allowedScopes().join(QLatin1Char(' ')).toLatin1() + '"');
+                                       + route->info.access.allowedScopes().join(QLatin1Char(' ')).toLatin1() + '"');
                 return response;
             }
             return ApiResponse::error(403, QStringLiteral("forbidden"), message);

@@ -41,6 +41,13 @@ public:
     /// Answers at once.
     using SyncHandler = std::function<ApiResponse(const ApiRequest &request)>;
 
+    /// A route as added: what docs/api/openapi.json must describe (api_openapi_test compares them).
+    struct RouteInfo {
+        QByteArray method;
+        QString pattern;
+        Access access;
+    };
+
     struct Settings {
         ConnectionGuard::Limits limits;
         int maxConnections = 1000;
@@ -73,6 +80,8 @@ public:
     /// InvalidArgument for a malformed pattern or a route that exists already.
     Result<void> addRoute(const QByteArray &method, const QString &pattern, Access access, Handler handler);
     Result<void> addRoute(const QByteArray &method, const QString &pattern, Access access, SyncHandler handler);
+    /// Every route added so far, in the order added.
+    QList<RouteInfo> routes() const;
 
     /// The trusted token issuers (add them before requests arrive, or any time later).
     Authenticator &authenticator() { return m_authenticator; }
@@ -94,7 +103,7 @@ protected:
 private:
     friend class ApiReply;
     struct Route {
-        Access access;
+        RouteInfo info;
         Handler handler;
     };
 
