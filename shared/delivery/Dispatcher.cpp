@@ -640,6 +640,7 @@ void Dispatcher::onAnswer(const TaskPtr &task, ProviderOutcome outcome)
         qCInfo(lcDelivery).noquote() << task->key().describe() << "answered" << outcome.reason
                                      << "; sending once more with refreshed credentials";
         task->credentialsRefreshed = true;
+        m_deps.clients.recheck(task->key());
         prepareAndSend(task);
         return;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "delivery/AppProvider.h"
+#include "model/ProviderCredential.h"
 #include "provider/Http2Endpoint.h"
 #include "util/Result.h"
 
@@ -8,6 +9,7 @@
 #include <QObject>
 #include <QUrl>
 
+#include <chrono>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -36,6 +38,9 @@ public:
         QUrl googleTokenEndpoint;                           ///< empty: each service account's token_uri
         QList<QSslCertificate> tokenEndpointCaCertificates; ///< empty: the system's CAs
         std::chrono::minutes apnsTokenRefresh{50};
+        /// How often an app's client asks the database whether its credential changed (through the API, or on
+        /// another worker); a changed one gets a new client, the old one is dropped once its requests are done.
+        std::chrono::milliseconds credentialCheckInterval{std::chrono::seconds(30)};
 
         Settings();
     };
@@ -54,12 +59,23 @@ public:
     Result<FcmClient *> fcm(const QString &appId);
     /// The app's APNs client and topic; errors as fcm().
     Result<Apns> apns(const QString &appId);
+    /// The next fcm() / apns() for `key` asks the database at once whether the credential changed (after the
+    /// provider refused it: a rotated key is picked up by the retry).
+    void recheck(const AppProvider &key);
+
+    /// How long a client replaced by a changed credential is kept for the requests it still has in flight.
+    static constexpr std::chrono::minutes kRetiredClientGrace{2};
 
 private:
     struct FcmEntry;
     struct ApnsEntry;
 
-    Result<QByteArray> secret(const AppProvider &key) const;
+    Result<ProviderCredential> credentialOf(const AppProvider &key) const;
+    /// Whether the cached client of `key`, made from the credential set at `updatedAtMs` and last checked at
+    /// `checkedAtMs`, is still the one to use; checks the database when the interval has passed.
+    bool isCurrent(const AppProvider &key, qint64 updatedAtMs, qint64 &checkedAtMs);
+    /// Keeps `entry` alive for kRetiredClientGrace, then drops it.
+    void retire(std::shared_ptr<void> entry);
 
     const AppRepository &m_apps;
     const Settings m_settings;

@@ -102,4 +102,17 @@ Result<std::optional<ProviderCredential>> AppRepository::credential(const QStrin
         ProviderCredential{appId, provider, *secret, q->value(1).toString(), q->value(2).toLongLong()});
 }
 
+Result<std::optional<qint64>> AppRepository::credentialUpdatedAt(const QString &appId, Provider provider) const
+{
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("SELECT updated_at FROM provider_credentials WHERE app_id = ? AND provider = ?"),
+        {appId, providerName(provider)},
+        QStringLiteral("cannot read when the %1 credential of app %2 changed").arg(providerName(provider), appId));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<qint64>();
+    return std::optional<qint64>(q->value(0).toLongLong());
+}
+
 } // namespace vestnik

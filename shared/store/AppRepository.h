@@ -38,6 +38,8 @@ public:
     /// The app's opened secret for a provider, or nothing when none is set; a Crypto error when it
     /// does not open (wrong key, tampered or moved value).
     Result<std::optional<ProviderCredential>> credential(const QString &appId, Provider provider) const;
+    /// When the app's credential for `provider` was last set (nothing when it has none), without opening it.
+    Result<std::optional<qint64>> credentialUpdatedAt(const QString &appId, Provider provider) const;
 
 private:
     const Database &m_database;

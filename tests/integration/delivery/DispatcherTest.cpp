@@ -96,6 +96,7 @@ private Q_SLOTS:
     void restartResumesPendingRetries();
     void rateLimitSpacesTheSends();
     void sentOutcomesWaitForTheDatabaseInsteadOfBeingSentAgain();
+    void changedCredentialsTakeOverWithoutARestart();
 
 private:
     ProviderClients::Settings providerSettings() const;
@@ -853,6 +854,45 @@ void DispatcherTest::sentOutcomesWaitForTheDatabaseInsteadOfBeingSentAgain()
     }
     QCOMPARE(statusCounts().value(QStringLiteral("sent")), kUsers);
     QCOMPARE(accepted(), kUsers); // recorded, not sent again
+}
+
+void DispatcherTest::changedCredentialsTakeOverWithoutARestart()
+{
+    addUser(QStringLiteral("u1"), QStringLiteral("ru"), {});
+    addDevice(QStringLiteral("u1"), Platform::Ios, apnsToken(200));
+    const auto topic = [this] {
+        return recording(QStringLiteral("apns"))
+            .value(apnsToken(200))
+            .toObject()
+            .value(QStringLiteral("last_headers"))
+            .toObject()
+            .value(QStringLiteral("apns-topic"))
+            .toString();
+    };
+    int events = 0;
+    const auto send = [&] {
+        const SendJob job = eventJob(QStringLiteral("evt-credential-%1").arg(++events), QStringLiteral("u1"),
+                                     {{"название_товара", "Чайник"}});
+        const QList<Dispatcher::JobReport> reports = dispatch({job});
+        return reports.size() == 1 ? reports.at(0).sent : -1;
+    };
+    QCOMPARE(send(), 1);
+    QCOMPARE(topic(), kBundle);
+
+    // The app's credential changes (through the API, on any worker): another bundle id.
+    m_clock->advance(std::chrono::seconds(1));
+    const QJsonObject renamed{{QStringLiteral("bundle_id"), QStringLiteral("com.example.renamed")},
+                              {QStringLiteral("environment"), QStringLiteral("production")},
+                              {QStringLiteral("team_id"), kTeam},
+                              {QStringLiteral("key_id"), kKeyId},
+                              {QStringLiteral("private_key"), QString::fromUtf8(m_p8)}};
+    VT_OK(m_rt->apps.setCredential(kApp, Provider::Apns, QJsonDocument(renamed).toJson()));
+    // Within the check interval the client made before goes on; after it, a client of the new credential.
+    QCOMPARE(send(), 1);
+    QCOMPARE(topic(), kBundle);
+    m_clock->advance(ProviderClients::Settings().credentialCheckInterval);
+    QCOMPARE(send(), 1);
+    QCOMPARE(topic(), QStringLiteral("com.example.renamed"));
 }
 
 QTEST_GUILESS_MAIN(DispatcherTest)
