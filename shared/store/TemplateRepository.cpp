@@ -10,8 +10,11 @@ namespace {
 
 Template templateFrom(const QSqlQuery &q)
 {
-    return Template{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(), q.value(3).toLongLong(),
-                    q.value(4).toLongLong()};
+    Template t{q.value(0).toString(),   q.value(1).toString(),   q.value(2).toInt(),
+               q.value(3).toLongLong(), q.value(4).toLongLong(), std::nullopt};
+    if (!q.value(5).isNull())
+        t.archivedAtMs = q.value(5).toLongLong();
+    return t;
 }
 
 } // namespace
@@ -35,7 +38,8 @@ Result<int> TemplateRepository::saveVersion(const QString &templateId, const QSt
     Result<QSqlQuery> counter = m_database.run(
         QStringLiteral("INSERT INTO templates (id, name, latest_version, created_at, updated_at) VALUES (?, ?, 1, ?, ?)"
                        " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-                       " latest_version = templates.latest_version + 1, updated_at = excluded.updated_at"
+                       " latest_version = templates.latest_version + 1, updated_at = excluded.updated_at,"
+                       " archived_at = NULL"
                        " RETURNING latest_version"),
         {templateId, sqlvalues::text(name), now, now}, what);
     if (!counter)
@@ -58,8 +62,8 @@ Result<int> TemplateRepository::saveVersion(const QString &templateId, const QSt
 
 Result<std::optional<Template>> TemplateRepository::find(const QString &templateId) const
 {
-    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT id, name, latest_version, created_at, updated_at"
-                                                        " FROM templates WHERE id = ?"),
+    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT id, name, latest_version, created_at, updated_at,"
+                                                        " archived_at FROM templates WHERE id = ?"),
                                          {templateId}, QStringLiteral("cannot read template %1").arg(templateId));
     if (!q)
         return q.error();
@@ -68,17 +72,31 @@ Result<std::optional<Template>> TemplateRepository::find(const QString &template
     return std::optional<Template>(templateFrom(*q));
 }
 
-Result<QList<Template>> TemplateRepository::list() const
+Result<QList<Template>> TemplateRepository::list(bool withArchived) const
 {
-    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT id, name, latest_version, created_at, updated_at"
-                                                        " FROM templates ORDER BY name, id"),
-                                         {}, QStringLiteral("cannot list templates"));
+    Result<QSqlQuery> q =
+        m_database.run(QStringLiteral("SELECT id, name, latest_version, created_at, updated_at, archived_at"
+                                      " FROM templates")
+                           + (withArchived ? QString() : QStringLiteral(" WHERE archived_at IS NULL"))
+                           + QStringLiteral(" ORDER BY name, id"),
+                       {}, QStringLiteral("cannot list templates"));
     if (!q)
         return q.error();
     QList<Template> templates;
     while (q->next())
         templates.append(templateFrom(*q));
     return templates;
+}
+
+Result<bool> TemplateRepository::archive(const QString &templateId) const
+{
+    const qint64 now = m_clock.nowMs();
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("UPDATE templates SET archived_at = COALESCE(archived_at, ?), updated_at = ? WHERE id = ?"),
+        {now, now, templateId}, QStringLiteral("cannot archive template %1").arg(templateId));
+    if (!q)
+        return q.error();
+    return q->numRowsAffected() > 0;
 }
 
 Result<QList<TemplateVersion>> TemplateRepository::selectVersions(const QString &where, const QVariantList &values,

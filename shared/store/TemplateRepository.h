@@ -22,15 +22,18 @@ class TemplateRepository final
 public:
     TemplateRepository(const Database &database, const Clock &clock);
 
-    /// Saves `content` as the next version of the template (creating the template with version 1) and
-    /// renames it to `name`; returns the new version number. Concurrent saves get distinct, gapless
-    /// numbers: the counter is bumped and the version written in one transaction.
+    /// Saves `content` as the next version of the template (creating the template with version 1), renames it
+    /// to `name` and takes it out of the archive; returns the new version number. Concurrent saves get distinct,
+    /// gapless numbers: the counter is bumped and the version written in one transaction.
     Result<int> saveVersion(const QString &templateId, const QString &name, const QJsonObject &content,
                             const QString &createdBy) const;
     /// The template, or nothing.
     Result<std::optional<Template>> find(const QString &templateId) const;
-    /// All templates, by name.
-    Result<QList<Template>> list() const;
+    /// All templates, by name; archived ones only `withArchived`.
+    Result<QList<Template>> list(bool withArchived = false) const;
+    /// Archives the template (the API's delete): hidden from list(), its versions kept; saving a version takes it
+    /// out of the archive. False for an unknown template.
+    Result<bool> archive(const QString &templateId) const;
     /// The newest version, or nothing for an unknown template.
     Result<std::optional<TemplateVersion>> latest(const QString &templateId) const;
     /// Version `version`, or nothing when there is no such version.

@@ -73,12 +73,17 @@ Result<void> TriggerRuleRepository::check(const TriggerRule &rule) const
 {
     if (Result<void> valid = rule.validate(); !valid)
         return valid;
-    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT 1 FROM templates WHERE id = ?"), {rule.templateId},
-                                         QStringLiteral("cannot look template %1 up").arg(rule.templateId));
+    Result<QSqlQuery> q =
+        m_database.run(QStringLiteral("SELECT archived_at FROM templates WHERE id = ?"), {rule.templateId},
+                       QStringLiteral("cannot look template %1 up").arg(rule.templateId));
     if (!q)
         return q.error();
     if (!q->next())
         return makeError(ErrorCode::NotFound, QStringLiteral("rule: no template %1").arg(rule.templateId));
+    if (!q->value(0).isNull())
+        return makeError(
+            ErrorCode::NotFound,
+            QStringLiteral("rule: template %1 was deleted (save it again to use it)").arg(rule.templateId));
     if (!rule.appId.isEmpty()) {
         Result<QSqlQuery> app = m_database.run(QStringLiteral("SELECT 1 FROM apps WHERE id = ?"), {rule.appId},
                                                QStringLiteral("cannot look app %1 up").arg(rule.appId));

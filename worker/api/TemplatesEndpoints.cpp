@@ -4,6 +4,7 @@
 #include "api/ApiServer.h"
 #include "api/BodyFields.h"
 #include "store/TemplateRepository.h"
+#include "store/TriggerRuleRepository.h"
 #include "store/UserRepository.h"
 #include "template/TemplateCatalog.h"
 
@@ -19,11 +20,14 @@ const Access kReaders = Access::roles({Principal::Role::Admin, Principal::Role::
 
 QJsonObject templateJson(const Template &t)
 {
-    return QJsonObject{{QStringLiteral("id"), t.id},
-                       {QStringLiteral("name"), t.name},
-                       {QStringLiteral("latest_version"), t.latestVersion},
-                       {QStringLiteral("created_at"), t.createdAtMs},
-                       {QStringLiteral("updated_at"), t.updatedAtMs}};
+    QJsonObject json{{QStringLiteral("id"), t.id},
+                     {QStringLiteral("name"), t.name},
+                     {QStringLiteral("latest_version"), t.latestVersion},
+                     {QStringLiteral("created_at"), t.createdAtMs},
+                     {QStringLiteral("updated_at"), t.updatedAtMs}};
+    if (t.archivedAtMs)
+        json.insert(QStringLiteral("deleted_at"), *t.archivedAtMs);
+    return json;
 }
 
 QJsonObject versionJson(const TemplateVersion &v, bool withContent)
@@ -88,7 +92,8 @@ TemplatesEndpoints::TemplatesEndpoints(const Database &database, const Clock &cl
       m_audit(audit),
       m_templates(std::make_unique<TemplateRepository>(database, clock)),
       m_catalog(std::make_unique<TemplateCatalog>(*m_templates)),
-      m_users(std::make_unique<UserRepository>(database, clock))
+      m_users(std::make_unique<UserRepository>(database, clock)),
+      m_rules(std::make_unique<TriggerRuleRepository>(database, clock))
 {}
 
 TemplatesEndpoints::~TemplatesEndpoints() = default;
@@ -97,7 +102,7 @@ Result<void> TemplatesEndpoints::addRoutes(ApiServer &api)
 {
     const QList<Result<void>> added{
         api.addRoute("GET", QStringLiteral("/v1/templates"), kReaders,
-                     ApiServer::SyncHandler([this](const ApiRequest &) { return list(); })),
+                     ApiServer::SyncHandler([this](const ApiRequest &request) { return list(request); })),
         api.addRoute("GET", QStringLiteral("/v1/templates/{id}"), kReaders,
                      ApiServer::SyncHandler([this](const ApiRequest &request) { return show(request); })),
         api.addRoute("GET", QStringLiteral("/v1/templates/{id}/versions/{version}"), kReaders,
@@ -106,6 +111,8 @@ Result<void> TemplatesEndpoints::addRoutes(ApiServer &api)
                      ApiServer::SyncHandler([this](const ApiRequest &request) { return save(request); })),
         api.addRoute("POST", QStringLiteral("/v1/templates/{id}/preview"), kReaders,
                      ApiServer::SyncHandler([this](const ApiRequest &request) { return preview(request); })),
+        api.addRoute("DELETE", QStringLiteral("/v1/templates/{id}"), kWriters,
+                     ApiServer::SyncHandler([this](const ApiRequest &request) { return remove(request); })),
     };
     for (const Result<void> &result : added) {
         if (!result)
@@ -114,9 +121,12 @@ Result<void> TemplatesEndpoints::addRoutes(ApiServer &api)
     return {};
 }
 
-ApiResponse TemplatesEndpoints::list() const
+ApiResponse TemplatesEndpoints::list(const ApiRequest &request) const
 {
-    const Result<QList<Template>> templates = m_templates->list();
+    const QString deleted = request.query.queryItemValue(QStringLiteral("deleted"));
+    if (!deleted.isEmpty() && deleted != QStringLiteral("true") && deleted != QStringLiteral("false"))
+        return ApiResponse::error(400, QStringLiteral("invalid_request"), QStringLiteral("'deleted' is true or false"));
+    const Result<QList<Template>> templates = m_templates->list(deleted == QStringLiteral("true"));
     if (!templates)
         return ApiResponse::fromError(templates.error());
     QJsonArray list;
@@ -286,6 +296,32 @@ ApiResponse TemplatesEndpoints::preview(const ApiRequest &request) const
                                          {QStringLiteral("locale"), chosen},
                                          {QStringLiteral("payloads"), payloads},
                                          {QStringLiteral("issues"), issuesJson(built.issues())}});
+}
+
+ApiResponse TemplatesEndpoints::remove(const ApiRequest &request)
+{
+    const QString id = request.pathParam(QStringLiteral("id"));
+    const Result<QList<TriggerRule>> rules = m_rules->all();
+    if (!rules)
+        return ApiResponse::fromError(rules.error());
+    QStringList users;
+    for (const TriggerRule &rule : *rules) {
+        if (rule.templateId == id)
+            users << QString::number(rule.id);
+    }
+    if (!users.isEmpty())
+        return ApiResponse::error(
+            409, QStringLiteral("template_in_use"),
+            QStringLiteral("template %1 is used by trigger rule(s) %2; change or delete them first")
+                .arg(id, users.join(QStringLiteral(", "))));
+    const Result<bool> archived = m_templates->archive(id);
+    if (!archived)
+        return ApiResponse::fromError(archived.error());
+    if (!*archived)
+        return ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no template %1").arg(id));
+    // Versions stay: deliveries and retries name them; saving the template again continues its numbering.
+    m_audit.record(request, QStringLiteral("template.delete"), id);
+    return ApiResponse::noContent();
 }
 
 } // namespace vestnik

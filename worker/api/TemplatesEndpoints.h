@@ -15,6 +15,7 @@ class Clock;
 class Database;
 class TemplateCatalog;
 class TemplateRepository;
+class TriggerRuleRepository;
 class UserRepository;
 struct ApiRequest;
 
@@ -36,16 +37,18 @@ public:
     Result<void> addRoutes(ApiServer &api);
 
 private:
-    ApiResponse list() const;
+    ApiResponse list(const ApiRequest &request) const;
     ApiResponse show(const ApiRequest &request) const;
     ApiResponse showVersion(const ApiRequest &request) const;
     ApiResponse save(const ApiRequest &request);
     ApiResponse preview(const ApiRequest &request) const;
+    ApiResponse remove(const ApiRequest &request);
 
     const ApiAudit &m_audit;
     std::unique_ptr<TemplateRepository> m_templates;
     std::unique_ptr<TemplateCatalog> m_catalog;
     std::unique_ptr<UserRepository> m_users;
+    std::unique_ptr<TriggerRuleRepository> m_rules; ///< a template rules still use is not deleted
 };
 
 } // namespace vestnik

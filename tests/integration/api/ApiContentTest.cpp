@@ -87,6 +87,7 @@ private Q_SLOTS:
     void rolesDecideWhoMayDoWhat();
     void everyChangeIsAudited();
     void workerWithoutSenderRefusesTestPush();
+    void deletedTemplatesKeepTheirVersions(); // after everyChangeIsAudited, which counts the other changes
     void noSecretInAnyAnswer();
 
 private:
@@ -419,6 +420,58 @@ void ApiContentTest::triggerRulesAreCheckedWhenSaved()
     QCOMPARE(call("DELETE", path, {}, m_marketer).status, 204);
     QCOMPARE(call("GET", path, {}, m_analyst).status, 404);
     QCOMPARE(call("DELETE", path, {}, m_marketer).status, 404);
+}
+
+void ApiContentTest::deletedTemplatesKeepTheirVersions()
+{
+    const QString path = QStringLiteral("/v1/templates/farewell");
+    QCOMPARE(call("PUT", path, json(cartTemplate(QStringLiteral("{{имя}}, до встречи"))), m_marketer).status, 201);
+    QCOMPARE(call("PUT", path, json(cartTemplate(QStringLiteral("{{имя}}, до скорой встречи"))), m_marketer).status,
+             200);
+    const QJsonObject rule{{QStringLiteral("name"), QStringLiteral("Прощание")},
+                           {QStringLiteral("event_type"), QStringLiteral("account.closed")},
+                           {QStringLiteral("template_id"), QStringLiteral("farewell")}};
+    const Answer created = call("POST", QStringLiteral("/v1/trigger-rules"), json(rule), m_marketer);
+    QCOMPARE(created.status, 201);
+    const QString rulePath =
+        QStringLiteral("/v1/trigger-rules/%1").arg(created.json.value(QStringLiteral("id")).toInteger());
+
+    // A template a rule uses is not deleted; analysts delete nothing.
+    const Answer inUse = call("DELETE", path, {}, m_marketer);
+    QCOMPARE(inUse.status, 409);
+    QCOMPARE(inUse.errorCode(), QStringLiteral("template_in_use"));
+    QCOMPARE(call("DELETE", path, {}, m_analyst).status, 403);
+    QCOMPARE(call("DELETE", rulePath, {}, m_marketer).status, 204);
+    QCOMPARE(call("DELETE", path, {}, m_marketer).status, 204);
+    QCOMPARE(call("DELETE", QStringLiteral("/v1/templates/nosuch"), {}, m_marketer).status, 404);
+
+    // Gone from the list, kept with its versions (deliveries name them), and no rule may use it now.
+    const auto listed = [this](const QString &query) {
+        QStringList ids;
+        for (const QJsonValue &t : call("GET", QStringLiteral("/v1/templates") + query, {}, m_analyst)
+                                       .json.value(QStringLiteral("templates"))
+                                       .toArray())
+            ids << t.toObject().value(QStringLiteral("id")).toString();
+        return ids;
+    };
+    QVERIFY(!listed(QString()).contains(QStringLiteral("farewell")));
+    QVERIFY(listed(QStringLiteral("?deleted=true")).contains(QStringLiteral("farewell")));
+    const Answer shown = call("GET", path, {}, m_analyst);
+    QCOMPARE(shown.status, 200);
+    QVERIFY(shown.json.value(QStringLiteral("deleted_at")).isDouble());
+    QCOMPARE(call("GET", path + QStringLiteral("/versions/2"), {}, m_analyst).status, 200);
+    QCOMPARE(call("POST", QStringLiteral("/v1/trigger-rules"), json(rule), m_marketer).status, 422);
+
+    // Saved again, it is back and goes on from version 3.
+    const Answer again =
+        call("PUT", path, json(cartTemplate(QStringLiteral("{{имя}}, снова здравствуйте"))), m_marketer);
+    QCOMPARE(again.status, 200);
+    QCOMPARE(again.json.value(QStringLiteral("version")).toInt(), 3);
+    QVERIFY(listed(QString()).contains(QStringLiteral("farewell")));
+    QVERIFY(!call("GET", path, {}, m_analyst).json.contains(QStringLiteral("deleted_at")));
+    const QList<QJsonObject> deletions = audit(QStringLiteral("template.delete"));
+    QCOMPARE(deletions.size(), 1);
+    QCOMPARE(deletions.first().value(QStringLiteral("target")).toString(), QStringLiteral("farewell"));
 }
 
 void ApiContentTest::appCredentialsAreWriteOnly()
