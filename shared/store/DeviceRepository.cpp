@@ -97,11 +97,11 @@ Result<Device> DeviceRepository::deviceFrom(const QSqlQuery &q) const
     return device;
 }
 
-Result<QList<Device>> DeviceRepository::activeForUser(const QString &userId) const
+Result<QList<Device>> DeviceRepository::selectMany(const QString &where, const QVariantList &values,
+                                                   const QString &what) const
 {
-    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT ") + kColumns
-                                             + QStringLiteral(" FROM devices WHERE user_id = ? AND active ORDER BY id"),
-                                         {userId}, QStringLiteral("cannot read the devices of user %1").arg(userId));
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM devices WHERE ") + where, values, what);
     if (!q)
         return q.error();
     QList<Device> devices;
@@ -112,6 +112,12 @@ Result<QList<Device>> DeviceRepository::activeForUser(const QString &userId) con
         devices.append(std::move(*device));
     }
     return devices;
+}
+
+Result<QList<Device>> DeviceRepository::activeForUser(const QString &userId) const
+{
+    return selectMany(QStringLiteral("user_id = ? AND active ORDER BY id"), {userId},
+                      QStringLiteral("cannot read the devices of user %1").arg(userId));
 }
 
 Result<QHash<QString, QList<Device>>> DeviceRepository::activeForUsers(const QStringList &userIds) const
@@ -160,19 +166,8 @@ Result<std::optional<Device>> DeviceRepository::findByToken(const QString &appId
 
 Result<QList<Device>> DeviceRepository::forUser(const QString &userId) const
 {
-    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT ") + kColumns
-                                             + QStringLiteral(" FROM devices WHERE user_id = ? ORDER BY id"),
-                                         {userId}, QStringLiteral("cannot read the devices of user %1").arg(userId));
-    if (!q)
-        return q.error();
-    QList<Device> devices;
-    while (q->next()) {
-        Result<Device> device = deviceFrom(*q);
-        if (!device)
-            return device.error();
-        devices.append(std::move(*device));
-    }
-    return devices;
+    return selectMany(QStringLiteral("user_id = ? ORDER BY id"), {userId},
+                      QStringLiteral("cannot read the devices of user %1").arg(userId));
 }
 
 Result<Device> DeviceRepository::update(qint64 deviceId, const std::optional<QString> &locale,

@@ -64,6 +64,8 @@ public:
 
 private:
     Result<Device> deviceFrom(const QSqlQuery &query) const;
+    /// Every device `where` (an SQL condition, with ORDER BY) selects.
+    Result<QList<Device>> selectMany(const QString &where, const QVariantList &values, const QString &what) const;
     Result<std::optional<Device>> findOne(const QString &where, const QVariantList &values, const QString &what) const;
 
     const Database &m_database;

@@ -12,6 +12,7 @@
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QSslCertificate>
+#include <QUrl>
 
 namespace vestnik::test {
 
@@ -98,6 +99,17 @@ inline QJsonObject lastApnsAlert(const QJsonObject &recordedToken)
         .toObject()
         .value(QStringLiteral("alert"))
         .toObject();
+}
+
+/// The API URL a worker printed on stdout ("... listening on https://127.0.0.1:PORT (health: ..."), or an empty
+/// URL when `out` has none yet.
+inline QUrl workerListeningUrl(const QByteArray &out)
+{
+    const qsizetype at = out.indexOf("listening on ");
+    if (at < 0)
+        return {};
+    const qsizetype from = at + 13;
+    return QUrl(QString::fromUtf8(out.mid(from, out.indexOf(' ', from) - from)));
 }
 
 } // namespace vestnik::test

@@ -226,8 +226,7 @@ void WorkerAuthDirectoryTest::sendJobsReachThePhonesTheAuthServiceLists()
     };
     QTRY_COMPARE_WITH_TIMEOUT(sentCount(), 3, 30'000);
     // The provider's answers in the metrics: three acceptances, the burst's refusal, each timed.
-    const qsizetype urlAt = out.indexOf("listening on ") + 13;
-    const QUrl workerUrl(QString::fromUtf8(out.mid(urlAt, out.indexOf(' ', urlAt) - urlAt)));
+    const QUrl workerUrl = test::workerListeningUrl(out);
     const test::HttpExchange scraped = test::curl(QDir(dataDir).filePath(QStringLiteral("api-cert.pem")),
                                                   {workerUrl.resolved(QUrl(QStringLiteral("/metrics"))).toString()});
     QCOMPARE(scraped.status, 200);
@@ -342,8 +341,7 @@ void WorkerAuthDirectoryTest::authServiceTokensAreAcceptedByTheApi()
                                  || worker.state() != QProcess::Running,
                              30'000);
     QCOMPARE(worker.state(), QProcess::Running);
-    const qsizetype urlAt = out.indexOf("listening on ") + 13;
-    const QUrl workerUrl(QString::fromUtf8(out.mid(urlAt, out.indexOf(' ', urlAt) - urlAt)));
+    const QUrl workerUrl = test::workerListeningUrl(out);
     const QString workerCa = QDir(dataDir).filePath(QStringLiteral("api-cert.pem"));
 
     const auto tokenOf = [this, &metadata](const QString &client, const QString &secret) {

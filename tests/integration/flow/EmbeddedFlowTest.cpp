@@ -174,8 +174,7 @@ void EmbeddedFlowTest::eventsBecomePushesOnTheEmbeddedBus()
                                  || worker.state() != QProcess::Running,
                              30'000);
     QCOMPARE(worker.state(), QProcess::Running);
-    const qsizetype urlAt = out.indexOf("listening on ") + 13;
-    const QUrl workerUrl(QString::fromUtf8(out.mid(urlAt, out.indexOf(' ', urlAt) - urlAt)));
+    const QUrl workerUrl = test::workerListeningUrl(out);
     QCOMPARE(workerUrl.scheme(), QStringLiteral("https"));
     const QString workerCa = QDir(dataDir).filePath(QStringLiteral("api-cert.pem"));
     // Every phone reports 'delivered', about half of them 'opened' too.
