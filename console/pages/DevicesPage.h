@@ -2,9 +2,15 @@
 
 #include "Page.h"
 
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableWidget;
+
 namespace vestnik {
 
-/// Looks up a user: attributes, devices with masked tokens, recent deliveries with their status trail.
+/// Looks up a user: their attributes, their devices (platform, app, locale, masked token, active or deactivated
+/// and why), and their recent deliveries with the status trail of the one selected.
 class DevicesPage final : public Page
 {
     Q_OBJECT
@@ -15,6 +21,26 @@ public:
 
     QString title() const override;
     bool isVisibleTo(const QString &role) const override;
+    void activate() override;
+
+    /// Looks up `userId` as if it had been typed.
+    void lookUp(const QString &userId);
+
+private:
+    void lookUpEntered();
+    void showUser(const QJsonObject &user);
+    void showDevices(const QJsonArray &devices);
+    void showDeliveries(const QJsonArray &deliveries);
+    void deliverySelected();
+
+    QLineEdit *m_userEdit = nullptr;
+    QPushButton *m_lookUpButton = nullptr;
+    QLabel *m_summaryLabel = nullptr;
+    QTableWidget *m_attributeTable = nullptr;
+    QTableWidget *m_deviceTable = nullptr;
+    QTableWidget *m_deliveryTable = nullptr;
+    QTableWidget *m_trailTable = nullptr;
+    QString m_userId;
 };
 
 } // namespace vestnik
