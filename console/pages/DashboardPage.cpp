@@ -136,11 +136,15 @@ DashboardPage::DashboardPage(ApiClient &api, QWidget *parent) : Page(api, parent
     m_funnelView->setRenderHint(QPainter::Antialiasing);
     m_funnelView->setMinimumHeight(200);
 
+    m_funnelRatesLabel = new QLabel(this);
+    m_funnelRatesLabel->setObjectName(QStringLiteral("funnelRatesLabel"));
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(filters);
     layout->addLayout(counters);
     layout->addWidget(m_seriesView, 3);
     layout->addWidget(m_funnelView, 2);
+    layout->addWidget(m_funnelRatesLabel);
 
     m_pollTimer->setInterval(kDefaultPollMs);
     connect(m_pollTimer, &QTimer::timeout, this, &DashboardPage::poll);
@@ -281,6 +285,18 @@ void DashboardPage::showStats(const QJsonObject &stats)
         m_funnelSet->replace(stage, static_cast<qreal>(count));
     }
     m_funnelAxis->setRange(0, static_cast<qreal>(widest) * 1.15);
+    // Each stage as a share of the one before it: where the pushes are lost.
+    const auto rate = [this](const char *part, const char *whole) -> QString {
+        const qint64 base = m_totals.value(QString::fromLatin1(whole)).toInteger();
+        if (base == 0)
+            return QStringLiteral("—");
+        const double share = 100.0 * double(m_totals.value(QString::fromLatin1(part)).toInteger()) / double(base);
+        return QLocale().toString(share, 'f', 1) + QStringLiteral(" %");
+    };
+    m_funnelRatesLabel->setText(tr("Delivered: %1 of sent · opened: %2 of delivered · clicked: %3 of opened · "
+                                   "converted: %4 of clicked")
+                                    .arg(rate("delivered", "sent"), rate("opened", "delivered"),
+                                         rate("clicked", "opened"), rate("converted", "clicked")));
     m_updatedLabel->setText(tr("updated %1").arg(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat)));
 }
 

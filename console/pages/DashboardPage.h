@@ -56,6 +56,7 @@ private:
     QDateTimeAxis *m_timeAxis = nullptr;
     QValueAxis *m_countAxis = nullptr;
     QChartView *m_funnelView = nullptr;
+    QLabel *m_funnelRatesLabel = nullptr;
     QBarSet *m_funnelSet = nullptr;
     QValueAxis *m_funnelAxis = nullptr;
     QTimer *m_pollTimer = nullptr;

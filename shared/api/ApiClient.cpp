@@ -368,7 +368,7 @@ void ApiClient::renewSession()
     pending->context = this;
     pending->authenticated = false;
     pending->generation = m_generation;
-    pending->done = [this](const ApiAnswer &answer) { sessionRenewed(answer); };
+    pending->done = [this](const ApiAnswer &answer) { renewalAnswered(answer); };
     // The token endpoint takes a form (RFC 6749 6).
     QUrlQuery form;
     form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
@@ -385,11 +385,12 @@ void ApiClient::renewSession()
     connect(reply, &QNetworkReply::finished, this, [this, reply, pending] { finish(reply, pending); });
 }
 
-void ApiClient::sessionRenewed(const ApiAnswer &answer)
+void ApiClient::renewalAnswered(const ApiAnswer &answer)
 {
     m_renewing = false;
     const QList<std::shared_ptr<PendingCall>> waiting = std::exchange(m_waitingForRenewal, {});
     if (answer.isOk() && adoptTokens(answer.object())) {
+        Q_EMIT sessionRenewed();
         for (const std::shared_ptr<PendingCall> &pending : waiting)
             start(pending);
         return;

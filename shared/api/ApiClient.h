@@ -84,6 +84,8 @@ Q_SIGNALS:
     void connectionStateChanged(vestnik::ApiClient::ConnectionState state);
     /// Signed in or out.
     void sessionChanged();
+    /// The tokens were renewed (before expiry, or after a 401) and calls go on with the new ones.
+    void sessionRenewed();
     /// The session could not be renewed (refresh token expired or revoked): the person must sign in again.
     void sessionExpired(const QString &reason);
 
@@ -95,7 +97,7 @@ private:
     void finish(QNetworkReply *reply, const std::shared_ptr<PendingCall> &pending);
     ApiAnswer answerOf(QNetworkReply *reply, const PendingCall &pending) const;
     void renewSession();
-    void sessionRenewed(const ApiAnswer &answer);
+    void renewalAnswered(const ApiAnswer &answer);
     bool adoptTokens(const QJsonObject &tokens);
     void setState(ConnectionState state);
     void cancelAll();

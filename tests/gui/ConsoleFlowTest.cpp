@@ -29,6 +29,7 @@
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QSslCertificate>
 #include <QStackedWidget>
@@ -127,6 +128,7 @@ private Q_SLOTS:
     void postedEventMovesTheCounters();
     void looksUpAUsersDevicesAndDeliveries();
     void marketerDoesNotSeeSettings();
+    void sessionIsRenewedBeforeTheTokenExpires();
     void windowNeverBlocksOnASlowServer();
 
 private:
@@ -174,6 +176,8 @@ void ConsoleFlowTest::initTestCase()
     env.insert(QStringLiteral("VESTNIK_LOG_LEVEL"), QStringLiteral("warning"));
     env.insert(QStringLiteral("VESTNIK_SECURITY_SEAL_KEY"), QString(64, QLatin1Char('4')));
     env.insert(QStringLiteral("VESTNIK_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"), kAdminPassword);
+    // The shortest access tokens the worker issues: the console renews them within the test.
+    env.insert(QStringLiteral("VESTNIK_IDENTITY_ACCESS_TOKEN_SECONDS"), QStringLiteral("60"));
     test::addSimProviders(env, *m_sim);
     m_worker.setProcessEnvironment(env);
     m_worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -424,6 +428,19 @@ void ConsoleFlowTest::marketerDoesNotSeeSettings()
     QCOMPARE(child<QStackedWidget>(window, QStringLiteral("rootStack"))->currentWidget()->objectName(),
              QStringLiteral("signInPage"));
     QVERIFY(!api.isSignedIn());
+}
+
+void ConsoleFlowTest::sessionIsRenewedBeforeTheTokenExpires()
+{
+    QVERIFY(m_api->isSignedIn());
+    QSignalSpy renewed(m_api.get(), &ApiClient::sessionRenewed);
+    QSignalSpy expired(m_api.get(), &ApiClient::sessionExpired);
+    // A 60 s token is renewed 60 s before it expires, i.e. as soon as the client allows (5 s), and again after.
+    QTRY_VERIFY_WITH_TIMEOUT(renewed.count() >= 2, 30'000);
+    QCOMPARE(expired.count(), 0);
+    const ApiAnswer rules = callAndWait(*m_api, "GET", QStringLiteral("/v1/trigger-rules"));
+    QVERIFY2(rules.isOk(), qPrintable(rules.message));
+    QVERIFY(m_api->isSignedIn());
 }
 
 void ConsoleFlowTest::windowNeverBlocksOnASlowServer()
