@@ -2,39 +2,883 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
-    <name>vestnik</name>
+    <name>ErrorText</name>
     <message>
-        <location filename="../console/ConsoleMain.cpp" line="22"/>
-        <source>Vestnik console: design push templates, target segments, launch campaigns, read results.</source>
-        <translation>Консоль Вестника: шаблоны push-уведомлений, сегменты, кампании, результаты.</translation>
+        <source>The server cannot be reached. Check that the worker is running and that the address is right, then try again.</source>
+        <translation>Сервер недоступен. Убедитесь, что воркер запущен и адрес указан верно, и повторите попытку.</translation>
     </message>
     <message>
-        <location filename="../console/ConsoleMain.cpp" line="27"/>
-        <source>User interface language (ru, en); default: the system&apos;s.</source>
-        <translation>Язык интерфейса (ru, en); по умолчанию — системный.</translation>
+        <source>The server did not answer in time. Try again; if it keeps happening, the worker may be overloaded.</source>
+        <translation>Сервер не ответил вовремя. Повторите попытку; если ошибка повторяется, возможно, воркер перегружен.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not trusted (SHA-256 %1). Compare it with the fingerprint the worker printed at start and sign in again to trust it.</source>
+        <translation>Сертификат сервера не является доверенным (SHA-256 %1). Сверьте его с отпечатком, который воркер вывел при запуске, и войдите снова, чтобы доверять ему.</translation>
+    </message>
+    <message>
+        <source>Your session has ended. Sign in again.</source>
+        <translation>Сеанс завершён. Войдите снова.</translation>
+    </message>
+    <message>
+        <source>Your role does not allow this. Ask an administrator.</source>
+        <translation>Ваша роль не позволяет это сделать. Обратитесь к администратору.</translation>
+    </message>
+    <message>
+        <source>It no longer exists on the server; someone may have deleted it. Refresh the list.</source>
+        <translation>Объекта больше нет на сервере — возможно, его кто-то удалил. Обновите список.</translation>
+    </message>
+    <message>
+        <source>It clashes with the current state: %1</source>
+        <translation>Конфликт с текущим состоянием: %1</translation>
+    </message>
+    <message>
+        <source>The server refused it: %1. Correct it and try again.</source>
+        <translation>Сервер отклонил запрос: %1. Исправьте и повторите попытку.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many requests. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Слишком много запросов. Повторите через %n секунду.</numerusform>
+            <numerusform>Слишком много запросов. Повторите через %n секунды.</numerusform>
+            <numerusform>Слишком много запросов. Повторите через %n секунд.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server failed. Its log has the details under request %1.</source>
+        <translation>Ошибка на сервере. Подробности — в его журнале, запрос %1.</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>(неизвестно)</translation>
+    </message>
+    <message>
+        <source>It was cancelled.</source>
+        <translation>Операция отменена.</translation>
+    </message>
+    <message>
+        <source>%1 failed. %2</source>
+        <translation>%1: ошибка. %2</translation>
+    </message>
+</context>
+<context>
+    <name>StatusNames</name>
+    <message>
+        <source>queued</source>
+        <translation>в очереди</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>отправляется</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>отправлено</translation>
+    </message>
+    <message>
+        <source>retry scheduled</source>
+        <translation>повтор запланирован</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>доставлено</translation>
+    </message>
+    <message>
+        <source>opened</source>
+        <translation>открыто</translation>
+    </message>
+    <message>
+        <source>clicked</source>
+        <translation>нажато</translation>
+    </message>
+    <message>
+        <source>converted</source>
+        <translation>конверсия</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>ошибка</translation>
+    </message>
+    <message>
+        <source>invalid token</source>
+        <translation>недействительный токен</translation>
+    </message>
+    <message>
+        <source>dismissed</source>
+        <translation>смахнуто</translation>
+    </message>
+    <message>
+        <source>unregistered by the app</source>
+        <translation>регистрация отменена приложением</translation>
+    </message>
+    <message>
+        <source>no reason recorded</source>
+        <translation>причина не указана</translation>
+    </message>
+    <message>
+        <source>the provider refused the token (%1)</source>
+        <translation>провайдер отклонил токен (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>vestnik</name>
+    <message>
+        <source>Vestnik console: design push templates and trigger rules, look up devices, watch deliveries.</source>
+        <translation>Консоль Вестника: шаблоны пуш-уведомлений и правила триггеров, поиск устройств, отслеживание доставки.</translation>
+    </message>
+    <message>
+        <source>User interface language (ru, en); default: the one chosen in the console, else the system&apos;s.</source>
+        <translation>Язык интерфейса (ru, en); по умолчанию — выбранный в консоли, иначе системный.</translation>
+    </message>
+    <message>
+        <source>The worker&apos;s URL, e.g. https://127.0.0.1:8780.</source>
+        <translation>URL воркера, например https://127.0.0.1:8780.</translation>
+    </message>
+    <message>
+        <source>The login to fill in.</source>
+        <translation>Логин для формы входа.</translation>
+    </message>
+    <message>
+        <source>Trust the CA certificates (PEM) in this file, e.g. the worker&apos;s api-cert.pem.</source>
+        <translation>Доверять сертификатам УЦ (PEM) из этого файла, например api-cert.pem воркера.</translation>
+    </message>
+    <message>
+        <source>Keep the console&apos;s settings in this INI file instead of the user&apos;s.</source>
+        <translation>Хранить настройки консоли в этом INI-файле вместо пользовательского.</translation>
+    </message>
+    <message>
+        <source>Start even when the console is running already.</source>
+        <translation>Запустить, даже если консоль уже запущена.</translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::AuditLogPage</name>
+    <message>
+        <source>Audit log</source>
+        <translation>Журнал аудита</translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::DashboardPage</name>
+    <message>
+        <source>All pushes</source>
+        <translation>Все пуши</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Последний час</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>Последние 6 часов</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Последние 24 часа</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Показать:</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Отправлено</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Доставлено</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>Открыто</translation>
+    </message>
+    <message>
+        <source>Clicked</source>
+        <translation>Нажато</translation>
+    </message>
+    <message>
+        <source>Converted</source>
+        <translation>Конверсия</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Ошибки</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>Повторы</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>В очереди</translation>
+    </message>
+    <message>
+        <source>Per minute</source>
+        <translation>В минуту</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>отправлено</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>доставлено</translation>
+    </message>
+    <message>
+        <source>opened</source>
+        <translation>открыто</translation>
+    </message>
+    <message>
+        <source>clicked</source>
+        <translation>нажато</translation>
+    </message>
+    <message>
+        <source>failed: invalid token</source>
+        <translation>ошибка: недействительный токен</translation>
+    </message>
+    <message>
+        <source>failed: permanent</source>
+        <translation>ошибка: постоянная</translation>
+    </message>
+    <message>
+        <source>failed: credentials</source>
+        <translation>ошибка: учётные данные</translation>
+    </message>
+    <message>
+        <source>Delivery funnel</source>
+        <translation>Воронка доставки</translation>
+    </message>
+    <message>
+        <source>pushes</source>
+        <translation>пуши</translation>
+    </message>
+    <message>
+        <source>converted</source>
+        <translation>конверсия</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Сводка</translation>
+    </message>
+    <message>
+        <source>Template: %1</source>
+        <translation>Шаблон: %1</translation>
+    </message>
+    <message>
+        <source>Trigger rule: %1</source>
+        <translation>Правило триггера: %1</translation>
+    </message>
+    <message>
+        <source>not updated</source>
+        <translation>не обновлено</translation>
+    </message>
+    <message>
+        <source>Loading the statistics</source>
+        <translation>Загрузка статистики</translation>
+    </message>
+    <message>
+        <source>updated %1</source>
+        <translation>обновлено в %1</translation>
+    </message>
+    <message>
+        <source>Delivered: %1 of sent · opened: %2 of delivered · clicked: %3 of opened · converted: %4 of clicked</source>
+        <translation>Доставлено: %1 от отправленных · открыто: %2 от доставленных · нажато: %3 от открытых · конверсия: %4 от нажатых</translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::DevicesPage</name>
+    <message>
+        <source>User id, e.g. u-1001</source>
+        <translation>ID пользователя, например u-1001</translation>
+    </message>
+    <message>
+        <source>&amp;Look up</source>
+        <translation>&amp;Найти</translation>
+    </message>
+    <message>
+        <source>Attribute</source>
+        <translation>Атрибут</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Значение</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Platform</source>
+        <translation>Платформа</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>Приложение</translation>
+    </message>
+    <message>
+        <source>Locale</source>
+        <translation>Локаль</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Токен</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>Отпечаток</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Зарегистрировано</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Создано</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Шаблон</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Попытки</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Ошибка</translation>
+    </message>
+    <message>
+        <source>Notification id</source>
+        <translation>ID уведомления</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Подробности</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Пользователь:</translation>
+    </message>
+    <message>
+        <source>Attributes</source>
+        <translation>Атрибуты</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Устройства</translation>
+    </message>
+    <message>
+        <source>Recent deliveries</source>
+        <translation>Последние доставки</translation>
+    </message>
+    <message>
+        <source>Status trail</source>
+        <translation>История статусов</translation>
+    </message>
+    <message>
+        <source>Enter a user id.</source>
+        <translation>Введите ID пользователя.</translation>
+    </message>
+    <message>
+        <source>Looking up %1…</source>
+        <translation>Поиск %1…</translation>
+    </message>
+    <message>
+        <source>No user %1 is known to the worker.</source>
+        <translation>Пользователь %1 воркеру неизвестен.</translation>
+    </message>
+    <message>
+        <source>Looking up the user</source>
+        <translation>Поиск пользователя</translation>
+    </message>
+    <message>
+        <source>Loading the devices</source>
+        <translation>Загрузка устройств</translation>
+    </message>
+    <message>
+        <source>Loading the deliveries</source>
+        <translation>Загрузка доставок</translation>
+    </message>
+    <message>
+        <source>User %1 · language %2 · time zone %3 · since %4</source>
+        <translation>Пользователь %1 · язык %2 · часовой пояс %3 · с %4</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>не задан</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>активно</translation>
+    </message>
+    <message>
+        <source>deactivated %1: %2</source>
+        <translation>деактивировано %1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s), %1 active</source>
+        <translation>
+            <numerusform>%n устройство, активных: %1</numerusform>
+            <numerusform>%n устройства, активных: %1</numerusform>
+            <numerusform>%n устройств, активных: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 v%2</source>
+        <translation>%1 v%2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Loading the status trail</source>
+        <translation>Загрузка истории статусов</translation>
     </message>
 </context>
 <context>
     <name>vestnik::MainWindow</name>
     <message>
-        <location filename="../console/MainWindow.cpp" line="13"/>
+        <source>Connecting…</source>
+        <translation>Подключение…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Подключено</translation>
+    </message>
+    <message>
+        <source>Server unreachable</source>
+        <translation>Сервер недоступен</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>администратор</translation>
+    </message>
+    <message>
+        <source>marketer</source>
+        <translation>маркетолог</translation>
+    </message>
+    <message>
+        <source>analyst</source>
+        <translation>аналитик</translation>
+    </message>
+    <message>
         <source>Vestnik Console</source>
         <translation>Консоль Вестника</translation>
     </message>
     <message>
-        <location filename="../console/MainWindow.cpp" line="25"/>
-        <source>Push notifications for your shop: templates, campaigns, analytics</source>
-        <translation>Push-уведомления для вашего магазина: шаблоны, кампании, аналитика</translation>
+        <source>Dismiss</source>
+        <translation>Закрыть</translation>
     </message>
     <message>
-        <location filename="../console/MainWindow.cpp" line="34"/>
+        <source>Your session has ended. Sign in again.</source>
+        <translation>Сеанс завершён. Войдите снова.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>Выйти из &amp;учётной записи</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+L</source>
+        <translation>Ctrl+Shift+L</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Выход</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>&amp;Переход</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Обновить</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Вид</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>&amp;Тема</translation>
+    </message>
+    <message>
+        <source>&amp;System</source>
+        <translation>&amp;Системная</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>С&amp;ветлая</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>&amp;Тёмная</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Язык</translation>
+    </message>
+    <message>
+        <source>&amp;System language</source>
+        <translation>&amp;Язык системы</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <source>&amp;About Vestnik</source>
+        <translation>&amp;О Вестнике</translation>
+    </message>
+    <message>
+        <source>About Vestnik</source>
+        <translation>О Вестнике</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Vestnik %1&lt;/b&gt;&lt;br&gt;Self-hosted push notifications: templates, triggers, campaigns and their results.</source>
+        <translation>&lt;b&gt;Вестник %1&lt;/b&gt;&lt;br&gt;Пуш-уведомления на собственном сервере: шаблоны, триггеры, кампании и их результаты.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
         <source>Not connected</source>
         <translation>Нет подключения</translation>
     </message>
+</context>
+<context>
+    <name>vestnik::SettingsPage</name>
     <message>
-        <location filename="../console/MainWindow.cpp" line="38"/>
-        <source>Vestnik %1 ready</source>
-        <translation>Вестник %1 готов</translation>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::SignInPage</name>
+    <message>
+        <source>Sign in to Vestnik</source>
+        <translation>Вход в Вестник</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Сервер:</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>&amp;Логин:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <source>&amp;Trust this certificate and sign in</source>
+        <translation>&amp;Доверять этому сертификату и войти</translation>
+    </message>
+    <message>
+        <source>Sign &amp;in</source>
+        <translation>&amp;Войти</translation>
+    </message>
+    <message>
+        <source>Enter the worker&apos;s address, for example https://127.0.0.1:8780.</source>
+        <translation>Введите адрес воркера, например https://127.0.0.1:8780.</translation>
+    </message>
+    <message>
+        <source>Enter your login and password.</source>
+        <translation>Введите логин и пароль.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>Вход…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The server&apos;s certificate has changed&lt;/b&gt; since you trusted it. Trust the new one only if its administrator replaced it.</source>
+        <translation>&lt;b&gt;Сертификат сервера изменился&lt;/b&gt; с тех пор, как вы ему доверились. Доверяйте новому, только если его заменил администратор сервера.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;First contact with this server.&lt;/b&gt; No certificate authority vouches for its certificate. Compare this fingerprint with the one the worker printed at start:</source>
+        <translation>&lt;b&gt;Первое подключение к этому серверу.&lt;/b&gt; Его сертификат не заверен ни одним центром сертификации. Сверьте этот отпечаток с тем, который воркер вывел при запуске:</translation>
+    </message>
+    <message>
+        <source>The login or password is wrong, or the account is disabled.</source>
+        <translation>Неверный логин или пароль, либо учётная запись отключена.</translation>
+    </message>
+    <message>
+        <source>Signing in</source>
+        <translation>Вход</translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::TemplatesPage</name>
+    <message>
+        <source>Templates</source>
+        <translation>Шаблоны</translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::TriggerRuleDialog</name>
+    <message>
+        <source>Trigger rule</source>
+        <translation>Правило триггера</translation>
+    </message>
+    <message>
+        <source>every app of the user</source>
+        <translation>все приложения пользователя</translation>
+    </message>
+    <message>
+        <source>Every event of this type</source>
+        <translation>Каждое событие этого типа</translation>
+    </message>
+    <message>
+        <source>When a field…</source>
+        <translation>Если поле…</translation>
+    </message>
+    <message>
+        <source>Condition as JSON</source>
+        <translation>Условие в виде JSON</translation>
+    </message>
+    <message>
+        <source>field, e.g. сумма or товар.цена</source>
+        <translation>поле, например сумма или товар.цена</translation>
+    </message>
+    <message>
+        <source>equals</source>
+        <translation>равно</translation>
+    </message>
+    <message>
+        <source>differs from</source>
+        <translation>не равно</translation>
+    </message>
+    <message>
+        <source>greater than</source>
+        <translation>больше</translation>
+    </message>
+    <message>
+        <source>at least</source>
+        <translation>не меньше</translation>
+    </message>
+    <message>
+        <source>less than</source>
+        <translation>меньше</translation>
+    </message>
+    <message>
+        <source>at most</source>
+        <translation>не больше</translation>
+    </message>
+    <message>
+        <source>is one of</source>
+        <translation>одно из</translation>
+    </message>
+    <message>
+        <source>contains</source>
+        <translation>содержит</translation>
+    </message>
+    <message>
+        <source>exists</source>
+        <translation>существует</translation>
+    </message>
+    <message>
+        <source>value; a number, true/false, [&quot;a&quot;,&quot;b&quot;] or text</source>
+        <translation>значение: число, true/false, [&quot;a&quot;,&quot;b&quot;] или текст</translation>
+    </message>
+    <message>
+        <source>Quiet hours, in the user&apos;s time zone:</source>
+        <translation>Тихие часы (по часовому поясу пользователя):</translation>
+    </message>
+    <message>
+        <source>no cap</source>
+        <translation>без ограничения</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> ч</translation>
+    </message>
+    <message>
+        <source>pushes per user within</source>
+        <translation>пушей на пользователя за</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>Включено</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
+    </message>
+    <message>
+        <source>&amp;Event type:</source>
+        <translation>&amp;Тип события:</translation>
+    </message>
+    <message>
+        <source>&amp;Template:</source>
+        <translation>&amp;Шаблон:</translation>
+    </message>
+    <message>
+        <source>&amp;App:</source>
+        <translation>&amp;Приложение:</translation>
+    </message>
+    <message>
+        <source>&amp;Condition:</source>
+        <translation>&amp;Условие:</translation>
+    </message>
+    <message>
+        <source>Quiet hours:</source>
+        <translation>Тихие часы:</translation>
+    </message>
+    <message>
+        <source>Frequency cap:</source>
+        <translation>Ограничение частоты:</translation>
+    </message>
+    <message>
+        <source>Name the event field the condition tests.</source>
+        <translation>Укажите поле события, которое проверяет условие.</translation>
+    </message>
+    <message>
+        <source>The condition is not a JSON object: %1 at character %2.</source>
+        <translation>Условие не является JSON-объектом: %1 (символ %2).</translation>
+    </message>
+    <message>
+        <source>A rule needs a name, an event type and a template.</source>
+        <translation>У правила должны быть название, тип события и шаблон.</translation>
+    </message>
+    <message>
+        <source>Quiet hours must end at another time than they start.</source>
+        <translation>Время окончания тихих часов должно отличаться от времени начала.</translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::TriggersPage</name>
+    <message>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>Event type</source>
+        <translation>Тип события</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Шаблон</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Условие</translation>
+    </message>
+    <message>
+        <source>Quiet hours</source>
+        <translation>Тихие часы</translation>
+    </message>
+    <message>
+        <source>Frequency cap</source>
+        <translation>Ограничение частоты</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>Включено</translation>
+    </message>
+    <message>
+        <source>&amp;New rule…</source>
+        <translation>&amp;Новое правило…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Изменить…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Удалить</translation>
+    </message>
+    <message>
+        <source>Triggers</source>
+        <translation>Триггеры</translation>
+    </message>
+    <message>
+        <source>Loading the trigger rules</source>
+        <translation>Загрузка правил триггеров</translation>
+    </message>
+    <message>
+        <source>every event</source>
+        <translation>любое событие</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n push(es) per %1 h</source>
+        <translation>
+            <numerusform>%n пуш за %1 ч</numerusform>
+            <numerusform>%n пуша за %1 ч</numerusform>
+            <numerusform>%n пушей за %1 ч</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>вкл.</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>выкл.</translation>
+    </message>
+    <message>
+        <source>The worker refused the rule.</source>
+        <translation>Воркер отклонил правило.</translation>
+    </message>
+    <message>
+        <source>Trigger rule “%1” saved</source>
+        <translation>Правило триггера «%1» сохранено</translation>
+    </message>
+    <message>
+        <source>Enabling the rule</source>
+        <translation>Включение правила</translation>
+    </message>
+    <message>
+        <source>Disabling the rule</source>
+        <translation>Отключение правила</translation>
+    </message>
+    <message>
+        <source>Rule enabled</source>
+        <translation>Правило включено</translation>
+    </message>
+    <message>
+        <source>Rule disabled</source>
+        <translation>Правило отключено</translation>
+    </message>
+    <message>
+        <source>Delete the rule</source>
+        <translation>Удалить правило</translation>
+    </message>
+    <message>
+        <source>Delete this trigger rule? Events of its type will no longer send its template.</source>
+        <translation>Удалить это правило триггера? По событиям этого типа его шаблон больше не будет отправляться.</translation>
+    </message>
+    <message>
+        <source>Deleting the rule</source>
+        <translation>Удаление правила</translation>
     </message>
 </context>
 </TS>
