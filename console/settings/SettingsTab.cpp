@@ -14,7 +14,14 @@ QString SettingsTab::reportFailure(const ApiAnswer &answer, const QString &actio
 {
     if (answer.failure == ApiFailure::Cancelled)
         return QString();
-    const QString text = ErrorText::describe(answer, action);
+    // A worker older than the console lacks some routes (PATCH /v1/admin/users came later): say so rather
+    // than "it no longer exists" or "correct it".
+    const bool missingRoute =
+        answer.status == 405 || (answer.status == 404 && answer.message == QStringLiteral("no such endpoint"));
+    const QString text = missingRoute ? tr("%1 failed: this worker does not offer it (%2). It may be older than the "
+                                           "console; update it.")
+                                            .arg(action, answer.message)
+                                      : ErrorText::describe(answer, action);
     Q_EMIT failed(text);
     return text;
 }
