@@ -150,7 +150,8 @@ AuditLogPage::AuditLogPage(ApiClient &api, QWidget *parent) : Page(api, parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // The details take the room left; the full JSON is in their tooltip.
+    m_table->horizontalHeader()->setSectionResizeMode(DetailColumn, QHeaderView::Stretch);
     m_table->setWordWrap(false);
 
     m_moreButton = new QPushButton(tr("&Older entries"), this);
