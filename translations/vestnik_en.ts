@@ -150,9 +150,475 @@
     </message>
 </context>
 <context>
+    <name>vestnik::AppDialog</name>
+    <message>
+        <source>New app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit app %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. shop-android</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 to 64 characters: latin letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;. It cannot be changed later: devices and rules name the app by it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Id:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An app id is 1 to 64 latin letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or a digit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the app a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::AppsTab</name>
+    <message>
+        <source>not set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stored but unreadable: upload it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>project %1, %2, set %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sandbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2), certificate, set %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2), team %3, key %4, set %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FCM (Android)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>APNs (iOS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New app…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Upload credential…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n app(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An app %1 exists already; choose it in the list to rename it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating the app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>App %1 created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Renaming the app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>App %1 saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uploading the credential</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The FCM credential of %1 is saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The APNs credential of %1 is saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>vestnik::AuditLogPage</name>
     <message>
         <source>Audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (service)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>anyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A login or an API client id, exactly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>anything</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Who:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Action:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ta&amp;rget:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Older entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entry(ies)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n newest entry(ies); more are older</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::ClientDialog</name>
+    <message>
+        <source>send events that trigger pushes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>register devices and users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read devices and users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>report deliveries and opens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New API client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. the shop&apos;s backend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scopes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the client a name that says which service uses it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least one scope.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::ClientSecretDialog</name>
+    <message>
+        <source>Secret of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Copy the secret now.&lt;/b&gt; It is shown only this once: the worker keeps just a hash of it and cannot show it again. If it is lost, create a new client.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client id:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client secret:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::ClientsTab</name>
+    <message>
+        <source>Client id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scopes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New API client…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API clients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the API clients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n API client(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Creating the API client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API client %1 created</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::CredentialDialog</name>
+    <message>
+        <source>Provider credential of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FCM: service-account JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>APNs: .p8 token key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. com.example.shop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sandbox (development builds)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Key id:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Team id:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>B&amp;undle id:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file is sent to the worker once and stored sealed. Neither the console nor the worker ever shows it again; upload it anew to replace it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the .p8 key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the service-account file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>APNs keys (*.p8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the file to upload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is too large for a credential file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a service-account JSON file (%2). Download the key file again from the Firebase console: Project settings, Service accounts, Generate new private key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -454,6 +920,41 @@
     </message>
 </context>
 <context>
+    <name>vestnik::InterfaceTab</name>
+    <message>
+        <source>System language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These choices are kept on this computer for you; they do not change the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Interface</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>vestnik::MainWindow</name>
     <message>
         <source>Connecting…</source>
@@ -569,9 +1070,31 @@
     </message>
 </context>
 <context>
+    <name>vestnik::PasswordDialog</name>
+    <message>
+        <source>New password for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New &amp;password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;peat it:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>vestnik::SettingsPage</name>
     <message>
         <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::SettingsTab</name>
+    <message>
+        <source>%1 failed: this worker does not offer it (%2). It may be older than the console; update it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -875,6 +1398,166 @@
     </message>
     <message>
         <source>Deleting the rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::UserDialog</name>
+    <message numerus="yes">
+        <source>A password needs at least %n character(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marketer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analyst</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New console user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Administrators manage apps, users and API clients; marketers edit templates and trigger rules; analysts only read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Initial &amp;password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;peat it:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the login.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::UsersTab</name>
+    <message>
+        <source>Login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New user…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set &amp;role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Disable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New &amp;password…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Console users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the console users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You cannot change your own role or disable yourself; ask another administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adding the user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User %1 added as %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changing the role of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is now %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disabling %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enabling %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 can no longer sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 can sign in again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Setting the password of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has a new password</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
