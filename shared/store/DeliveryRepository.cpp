@@ -285,7 +285,8 @@ Result<QSqlQuery> DeliveryRepository::run(const QString &sql, const QVariantList
 
 Result<void> DeliveryRepository::addStats(const StatsRepository::Tally &tally) const
 {
-    const QList<StatsRepository::Statement> statements = StatsRepository::upserts(tally, rowsPerStatement(5));
+    const QList<StatsRepository::Statement> statements =
+        StatsRepository::upserts(tally, rowsPerStatement(StatsRepository::kValuesPerRow));
     for (const StatsRepository::Statement &statement : statements) {
         Result<QSqlQuery> q =
             run(statement.sql, statement.values,

@@ -3,16 +3,35 @@
 #include "store/Database.h"
 #include "store/SqlValues.h"
 
+#include <QStringList>
+
 #include <algorithm>
 
 namespace vestnik {
 
 namespace {
 
-constexpr int kUpsertColumns = 6;
-
 // The scopes a count is kept at (column `scope`, see migration 0010).
 enum Scope { PerTemplateAndRule = 0, PerTemplate = 1, PerRule = 2, Everything = 3 };
+
+/// The metrics' columns ("queued, sent, ..."), each named as its metric.
+QString metricColumns()
+{
+    QStringList names;
+    for (int i = 0; i < kDeliveryMetricCount; ++i)
+        names << deliveryMetricName(DeliveryMetric(i));
+    return names.join(QStringLiteral(", "));
+}
+
+/// "queued = delivery_stats_minute.queued + excluded.queued, ..."
+QString metricSums()
+{
+    QStringList sums;
+    for (int i = 0; i < kDeliveryMetricCount; ++i)
+        sums
+            << QStringLiteral("%1 = delivery_stats_minute.%1 + excluded.%1").arg(deliveryMetricName(DeliveryMetric(i)));
+    return sums.join(QStringLiteral(", "));
+}
 
 } // namespace
 
@@ -25,10 +44,11 @@ void StatsRepository::Tally::add(qint64 atMs, const QString &templateId, const Q
     const QString empty = QStringLiteral("");
     const QString &t = templateId.isNull() ? empty : templateId;
     const QString &r = ruleId.isNull() ? empty : ruleId;
-    m_counts[Key{PerTemplateAndRule, t, r, minute, int(metric)}] += count;
-    m_counts[Key{PerTemplate, t, empty, minute, int(metric)}] += count;
-    m_counts[Key{PerRule, empty, r, minute, int(metric)}] += count;
-    m_counts[Key{Everything, empty, empty, minute, int(metric)}] += count;
+    const auto i = std::size_t(metric);
+    m_counts[Key{PerTemplateAndRule, t, r, minute}][i] += count;
+    m_counts[Key{PerTemplate, t, empty, minute}][i] += count;
+    m_counts[Key{PerRule, empty, r, minute}][i] += count;
+    m_counts[Key{Everything, empty, empty, minute}][i] += count;
 }
 
 qint64 StatsRepository::minuteOf(qint64 atMs)
@@ -43,19 +63,21 @@ QList<StatsRepository::Statement> StatsRepository::upserts(const Tally &tally, q
     if (tally.isEmpty())
         return statements;
     rowsPerStatement = std::max<qsizetype>(1, rowsPerStatement);
+    static const QString head = QStringLiteral("INSERT INTO delivery_stats_minute (scope, template_id, rule_id,"
+                                               " minute_start, ")
+                                + metricColumns() + QStringLiteral(") VALUES ");
+    static const QString tail =
+        QStringLiteral(" ON CONFLICT (scope, template_id, rule_id, minute_start) DO UPDATE SET ") + metricSums();
     const auto statement = [](qsizetype rows, QVariantList values) {
-        return Statement{QStringLiteral("INSERT INTO delivery_stats_minute (scope, template_id, rule_id, minute_start,"
-                                        " metric, count) VALUES ")
-                             + sqlvalues::placeholderRows(rows, kUpsertColumns)
-                             + QStringLiteral(" ON CONFLICT (scope, template_id, rule_id, minute_start, metric)"
-                                              " DO UPDATE SET count = delivery_stats_minute.count + excluded.count"),
-                         std::move(values)};
+        return Statement{head + sqlvalues::placeholderRows(rows, kValuesPerRow) + tail, std::move(values)};
     };
     QVariantList values;
     qsizetype rows = 0;
-    for (const auto &[key, count] : tally.m_counts) {
-        const auto &[scope, templateId, ruleId, minute, metric] = key;
-        values << scope << templateId << ruleId << minute << deliveryMetricName(DeliveryMetric(metric)) << count;
+    for (const auto &[key, counts] : tally.m_counts) {
+        const auto &[scope, templateId, ruleId, minute] = key;
+        values << scope << templateId << ruleId << minute;
+        for (qint64 count : counts)
+            values << count;
         if (++rows == rowsPerStatement) {
             statements.append(statement(rows, std::move(values)));
             values = QVariantList();
@@ -75,25 +97,29 @@ Result<QMap<qint64, StatsRepository::Counts>> StatsRepository::minutes(qint64 fr
     const bool byTemplate = !filter.templateId.isEmpty();
     const bool byRule = !filter.ruleId.isEmpty();
     const Scope scope = byTemplate ? (byRule ? PerTemplateAndRule : PerTemplate) : (byRule ? PerRule : Everything);
-    // One row per minute and metric at a scope: no grouping, and the key serves the whole condition.
-    Result<QSqlQuery> q = m_database.run(
-        QStringLiteral("SELECT minute_start, metric, count FROM delivery_stats_minute WHERE scope = ?"
-                       " AND template_id = ? AND rule_id = ? AND minute_start >= ? AND minute_start < ?"),
-        {int(scope), byTemplate ? filter.templateId : QStringLiteral(""), byRule ? filter.ruleId : QStringLiteral(""),
-         fromMs, toMs},
-        QStringLiteral("cannot read the delivery statistics"));
+    // One row per minute at a scope: the key serves the whole condition. Read forward only, so the driver keeps no
+    // copy of the rows (the console polls this every few seconds).
+    static const QString sql = QStringLiteral("SELECT minute_start, ") + metricColumns()
+                               + QStringLiteral(" FROM delivery_stats_minute WHERE scope = ? AND template_id = ?"
+                                                " AND rule_id = ? AND minute_start >= ? AND minute_start < ?");
+    const QString what = QStringLiteral("cannot read the delivery statistics");
+    Result<QSqlQuery> q = m_database.prepare(sql);
     if (!q)
-        return q.error();
+        return makeError(ErrorCode::Database, what + QStringLiteral(": ") + q.error().message);
+    q->setForwardOnly(true);
+    q->addBindValue(int(scope));
+    q->addBindValue(byTemplate ? filter.templateId : QStringLiteral(""));
+    q->addBindValue(byRule ? filter.ruleId : QStringLiteral(""));
+    q->addBindValue(fromMs);
+    q->addBindValue(toMs);
+    if (Result<void> done = Database::exec(*q, what); !done)
+        return done.error();
     QMap<qint64, Counts> minutes;
     while (q->next()) {
-        // A metric this build does not know (written by a newer one) is left out.
-        const std::optional<DeliveryMetric> metric = deliveryMetricFromName(q->value(1).toString());
-        if (!metric)
-            continue;
-        auto it = minutes.find(q->value(0).toLongLong());
-        if (it == minutes.end())
-            it = minutes.insert(q->value(0).toLongLong(), Counts{});
-        (*it)[std::size_t(*metric)] += q->value(2).toLongLong();
+        Counts counts{};
+        for (int i = 0; i < kDeliveryMetricCount; ++i)
+            counts[std::size_t(i)] = q->value(1 + i).toLongLong();
+        minutes.insert(q->value(0).toLongLong(), counts);
     }
     return minutes;
 }
@@ -103,7 +129,7 @@ Result<void> StatsRepository::add(const Tally &tally) const
     Transaction tx(m_database);
     if (!tx.isActive())
         return tx.error();
-    for (const Statement &statement : upserts(tally, Database::kKeysPerStatement / kUpsertColumns)) {
+    for (const Statement &statement : upserts(tally, std::max(1, Database::kKeysPerStatement / kValuesPerRow))) {
         Result<QSqlQuery> q =
             m_database.run(statement.sql, statement.values, QStringLiteral("cannot add to the delivery statistics"));
         if (!q)

@@ -18,13 +18,16 @@ class Database;
 
 /// The per-minute delivery statistics (table delivery_stats_minute): how many deliveries reached each
 /// DeliveryMetric in each minute, per template and trigger rule, per template, per rule and in all (the four
-/// scopes of each count). DeliveryRepository adds to them in the transaction that changes the deliveries (a Tally
-/// per unit of work, one upsert row per group and scope); GET /v1/stats reads them here, from this small table
-/// only, never from deliveries: every question is one range of the key, at most a row per minute and metric.
+/// scopes of each count), a column per metric. DeliveryRepository adds to them in the transaction that changes the
+/// deliveries (a Tally per unit of work, one upsert row per minute, template and rule at each scope); GET /v1/stats
+/// reads them here, from this small table only, never from deliveries: every question is one range of the key,
+/// at most a row per minute.
 class StatsRepository final
 {
 public:
     static constexpr qint64 kMinuteMs = 60'000;
+    /// Values an upsert binds per row: scope, template, rule, minute and a count per metric.
+    static constexpr int kValuesPerRow = 4 + kDeliveryMetricCount;
     /// Counts indexed by DeliveryMetric.
     using Counts = std::array<qint64, kDeliveryMetricCount>;
 
@@ -36,13 +39,13 @@ public:
         void add(qint64 atMs, const QString &templateId, const QString &ruleId, DeliveryMetric metric,
                  qint64 count = 1);
         bool isEmpty() const { return m_counts.empty(); }
-        /// How many rows the tally adds to or creates ((scope, template, rule, minute, metric) groups).
+        /// How many rows the tally adds to or creates ((scope, template, rule, minute) groups).
         qsizetype groups() const { return qsizetype(m_counts.size()); }
 
     private:
         friend class StatsRepository;
-        using Key = std::tuple<int, QString, QString, qint64, int>; // scope, template, rule, minute start, metric
-        std::map<Key, qint64> m_counts;                             // ordered: every writer locks rows in key order
+        using Key = std::tuple<int, QString, QString, qint64>; // scope, template, rule, minute start
+        std::map<Key, Counts> m_counts;                        // ordered: every writer locks rows in key order
     };
 
     /// One statement and its values.

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "store/StatsRepository.h"
 #include "util/Result.h"
 
+#include <QByteArray>
 #include <QObject>
 
 #include <memory>
@@ -12,7 +14,6 @@ class ApiResponse;
 class ApiServer;
 class Clock;
 class Database;
-class StatsRepository;
 struct ApiRequest;
 
 /// The console's live statistics: `GET /v1/stats?from=&to=&template_id=&rule_id=` answers the delivery metrics
@@ -34,6 +35,10 @@ public:
     ~StatsEndpoints() override;
 
     Result<void> addRoutes(ApiServer &api);
+    /// The JSON answer for the minute-aligned range [fromMs, toMs): `from`, `to`, `step_ms`, `totals` and `series`
+    /// (every minute, zero-filled). What the route answers after checking the request (and what
+    /// bench/stats_query measures).
+    Result<QByteArray> report(qint64 fromMs, qint64 toMs, const StatsRepository::Filter &filter) const;
 
 private:
     ApiResponse stats(const ApiRequest &request) const;

@@ -176,15 +176,15 @@ void RepositoryTest::statsFilterByTemplateAndRule()
     QCOMPARE(queued(QStringLiteral("promo"), QStringLiteral("8")), 1);
     QCOMPARE(queued(QStringLiteral("promo"), QStringLiteral("7")), 0);
     QCOMPARE(queued(QStringLiteral("nosuch"), QString()), 0);
-    // A row per minute, template, rule and metric (the missing template and rule stored as ''), and the same counts
-    // per template, per rule and in all: each question reads one scope.
+    // A row per minute, template and rule (the missing template and rule stored as ''), and the same counts per
+    // template, per rule and in all: each question reads one scope.
     QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM delivery_stats_minute WHERE scope = 0")).toInt(), 4);
-    QCOMPARE(scalar(QStringLiteral("SELECT count FROM delivery_stats_minute"
+    QCOMPARE(scalar(QStringLiteral("SELECT queued FROM delivery_stats_minute"
                                    " WHERE scope = 0 AND template_id = '' AND rule_id = ''"))
                  .toInt(),
              1);
     QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM delivery_stats_minute")).toInt(), 4 + 3 + 3 + 1);
-    QCOMPARE(scalar(QStringLiteral("SELECT count FROM delivery_stats_minute WHERE scope = 3")).toInt(), 4);
+    QCOMPARE(scalar(QStringLiteral("SELECT queued FROM delivery_stats_minute WHERE scope = 3")).toInt(), 4);
 }
 
 void RepositoryTest::deliveryRuleIdRoundTrips()
