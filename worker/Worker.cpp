@@ -10,6 +10,8 @@
 #include "api/EventsEndpoint.h"
 #include "api/IdentityEndpoints.h"
 #include "api/MetricsEndpoint.h"
+#include "api/SchemaEndpoints.h"
+#include "api/StatsEndpoints.h"
 #include "api/TemplatesEndpoints.h"
 #include "api/TestPushEndpoint.h"
 #include "api/TlsIdentity.h"
@@ -70,6 +72,8 @@ Worker::~Worker()
     m_triggerRules.reset();
     m_apps.reset();
     m_testPush.reset();
+    m_stats.reset();
+    m_schema.reset();
     m_identity.reset();
     m_trigger.reset();
     m_sender.reset();
@@ -420,6 +424,13 @@ Result<void> Worker::startEndpoints()
         m_testPush = std::make_unique<TestPushEndpoint>(m_sender ? &m_sender->engine() : nullptr, clock, *m_audit);
         for (Result<void> added : {m_templates->addRoutes(*m_api), m_triggerRules->addRoutes(*m_api),
                                    m_apps->addRoutes(*m_api), m_testPush->addRoutes(*m_api)}) {
+            if (!added)
+                return added;
+        }
+        // The console's dashboard (per-minute delivery statistics) and its template variable completion.
+        m_stats = std::make_unique<StatsEndpoints>(*m_database, clock);
+        m_schema = std::make_unique<SchemaEndpoints>(*m_database, clock);
+        for (Result<void> added : {m_stats->addRoutes(*m_api), m_schema->addRoutes(*m_api)}) {
             if (!added)
                 return added;
         }

@@ -28,8 +28,10 @@ class IdentityEndpoints;
 class MessageBus;
 class MetricsEndpoint;
 class RemoteJwks;
+class SchemaEndpoints;
 class Sealer;
 class Sender;
+class StatsEndpoints;
 class TemplatesEndpoints;
 class TestPushEndpoint;
 class TrackEndpoint;
@@ -110,6 +112,9 @@ private:
     std::unique_ptr<TriggerRulesEndpoints> m_triggerRules;
     std::unique_ptr<AppsEndpoints> m_apps;
     std::unique_ptr<TestPushEndpoint> m_testPush;
+    // The console's dashboard and variable completion.
+    std::unique_ptr<StatsEndpoints> m_stats;
+    std::unique_ptr<SchemaEndpoints> m_schema;
     QUrl m_url;
     QString m_certificateFingerprint;
     int m_schemaVersion = 0;

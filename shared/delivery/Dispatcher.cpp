@@ -255,6 +255,7 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QL
         row.templateVersion = sendJob.templateVersion;
         row.campaignId = sendJob.campaignId;
         row.eventId = sendJob.eventId;
+        row.ruleId = sendJob.ruleId;
         row.jobId = jobKey;
         row.createdAtMs = sendJob.createdAtMs;
         const qint64 createdSeconds = sendJob.createdAtMs / 1000;

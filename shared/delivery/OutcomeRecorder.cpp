@@ -49,7 +49,10 @@ Result<OutcomeRecorder::Recorded> OutcomeRecorder::recordRetry(const SendAttempt
     if (!decision.isRetry()) {
         qCInfo(lcDelivery).noquote() << "delivery" << attempt.delivery.notificationId
                                      << "is not retried:" << decision.message();
-        return recordFailure(attempt, decision.reason(), decision.message());
+        // The circuit opens only on credentials problems: a delivery that waited for it failed for them too.
+        const bool credentials = outcome.outcomeClass == OutcomeClass::CredentialsProblem
+                                 || outcome.reason == QStringLiteral("circuit.open");
+        return recordFailure(attempt, decision.reason(), decision.message(), credentials);
     }
     const qint64 at = decision.atMs();
     if (Result<int> scheduled =
@@ -96,10 +99,11 @@ Result<OutcomeRecorder::Recorded> OutcomeRecorder::recordInvalidToken(const Send
 }
 
 Result<OutcomeRecorder::Recorded> OutcomeRecorder::recordFailure(const SendAttempt &attempt, const QString &reason,
-                                                                 const QString &message) const
+                                                                 const QString &message, bool credentials) const
 {
-    if (Result<void> failed = m_deliveries.recordFailure(attempt.delivery.notificationId, DeliveryStatus::Failed,
-                                                         m_clock.nowMs(), reason, message);
+    if (Result<void> failed = m_deliveries.recordFailure(
+            attempt.delivery.notificationId, DeliveryStatus::Failed, m_clock.nowMs(), reason, message,
+            credentials ? DeliveryRepository::FailureCause::Credentials : DeliveryRepository::FailureCause::Permanent);
         !failed)
         return failed.error();
     return Recorded{Action::Failed, 0, false, reason};

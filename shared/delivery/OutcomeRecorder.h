@@ -21,6 +21,8 @@ class RetryPolicy;
 ///   invalid (APNs 410 timestamp; otherwise after the request went out), then 'invalid_token'. A device
 ///   re-registered since is alive: the delivery is retried instead.
 /// - PermanentFailure: 'failed' with the reason.
+/// - A delivery that gives up while its app's credentials fail (a credentials problem or an open circuit was the
+///   last error) counts as a credentials failure in the statistics, any other 'failed' as a permanent one.
 /// - CredentialsProblem: first a refresh (nothing is written; the caller refreshes and sends again with
 ///   `credentialsRefreshed`); if it persists the circuit opens and the delivery is retried once the circuit
 ///   lets a probe through.
@@ -53,7 +55,9 @@ public:
 private:
     Result<Recorded> recordRetry(const SendAttempt &attempt, const ProviderOutcome &outcome, qint64 notBeforeMs) const;
     Result<Recorded> recordInvalidToken(const SendAttempt &attempt, const ProviderOutcome &outcome) const;
-    Result<Recorded> recordFailure(const SendAttempt &attempt, const QString &reason, const QString &message) const;
+    /// 'failed'; `credentials` counts it in the statistics as a credentials failure.
+    Result<Recorded> recordFailure(const SendAttempt &attempt, const QString &reason, const QString &message,
+                                   bool credentials = false) const;
 
     const DeliveryRepository &m_deliveries;
     const DeviceRepository &m_devices;

@@ -20,6 +20,7 @@ struct Delivery final {
     std::optional<int> templateVersion;
     QString campaignId; ///< empty for event-driven pushes
     QString eventId;    ///< empty for campaign pushes
+    QString ruleId;     ///< the trigger rule that made it (SendJob::ruleId); empty when none
     QString jobId;      ///< the send job it belongs to (SendJob::key()); empty when it was inserted without one
     std::optional<qint64> expiresAtMs; ///< no attempt starts at or after it (creation + TTL); unset: no bound stored
     DeliveryStatus status = DeliveryStatus::Queued;

@@ -72,6 +72,8 @@ QByteArray SendJob::toJson() const
         json["campaign_id"] = utf8(campaignId);
     if (!eventId.isEmpty())
         json["event_id"] = utf8(eventId);
+    if (!ruleId.isEmpty())
+        json["rule_id"] = utf8(ruleId);
     json["user_id"] = utf8(userId);
     if (!appId.isEmpty())
         json["app_id"] = utf8(appId);
@@ -100,7 +102,8 @@ Result<SendJob> SendJob::fromJson(const QByteArray &bytes)
     };
     for (const Field &field :
          {Field{"campaign_id", &job.campaignId}, Field{"event_id", &job.eventId}, Field{"user_id", &job.userId},
-          Field{"app_id", &job.appId}, Field{"template_id", &job.templateId}, Field{"locale", &job.locale}}) {
+          Field{"rule_id", &job.ruleId}, Field{"app_id", &job.appId}, Field{"template_id", &job.templateId},
+          Field{"locale", &job.locale}}) {
         Result<QString> text = optionalText(json, field.name);
         if (!text)
             return text.error();

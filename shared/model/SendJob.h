@@ -15,6 +15,7 @@ namespace vestnik {
 struct SendJob final {
     QString campaignId;      ///< a campaign's push: its id (and the variant, e.g. "summer-sale/b"); else empty
     QString eventId;         ///< an event-driven push: the event's id; else empty
+    QString ruleId;          ///< the trigger rule that made it (its id), for the statistics; else empty
     QString userId;          ///< the recipient
     QString appId;           ///< only this app's devices; empty: every app the user has devices in
     QString templateId;      ///< what to send
@@ -30,7 +31,8 @@ struct SendJob final {
     /// key and the device id, in hex), short enough for an APNs collapse id and an FCM collapse key.
     QString notificationIdFor(qint64 deviceId) const;
 
-    /// The wire form (`vestnik.sends`, the send_jobs table): snake_case keys, variables as given.
+    /// The wire form (`vestnik.sends`, the send_jobs table): snake_case keys, variables as given; `rule_id` only
+    /// when set, so jobs without one read as they did before it existed.
     QByteArray toJson() const;
     /// Reads the wire form; InvalidArgument naming the field for anything malformed (no user, no template,
     /// both or neither of campaign_id / event_id, a negative version, variables that are not an object).

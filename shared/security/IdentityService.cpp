@@ -455,6 +455,19 @@ Result<void> IdentityService::disableUser(const QString &login)
     return {};
 }
 
+Result<void> IdentityService::enableUser(const QString &login)
+{
+    Result<bool> enabled = m_users.enable(normalizedLogin(login));
+    if (!enabled)
+        return enabled.error();
+    return {};
+}
+
+Result<std::optional<ConsoleUser>> IdentityService::findUser(const QString &login) const
+{
+    return m_users.find(normalizedLogin(login));
+}
+
 Result<QList<ConsoleUser>> IdentityService::listUsers() const
 {
     return m_users.list();

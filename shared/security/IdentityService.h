@@ -105,6 +105,10 @@ public:
     Result<void> setRole(const QString &login, ConsoleRole role);
     /// Disables the user and ends their sessions; Conflict for the last enabled admin.
     Result<void> disableUser(const QString &login);
+    /// Lets a disabled user log in again (with the password they had).
+    Result<void> enableUser(const QString &login);
+    /// The user, or nothing.
+    Result<std::optional<ConsoleUser>> findUser(const QString &login) const;
     /// The users, without password hashes.
     Result<QList<ConsoleUser>> listUsers() const;
     /// The first admin, when no user exists yet; returns whether it was created (false when users exist).

@@ -165,6 +165,25 @@ Result<bool> ConsoleUserRepository::disable(const QString &login) const
     return false;
 }
 
+Result<bool> ConsoleUserRepository::enable(const QString &login) const
+{
+    const QString what = QStringLiteral("cannot enable console user %1").arg(login);
+    Result<QSqlQuery> q = m_database.run(QStringLiteral("UPDATE console_users SET disabled_at = NULL, updated_at = ?"
+                                                        " WHERE login = ? AND disabled_at IS NOT NULL RETURNING login"),
+                                         {m_clock.nowMs(), login}, what);
+    if (!q)
+        return q.error();
+    if (q->next())
+        return true;
+    q->finish();
+    Result<std::optional<ConsoleUser>> existing = find(login);
+    if (!existing)
+        return existing.error();
+    if (!existing->has_value())
+        return makeError(ErrorCode::NotFound, what + QStringLiteral(": no such user"));
+    return false;
+}
+
 Result<bool> ConsoleUserRepository::recordFailedLogin(const QString &login, int maxAttempts, qint64 lockUntilMs) const
 {
     // The SET expressions all see the row as it was, so the count and the lock change together.

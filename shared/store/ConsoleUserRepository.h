@@ -59,8 +59,10 @@ public:
     Result<void> setPasswordHash(const QString &login, const QString &passwordHash) const;
     /// Changes the role; NotFound for an unknown login.
     Result<void> setRole(const QString &login, ConsoleRole role) const;
-    /// Disables the user for good; false when it already was, NotFound for an unknown login.
+    /// Disables the user; false when it already was, NotFound for an unknown login.
     Result<bool> disable(const QString &login) const;
+    /// Enables a disabled user again; false when it was not disabled, NotFound for an unknown login.
+    Result<bool> enable(const QString &login) const;
 
     /// Counts a failed login in one statement (concurrent attempts all count): at the `maxAttempts`th
     /// consecutive failure the user is locked until `lockUntilMs` and the count starts again. Returns whether

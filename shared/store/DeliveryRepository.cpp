@@ -35,9 +35,9 @@ private:
 const QString kColumns = QStringLiteral(
     "notification_id, user_id, device_id, app_id, platform, template_id, template_version, campaign_id, event_id,"
     " status, attempts, next_attempt_at, provider_message_id, error_code, error_message, created_at, updated_at,"
-    " sent_at, delivered_at, opened_at, clicked_at, converted_at, failed_at, job_id, expires_at");
+    " sent_at, delivered_at, opened_at, clicked_at, converted_at, failed_at, job_id, expires_at, rule_id");
 
-constexpr int kInsertColumns = 16;
+constexpr int kInsertColumns = 17;
 constexpr int kEventColumns = 4;
 
 // trail_flags (migration 0006): which entries of a delivery's trail its row stands for instead of
@@ -111,6 +111,27 @@ QString timestampColumn(DeliveryStatus status)
     return QString();
 }
 
+// What reaching `status` for the first time counts as in the statistics, if anything.
+std::optional<DeliveryMetric> firstTimeMetric(DeliveryStatus status, DeliveryRepository::FailureCause cause)
+{
+    switch (status) {
+    case DeliveryStatus::Sent: return DeliveryMetric::Sent;
+    case DeliveryStatus::Failed:
+        return cause == DeliveryRepository::FailureCause::Credentials ? DeliveryMetric::FailedCredentials
+                                                                      : DeliveryMetric::FailedPermanent;
+    case DeliveryStatus::InvalidToken: return DeliveryMetric::FailedInvalidToken;
+    case DeliveryStatus::Delivered: return DeliveryMetric::Delivered;
+    case DeliveryStatus::Opened: return DeliveryMetric::Opened;
+    case DeliveryStatus::Clicked: return DeliveryMetric::Clicked;
+    case DeliveryStatus::Converted: return DeliveryMetric::Converted;
+    case DeliveryStatus::Queued:
+    case DeliveryStatus::Sending:
+    case DeliveryStatus::RetryScheduled:
+    case DeliveryStatus::Dismissed: return std::nullopt;
+    }
+    return std::nullopt;
+}
+
 Result<Delivery> deliveryFrom(const QSqlQuery &q)
 {
     Delivery d;
@@ -144,6 +165,7 @@ Result<Delivery> deliveryFrom(const QSqlQuery &q)
     d.failedAtMs = sqlvalues::optionalInt64(q.value(22));
     d.jobId = q.value(23).toString();
     d.expiresAtMs = sqlvalues::optionalInt64(q.value(24));
+    d.ruleId = q.value(25).toString();
     return d;
 }
 
@@ -187,13 +209,16 @@ Result<int> DeliveryRepository::insertBatch(const QList<Delivery> &deliveries) c
     if (!tx.isActive())
         return tx.error();
     int inserted = 0;
+    StatsRepository::Tally tally;
     const qsizetype rows = rowsPerStatement(kInsertColumns);
     for (qsizetype from = 0; from < deliveries.size(); from += rows) {
-        Result<QStringList> fresh = insertChunk(deliveries.mid(from, rows), now, nullptr);
+        Result<QStringList> fresh = insertChunk(deliveries.mid(from, rows), now, nullptr, tally);
         if (!fresh)
             return fresh.error();
         inserted += int(fresh->size());
     }
+    if (Result<void> counted = addStats(tally); !counted)
+        return counted.error();
     if (Result<void> done = tx.commit(); !done)
         return done.error();
     return inserted;
@@ -220,10 +245,11 @@ Result<QSet<QString>> DeliveryRepository::insertAndClaim(const QList<StoredJob> 
     }
     QSet<QString> claimed;
     claimed.reserve(deliveries.size());
+    StatsRepository::Tally tally;
     const qsizetype rows = rowsPerStatement(kInsertColumns);
     for (qsizetype from = 0; from < deliveries.size(); from += rows) {
         const QList<Delivery> chunk = deliveries.mid(from, rows);
-        Result<QStringList> fresh = insertChunk(chunk, now, &claim);
+        Result<QStringList> fresh = insertChunk(chunk, now, &claim, tally);
         if (!fresh)
             return fresh.error();
         for (const QString &id : std::as_const(*fresh))
@@ -243,6 +269,8 @@ Result<QSet<QString>> DeliveryRepository::insertAndClaim(const QList<StoredJob> 
         for (const QString &id : std::as_const(*queued))
             claimed.insert(id);
     }
+    if (Result<void> counted = addStats(tally); !counted)
+        return counted.error();
     if (Result<void> done = tx.commit(); !done)
         return done.error();
     return claimed;
@@ -253,6 +281,20 @@ Result<QSqlQuery> DeliveryRepository::run(const QString &sql, const QVariantList
     if (tlBatchStatements && &tlBatchStatements->database() == &m_database)
         return tlBatchStatements->run(sql, values, what);
     return m_database.run(sql, values, what);
+}
+
+Result<void> DeliveryRepository::addStats(const StatsRepository::Tally &tally) const
+{
+    const QList<StatsRepository::Statement> statements =
+        StatsRepository::upserts(tally, rowsPerStatement(StatsRepository::kValuesPerRow));
+    for (const StatsRepository::Statement &statement : statements) {
+        Result<QSqlQuery> q =
+            run(statement.sql, statement.values,
+                QStringLiteral("cannot count %1 groups in the delivery statistics").arg(tally.groups()));
+        if (!q)
+            return q.error();
+    }
+    return {};
 }
 
 qsizetype DeliveryRepository::rowsPerStatement(int columns) const
@@ -312,8 +354,8 @@ Result<QHash<QString, QByteArray>> DeliveryRepository::jobBodies(const QStringLi
     return bodies;
 }
 
-Result<QStringList> DeliveryRepository::insertChunk(const QList<Delivery> &chunk, qint64 nowMs,
-                                                    const Claim *claim) const
+Result<QStringList> DeliveryRepository::insertChunk(const QList<Delivery> &chunk, qint64 nowMs, const Claim *claim,
+                                                    StatsRepository::Tally &tally) const
 {
     // The row stands for its 'queued' trail entry (at created_at): no delivery_events row is written.
     static const QString row =
@@ -324,7 +366,8 @@ Result<QStringList> DeliveryRepository::insertChunk(const QList<Delivery> &chunk
         rows.append(row);
     const QString sql = QStringLiteral("INSERT INTO deliveries (notification_id, user_id, device_id, app_id, platform,"
                                        " template_id, template_version, campaign_id, event_id, status, created_at,"
-                                       " updated_at, job_id, expires_at, claimed_by, claim_expires_at, trail_flags)"
+                                       " updated_at, job_id, expires_at, claimed_by, claim_expires_at, rule_id,"
+                                       " trail_flags)"
                                        " VALUES ")
                         + rows.join(QStringLiteral(", "))
                         + QStringLiteral(" ON CONFLICT (notification_id) DO NOTHING RETURNING notification_id");
@@ -340,7 +383,7 @@ Result<QStringList> DeliveryRepository::insertChunk(const QList<Delivery> &chunk
                << sqlvalues::nullableText(d.templateId) << sqlvalues::nullable(d.templateVersion)
                << sqlvalues::nullableText(d.campaignId) << sqlvalues::nullableText(d.eventId) << status << nowMs
                << nowMs << sqlvalues::nullableText(d.jobId) << sqlvalues::nullable(d.expiresAtMs) << claimedBy
-               << claimExpires;
+               << claimExpires << sqlvalues::nullableText(d.ruleId);
     }
     Result<QSqlQuery> q = run(sql, values,
                               QStringLiteral("cannot insert %1 deliveries starting with %2")
@@ -352,6 +395,14 @@ Result<QStringList> DeliveryRepository::insertChunk(const QList<Delivery> &chunk
     while (q->next())
         fresh.append(q->value(0).toString());
     q->finish();
+    if (fresh.isEmpty())
+        return fresh;
+    // Only the rows this statement created: a redelivered job's rows were counted when they were new.
+    const QSet<QString> created(fresh.cbegin(), fresh.cend());
+    for (const Delivery &d : chunk) {
+        if (created.contains(d.notificationId))
+            tally.add(nowMs, d.templateId, d.ruleId, DeliveryMetric::Queued);
+    }
     return fresh;
 }
 
@@ -393,6 +444,7 @@ Result<int> DeliveryRepository::recordSentBatch(const QList<SentReport> &reports
     if (!tx.isActive())
         return tx.error();
     QSet<QString> updated;
+    StatsRepository::Tally tally;
     const qsizetype perStatement = rowsPerStatement(3);
     // A statement updates each row once, so a second report for the same row waits for the next statement.
     QList<SentReport> pending = reports;
@@ -409,16 +461,18 @@ Result<int> DeliveryRepository::recordSentBatch(const QList<SentReport> &reports
             }
         }
         pending = std::move(later);
-        if (Result<void> recorded = recordSentChunk(chunk, now, updated); !recorded)
+        if (Result<void> recorded = recordSentChunk(chunk, now, updated, tally); !recorded)
             return recorded.error();
     }
+    if (Result<void> counted = addStats(tally); !counted)
+        return counted.error();
     if (Result<void> done = tx.commit(); !done)
         return done.error();
     return int(updated.size());
 }
 
-Result<void> DeliveryRepository::recordSentChunk(const QList<SentReport> &chunk, qint64 nowMs,
-                                                 QSet<QString> &updated) const
+Result<void> DeliveryRepository::recordSentChunk(const QList<SentReport> &chunk, qint64 nowMs, QSet<QString> &updated,
+                                                 StatsRepository::Tally &tally) const
 {
     // One statement per chunk: the reports as a VALUES list joined to their rows. The status moves forward
     // only, as in recordStatus(); the first 'sent' time stays; the claim ends. A row whose trail so far is
@@ -435,12 +489,14 @@ Result<void> DeliveryRepository::recordSentChunk(const QList<SentReport> &chunk,
     static const QString assignments =
         QStringLiteral(") UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
         + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?,"
+                         " newly_reached = CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END,"
                          " sent_at = COALESCE(sent_at, sent.sent_time),"
                          " provider_message_id = COALESCE(sent.message_id, provider_message_id)")
         + kKeepsFirstSentDetail
         + QStringLiteral(", trail_flags = CASE WHEN trail_flags = %1 THEN %2 ELSE trail_flags | %3 END,"
                          " claimed_by = NULL, claim_expires_at = NULL"
-                         " FROM sent WHERE notification_id = sent.sent_id RETURNING notification_id, trail_flags")
+                         " FROM sent WHERE notification_id = sent.sent_id"
+                         " RETURNING notification_id, trail_flags, newly_reached, template_id, rule_id, sent_at")
               .arg(kTrailQueuedFromRow)
               .arg(kTrailQueuedFromRow | kTrailSentFromRow)
               .arg(kTrailStoredEntries);
@@ -457,6 +513,8 @@ Result<void> DeliveryRepository::recordSentChunk(const QList<SentReport> &chunk,
         QString id = q->value(0).toString();
         if (q->value(1).toInt() != (kTrailQueuedFromRow | kTrailSentFromRow))
             stored.insert(id);
+        if (q->value(2).toInt() == 1) // sent for the first time: counted in the minute it was accepted
+            tally.add(q->value(5).toLongLong(), q->value(3).toString(), q->value(4).toString(), DeliveryMetric::Sent);
         updated.insert(std::move(id));
     }
     q->finish();
@@ -506,7 +564,8 @@ Result<void> DeliveryRepository::appendEvents(const QStringList &notificationIds
 Result<void> DeliveryRepository::recordStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs,
                                               const QString &detail) const
 {
-    return updateStatus(notificationId, status, atMs, detail, QString(), {});
+    return updateStatus(notificationId, status, atMs, detail, QString(), {},
+                        firstTimeMetric(status, FailureCause::Permanent));
 }
 
 Result<void> DeliveryRepository::recordSent(const QString &notificationId, qint64 atMs,
@@ -515,11 +574,12 @@ Result<void> DeliveryRepository::recordSent(const QString &notificationId, qint6
     return updateStatus(notificationId, DeliveryStatus::Sent, atMs, providerMessageId,
                         kKeepsFirstSentDetail
                             + QStringLiteral(", provider_message_id = COALESCE(?, provider_message_id)"),
-                        {sqlvalues::nullableText(providerMessageId)});
+                        {sqlvalues::nullableText(providerMessageId)}, DeliveryMetric::Sent);
 }
 
 Result<void> DeliveryRepository::recordFailure(const QString &notificationId, DeliveryStatus status, qint64 atMs,
-                                               const QString &errorCode, const QString &errorMessage) const
+                                               const QString &errorCode, const QString &errorMessage,
+                                               FailureCause cause) const
 {
     if (status != DeliveryStatus::Failed && status != DeliveryStatus::InvalidToken)
         return makeError(ErrorCode::InvalidArgument,
@@ -527,19 +587,25 @@ Result<void> DeliveryRepository::recordFailure(const QString &notificationId, De
                              .arg(notificationId, deliveryStatusName(status)));
     const QString detail = errorMessage.isEmpty() ? errorCode : errorCode + QStringLiteral(": ") + errorMessage;
     return updateStatus(notificationId, status, atMs, detail, QStringLiteral(", error_code = ?, error_message = ?"),
-                        {sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage)});
+                        {sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage)},
+                        firstTimeMetric(status, cause));
 }
 
 Result<void> DeliveryRepository::updateStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs,
                                               const QString &detail, const QString &extraAssignments,
-                                              const QVariantList &extraValues) const
+                                              const QVariantList &extraValues,
+                                              std::optional<DeliveryMetric> metric) const
 {
     Transaction tx(m_database);
     if (!tx.isActive())
         return tx.error();
-    if (Result<void> applied = applyStatus(notificationId, status, atMs, detail, extraAssignments, extraValues);
+    StatsRepository::Tally tally;
+    if (Result<void> applied =
+            applyStatus(notificationId, status, atMs, detail, extraAssignments, extraValues, metric, tally);
         !applied)
         return applied;
+    if (Result<void> counted = addStats(tally); !counted)
+        return counted;
     return tx.commit();
 }
 
@@ -561,8 +627,13 @@ Result<bool> DeliveryRepository::recordReport(const QString &notificationId, Del
     if (claimed->numRowsAffected() == 0)
         return false; // reported before
     claimed->finish();
-    if (Result<void> applied = applyStatus(notificationId, status, atMs, action, QString(), {}); !applied)
+    StatsRepository::Tally tally;
+    if (Result<void> applied = applyStatus(notificationId, status, atMs, action, QString(), {},
+                                           firstTimeMetric(status, FailureCause::Permanent), tally);
+        !applied)
         return applied.error();
+    if (Result<void> counted = addStats(tally); !counted)
+        return counted.error();
     if (Result<void> done = tx.commit(); !done)
         return done.error();
     return true;
@@ -570,25 +641,33 @@ Result<bool> DeliveryRepository::recordReport(const QString &notificationId, Del
 
 Result<void> DeliveryRepository::applyStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs,
                                              const QString &detail, const QString &extraAssignments,
-                                             const QVariantList &extraValues) const
+                                             const QVariantList &extraValues, std::optional<DeliveryMetric> metric,
+                                             StatsRepository::Tally &tally) const
 {
     const QString what =
         QStringLiteral("cannot record '%1' for delivery %2").arg(deliveryStatusName(status), notificationId);
     QString sql = QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
                   + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?") + kStoresTrailEntry;
     QVariantList values{stage(status), deliveryStatusName(status), m_clock.nowMs()};
-    if (const QString column = timestampColumn(status); !column.isEmpty()) {
-        sql += QStringLiteral(", %1 = COALESCE(%1, ?)").arg(column);
+    const QString column = timestampColumn(status);
+    if (!column.isEmpty()) {
+        // The SET expressions see the row as it was: newly_reached says whether this is the first time.
+        sql += QStringLiteral(", newly_reached = CASE WHEN %1 IS NULL THEN 1 ELSE 0 END, %1 = COALESCE(%1, ?)")
+                   .arg(column);
         values << atMs;
     }
-    sql += extraAssignments + QStringLiteral(" WHERE notification_id = ?");
+    sql +=
+        extraAssignments + QStringLiteral(" WHERE notification_id = ? RETURNING newly_reached, template_id, rule_id");
     values << extraValues << notificationId;
 
     Result<QSqlQuery> q = run(sql, values, what);
     if (!q)
         return q.error();
-    if (q->numRowsAffected() == 0)
+    if (!q->next())
         return unknownNotification(what);
+    if (metric && !column.isEmpty() && q->value(0).toInt() == 1)
+        tally.add(atMs, q->value(1).toString(), q->value(2).toString(), *metric);
+    q->finish();
     return appendEvents({notificationId}, status, atMs, detail);
 }
 
@@ -600,24 +679,28 @@ Result<int> DeliveryRepository::scheduleRetry(const QString &notificationId, qin
     Transaction tx(m_database);
     if (!tx.isActive())
         return tx.error();
-    Result<QSqlQuery> q =
-        run(QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
-                + QStringLiteral(" <= ? THEN ? ELSE status END, attempts = attempts + 1, next_attempt_at = ?,"
-                                 " error_code = ?, error_message = ?, updated_at = ?, claimed_by = NULL,"
-                                 " claim_expires_at = NULL")
-                + kStoresTrailEntry + QStringLiteral(" WHERE notification_id = ? RETURNING attempts"),
-            {stage(DeliveryStatus::RetryScheduled), deliveryStatusName(DeliveryStatus::RetryScheduled), nextAttemptAtMs,
-             sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage), now, notificationId},
-            what);
+    Result<QSqlQuery> q = run(
+        QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
+            + QStringLiteral(" <= ? THEN ? ELSE status END, attempts = attempts + 1, next_attempt_at = ?,"
+                             " error_code = ?, error_message = ?, updated_at = ?, claimed_by = NULL,"
+                             " claim_expires_at = NULL")
+            + kStoresTrailEntry + QStringLiteral(" WHERE notification_id = ? RETURNING attempts, template_id, rule_id"),
+        {stage(DeliveryStatus::RetryScheduled), deliveryStatusName(DeliveryStatus::RetryScheduled), nextAttemptAtMs,
+         sqlvalues::nullableText(errorCode), sqlvalues::nullableText(errorMessage), now, notificationId},
+        what);
     if (!q)
         return q.error();
     if (!q->next())
         return unknownNotification(what);
     const int attempts = q->value(0).toInt();
+    StatsRepository::Tally tally;
+    tally.add(now, q->value(1).toString(), q->value(2).toString(), DeliveryMetric::Retry);
     q->finish();
     const QString detail = errorMessage.isEmpty() ? errorCode : errorCode + QStringLiteral(": ") + errorMessage;
     if (Result<void> event = appendEvents({notificationId}, DeliveryStatus::RetryScheduled, now, detail); !event)
         return event.error();
+    if (Result<void> counted = addStats(tally); !counted)
+        return counted.error();
     if (Result<void> done = tx.commit(); !done)
         return done.error();
     return attempts;

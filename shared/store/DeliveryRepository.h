@@ -2,6 +2,8 @@
 
 #include "model/Delivery.h"
 #include "model/DeliveryEvent.h"
+#include "model/DeliveryMetric.h"
+#include "store/StatsRepository.h"
 #include "util/Result.h"
 
 #include <QHash>
@@ -19,10 +21,19 @@ namespace vestnik {
 class Clock;
 class Database;
 
-/// Deliveries (one per notification x device) and their status trail.
+/// Deliveries (one per notification x device) and their status trail. Every change also counts in the per-minute
+/// statistics (StatsRepository), in the same transaction and only when the delivery really changed: a new row is
+/// 'queued', a first 'sent', a first failure, a first delivered, opened, clicked or converted; every retry
+/// scheduled. A redelivered send job or a report recorded twice therefore never counts twice.
 class DeliveryRepository final
 {
 public:
+    /// What a failure counts as in the statistics ('invalid_token' always counts as failed_invalid_token).
+    enum class FailureCause {
+        Permanent,   ///< the push itself (payload, TTL, retries exhausted, ...)
+        Credentials, ///< the app's provider credentials did not work until the delivery gave up
+    };
+
     /// Rows per multi-row INSERT: far below SQLite's 32,766 and PostgreSQL's 65,535 bound values.
     static constexpr int kBatchRows = 100;
     /// Bound values per statement on SQLite (see rowsPerStatement()).
@@ -80,10 +91,11 @@ public:
     /// claims. Unknown notification ids are skipped; returns how many rows were updated.
     Result<int> recordSentBatch(const QList<SentReport> &reports) const;
     /// Records the end of a delivery that will not be retried: `status` is 'failed' or 'invalid_token'
-    /// (InvalidArgument otherwise), the error code and message are kept in the row and in the trail.
-    /// NotFound for an unknown notification.
+    /// (InvalidArgument otherwise), the error code and message are kept in the row and in the trail; a first
+    /// failure counts in the statistics as `cause` says. NotFound for an unknown notification.
     Result<void> recordFailure(const QString &notificationId, DeliveryStatus status, qint64 atMs,
-                               const QString &errorCode, const QString &errorMessage) const;
+                               const QString &errorCode, const QString &errorMessage,
+                               FailureCause cause = FailureCause::Permanent) const;
     /// Schedules another attempt after a retryable error: 'retry_scheduled', attempts + 1, the next
     /// attempt time and the error, and releases a claim; returns the attempts so far. NotFound for an
     /// unknown notification.
@@ -124,21 +136,29 @@ private:
     static Result<void> validateNew(const QList<Delivery> &deliveries);
     Result<void> insertJobs(const QList<StoredJob> &jobs, qint64 nowMs) const;
     /// Inserts the rows that are new ('sending' under `claim` when there is one, else 'queued'); their ids.
-    Result<QStringList> insertChunk(const QList<Delivery> &chunk, qint64 nowMs, const Claim *claim) const;
+    /// Each new row counts as 'queued' in `tally`.
+    Result<QStringList> insertChunk(const QList<Delivery> &chunk, qint64 nowMs, const Claim *claim,
+                                    StatsRepository::Tally &tally) const;
     Result<QStringList> claimQueued(const QStringList &notificationIds, qint64 nowMs, const Claim &claim) const;
     /// One statement of recordSentBatch() (every notification id in it at most once); adds the ids of the rows
     /// it updated to `updated`.
-    Result<void> recordSentChunk(const QList<SentReport> &chunk, qint64 nowMs, QSet<QString> &updated) const;
+    Result<void> recordSentChunk(const QList<SentReport> &chunk, qint64 nowMs, QSet<QString> &updated,
+                                 StatsRepository::Tally &tally) const;
     Result<void> appendSentEvents(const QList<SentReport> &reports, const QSet<QString> &ids) const;
     Result<void> appendEvents(const QStringList &notificationIds, DeliveryStatus status, qint64 atMs,
                               const QString &detail) const;
-    /// applyStatus() in a transaction of its own.
-    /// Moves the row to `status` (never back a stage) and appends the trail entry, in the caller's transaction.
+    /// Moves the row to `status` (never back a stage) and appends the trail entry, in the caller's transaction;
+    /// `metric`, if any, counts in `tally` when the row reached the status for the first time.
     Result<void> applyStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs, const QString &detail,
-                             const QString &extraAssignments, const QVariantList &extraValues) const;
-    /// applyStatus() in a transaction of its own.
+                             const QString &extraAssignments, const QVariantList &extraValues,
+                             std::optional<DeliveryMetric> metric, StatsRepository::Tally &tally) const;
+    /// applyStatus() in a transaction of its own, with its statistics.
     Result<void> updateStatus(const QString &notificationId, DeliveryStatus status, qint64 atMs, const QString &detail,
-                              const QString &extraAssignments, const QVariantList &extraValues) const;
+                              const QString &extraAssignments, const QVariantList &extraValues,
+                              std::optional<DeliveryMetric> metric) const;
+    /// Adds `tally` to the statistics in the caller's transaction: the last statements before its commit, so the
+    /// statistics' rows stay locked as briefly as possible.
+    Result<void> addStats(const StatsRepository::Tally &tally) const;
     Result<QList<Delivery>> claimRows(qint64 nowMs, int limit, const QString &workerId, qint64 leaseMs) const;
     Result<QList<Delivery>> selectDeliveries(const QString &where, const QVariantList &values,
                                              const QString &what) const;

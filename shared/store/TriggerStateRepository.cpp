@@ -176,7 +176,37 @@ Result<void> TriggerStateRepository::commit(const Batch &batch, qint64 nowMs) co
             QStringLiteral("cannot schedule the deferred sends"));
         !done)
         return done;
+
+    // Each field once per statement, in key order (two workers upserting the same fields lock them alike).
+    std::map<std::pair<QString, QString>, int> fields;
+    for (const EventField &f : batch.eventFields)
+        fields.emplace(std::pair(f.eventType, f.field), 0);
+    QList<QVariantList> fieldRows;
+    for (const auto &[key, unused] : fields)
+        fieldRows.append({key.first, key.second, nowMs});
+    if (Result<void> done = insertRows(
+            statements, QStringLiteral("INSERT INTO event_fields (event_type, field, last_seen_at) VALUES "), 3,
+            fieldRows,
+            QStringLiteral(" ON CONFLICT (event_type, field) DO UPDATE SET last_seen_at = excluded.last_seen_at"),
+            QStringLiteral("cannot record the events' data fields"));
+        !done)
+        return done;
     return tx.commit();
+}
+
+Result<QMap<QString, QStringList>> TriggerStateRepository::eventFields(int limit) const
+{
+    Result<QSqlQuery> q =
+        m_database.run(QStringLiteral("SELECT event_type, field FROM event_fields ORDER BY event_type, field LIMIT ?"),
+                       {limit}, QStringLiteral("cannot read the events' data fields"));
+    if (!q)
+        return q.error();
+    QMap<QString, QStringList> fields;
+    while (q->next())
+        fields[q->value(0).toString()].append(q->value(1).toString());
+    for (QStringList &names : fields)
+        names.sort(); // the same order on both dialects (their collations differ)
+    return fields;
 }
 
 Result<QList<QPair<QString, QByteArray>>> TriggerStateRepository::claimDue(const QString &owner, qint64 nowMs,

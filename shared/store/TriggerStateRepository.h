@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -14,8 +15,9 @@ namespace vestnik {
 class Database;
 
 /// What the trigger role keeps between events: which events it processed (and the send jobs each produced),
-/// which rules fired for whom (frequency caps), the send jobs waiting for quiet hours to end, and the users'
-/// activity and attributes the events carry. A batch of events is written in one transaction.
+/// which rules fired for whom (frequency caps), the send jobs waiting for quiet hours to end, the users'
+/// activity and attributes the events carry, and the data fields seen per event type (the console offers them as
+/// template variables). A batch of events is written in one transaction.
 class TriggerStateRepository final
 {
 public:
@@ -42,6 +44,11 @@ public:
         QByteArray body; ///< the send job's wire form
         qint64 dueAtMs = 0;
     };
+    /// A data field (a dotted path such as "товар.название") seen in an event of a type.
+    struct EventField {
+        QString eventType;
+        QString field;
+    };
     /// One batch of processed events: written together or not at all.
     struct Batch {
         QList<Activity> activity;
@@ -49,6 +56,7 @@ public:
         QList<Processed> processed;
         QList<Fire> fires;
         QList<Scheduled> scheduled;
+        QList<EventField> eventFields; ///< fields new to the process (their last_seen_at is set to the batch's time)
     };
 
     /// The stored jobs of those `eventIds` that were processed already.
@@ -57,6 +65,8 @@ public:
     Result<QHash<QPair<qint64, QString>, QList<qint64>>> firesSince(const QStringList &userIds, qint64 sinceMs) const;
     /// Writes a batch (creating the users it names) at `nowMs`, in one transaction.
     Result<void> commit(const Batch &batch, qint64 nowMs) const;
+    /// The data fields seen per event type, both sorted; at most `limit` fields in all.
+    Result<QMap<QString, QStringList>> eventFields(int limit = 10'000) const;
 
     /// Claims up to `limit` scheduled jobs due by `nowMs` for `owner` until `leaseUntilMs` (a claim that ran
     /// out may be taken by another worker); returns (job key, body).

@@ -4,6 +4,9 @@
 #include "store/SqlValues.h"
 #include "util/Clock.h"
 
+#include <QJsonObject>
+#include <QSet>
+
 namespace vestnik {
 
 namespace {
@@ -152,6 +155,43 @@ Result<UserRepository::Forgotten> UserRepository::forget(const QString &id) cons
     if (Result<void> done = tx.commit(); !done)
         return done.error();
     return forgotten;
+}
+
+namespace {
+
+constexpr int kMaxAttributeDepth = 4;
+
+void collectKeys(const QJsonObject &object, const QString &prefix, int depth, QSet<QString> &keys)
+{
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QString path = prefix + it.key();
+        if (it->isObject() && !it->toObject().isEmpty() && depth < kMaxAttributeDepth)
+            collectKeys(it->toObject(), path + QLatin1Char('.'), depth + 1, keys);
+        else
+            keys.insert(path);
+    }
+}
+
+} // namespace
+
+Result<QStringList> UserRepository::attributeKeys(int sampleSize) const
+{
+    const QString what = QStringLiteral("cannot read the attribute keys of the users");
+    Result<QSqlQuery> q = m_database.run(
+        QStringLiteral("SELECT id, attributes FROM users ORDER BY updated_at DESC LIMIT ?"), {sampleSize}, what);
+    if (!q)
+        return q.error();
+    QSet<QString> keys;
+    while (q->next()) {
+        Result<QJsonObject> attributes =
+            sqlvalues::jsonObject(q->value(1), QStringLiteral("user %1").arg(q->value(0).toString()));
+        if (!attributes)
+            return attributes.error();
+        collectKeys(*attributes, QString(), 1, keys);
+    }
+    QStringList sorted(keys.cbegin(), keys.cend());
+    sorted.sort();
+    return sorted;
 }
 
 } // namespace vestnik

@@ -48,6 +48,10 @@ public:
     /// their devices (rows, not deactivation), activity, trigger firings and deferred sends, their deliveries
     /// with the status trails, and the stored send jobs. A user that never existed is no error (all zero).
     Result<Forgotten> forget(const QString &id) const;
+    /// The attribute keys (dotted paths to values that are not objects, as templates name them) of the
+    /// `sampleSize` most recently updated users, sorted: what the console offers as variables. Served by the
+    /// users_by_update index, so it costs the sample, not the table.
+    Result<QStringList> attributeKeys(int sampleSize) const;
 
 private:
     const Database &m_database;

@@ -37,6 +37,32 @@ QByteArray storedJobs(const QList<QByteArray> &bodies)
     return json;
 }
 
+/// Bounds of the data fields recorded: paths this deep, this long and this many per event are enough for variable
+/// completion; the process remembers this many (type, field) pairs and records no new ones beyond.
+constexpr int kMaxFieldDepth = 4;
+constexpr int kMaxFieldLength = 200;
+constexpr int kMaxFieldsPerEvent = 100;
+constexpr int kMaxKnownFields = 20'000;
+
+/// The dotted paths of the leaves (values that are not objects; arrays count as leaves) of `object`.
+void collectFields(const nlohmann::json &object, const QString &prefix, int depth, QStringList &fields)
+{
+    for (auto it = object.begin(); it != object.end() && fields.size() < kMaxFieldsPerEvent; ++it) {
+        const QString path = prefix + QString::fromStdString(it.key());
+        if (path.size() > kMaxFieldLength)
+            continue;
+        if (it->is_object() && !it->empty() && depth < kMaxFieldDepth)
+            collectFields(*it, path + QLatin1Char('.'), depth + 1, fields);
+        else
+            fields.append(path);
+    }
+}
+
+QString fieldKey(const QString &eventType, const QString &field)
+{
+    return eventType + QChar(0x1f) + field;
+}
+
 /// The (key, wire form) of each job in their stored form.
 QList<QPair<QByteArray, QByteArray>> jobsFromStored(const QByteArray &stored)
 {
@@ -240,6 +266,7 @@ Result<void> TriggerRole::evaluate(QList<Pending> &batch)
     }
 
     TriggerStateRepository::Batch write;
+    QSet<QString> newFields;
     QList<std::shared_ptr<Outgoing>> outgoing;
     int deferred = 0;
     int capped = 0;
@@ -255,6 +282,7 @@ Result<void> TriggerRole::evaluate(QList<Pending> &batch)
             continue;
         }
         write.activity.append({event.userId, event.type, event.occurredAtMs});
+        noteFields(event, write, newFields);
         if (event.attributes.is_object() && !event.attributes.empty()) {
             QJsonObject &attributes = write.attributes[event.userId];
             const QJsonObject carried = toQt(event.attributes);
@@ -279,6 +307,7 @@ Result<void> TriggerRole::evaluate(QList<Pending> &batch)
             write.fires.append({rule.id, event.userId, event.id, now});
             SendJob job;
             job.eventId = event.id + QStringLiteral("/r") + QString::number(rule.id);
+            job.ruleId = QString::number(rule.id);
             job.userId = event.userId;
             job.appId = rule.appId;
             job.templateId = rule.templateId;
@@ -302,12 +331,28 @@ Result<void> TriggerRole::evaluate(QList<Pending> &batch)
     }
     if (Result<void> committed = m_state.commit(write, now); !committed)
         return committed;
+    m_knownFields.unite(newFields);
 
     m_counters.deferred += deferred;
     m_counters.capped += capped;
     for (const std::shared_ptr<Outgoing> &out : std::as_const(outgoing))
         sendJobs(out);
     return {};
+}
+
+void TriggerRole::noteFields(const Event &event, TriggerStateRepository::Batch &batch, QSet<QString> &inBatch) const
+{
+    if (!event.data.is_object() || m_knownFields.size() + inBatch.size() >= kMaxKnownFields)
+        return;
+    QStringList fields;
+    collectFields(event.data, QString(), 1, fields);
+    for (const QString &field : std::as_const(fields)) {
+        const QString key = fieldKey(event.type, field);
+        if (m_knownFields.contains(key) || inBatch.contains(key))
+            continue;
+        inBatch.insert(key);
+        batch.eventFields.append({event.type, field});
+    }
 }
 
 void TriggerRole::sendJobs(const std::shared_ptr<Outgoing> &outgoing)

@@ -8,6 +8,7 @@
 
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <chrono>
@@ -28,7 +29,8 @@ class Database;
 /// between the transaction and the bus's confirmation. An event that cannot be read goes to the dead-letter
 /// topic with the reason; a database failure holds the batch and tries again with backoff, keeping order.
 /// Jobs that fall into a rule's quiet hours wait in the database and are released when the hours end.
-/// Rules are reloaded when they change, without a restart.
+/// Rules are reloaded when they change, without a restart. The data fields of the events (dotted paths, for the
+/// console's variable completion) are recorded per event type the first time this process sees each.
 class TriggerRole final : public QObject
 {
     Q_OBJECT
@@ -106,6 +108,8 @@ private:
     qint64 longestCapMs() const;
     void forgetOld();
     void finished(int count);
+    /// Adds to `batch` the data fields of `event` that this process has not recorded yet.
+    void noteFields(const Event &event, TriggerStateRepository::Batch &batch, QSet<QString> &inBatch) const;
     qint64 quietDelayMs(const TriggerRule &rule, const QByteArray &timeZone, qint64 nowMs) const;
 
     const Settings m_settings;
@@ -115,6 +119,7 @@ private:
     TriggerStateRepository m_state;
     std::unique_ptr<BusConsumer> m_consumer;
     QList<TriggerRule> m_rules;
+    QSet<QString> m_knownFields; ///< "<event type>\x1f<field>" recorded by this process (bounded)
     QString m_rulesRevision;
     QList<Pending> m_pending;
     bool m_batchScheduled = false;

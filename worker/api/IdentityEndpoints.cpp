@@ -2,6 +2,7 @@
 
 #include "api/ApiAudit.h"
 #include "api/ApiServer.h"
+#include "api/BodyFields.h"
 #include "security/AccessRights.h"
 #include "security/IdentityService.h"
 #include "security/PasswordHasher.h"
@@ -208,6 +209,8 @@ Result<void> IdentityEndpoints::addRoutes(ApiServer &api)
             return ApiResponse::json(
                 QJsonObject{{QStringLiteral("login"), login}, {QStringLiteral("role"), consoleRoleName(*role)}}, 201);
         }));
+    added << api.addRoute("PATCH", QStringLiteral("/v1/admin/users/{login}"), kAdmins,
+                          ApiServer::SyncHandler([this](const ApiRequest &request) { return updateUser(request); }));
     added << api.addRoute("GET", QStringLiteral("/v1/admin/clients"), kAdmins,
                           ApiServer::SyncHandler([this](const ApiRequest &) {
                               const Result<QList<ApiClient>> clients = m_identity->listClients();
@@ -268,6 +271,67 @@ Result<void> IdentityEndpoints::addRoutes(ApiServer &api)
             return result;
     }
     return {};
+}
+
+ApiResponse IdentityEndpoints::updateUser(const ApiRequest &request)
+{
+    const Result<QJsonObject> body = request.jsonObject();
+    if (!body)
+        return ApiResponse::invalidJson(body.error());
+    const Result<std::optional<QString>> roleName = bodyfields::string(*body, QStringLiteral("role"));
+    if (!roleName)
+        return ApiResponse::fromError(roleName.error());
+    const Result<std::optional<bool>> disabled = bodyfields::boolean(*body, QStringLiteral("disabled"));
+    if (!disabled)
+        return ApiResponse::fromError(disabled.error());
+    const Result<std::optional<QString>> password = bodyfields::string(*body, QStringLiteral("password"));
+    if (!password)
+        return ApiResponse::fromError(password.error());
+    if (!*roleName && !*disabled && !*password)
+        return ApiResponse::error(400, QStringLiteral("invalid_request"),
+                                  QStringLiteral("give at least one of 'role', 'disabled' and 'password'"));
+    std::optional<ConsoleRole> role;
+    if (*roleName) {
+        role = consoleRoleFromName(**roleName);
+        if (!role)
+            return ApiResponse::error(400, QStringLiteral("invalid_request"),
+                                      QStringLiteral("'role' must be admin, marketer or analyst"));
+    }
+    const QString login = IdentityService::normalizedLogin(request.pathParam(QStringLiteral("login")));
+    const Result<std::optional<ConsoleUser>> user = m_identity->findUser(login);
+    if (!user)
+        return ApiResponse::fromError(user.error());
+    if (login.isEmpty() || !user->has_value())
+        return ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no such console user"));
+    // What can be refused without changing anything is checked first, so a refused request changes nothing.
+    if (*password) {
+        if (const QString problem = m_identity->passwordProblem(login, **password); !problem.isEmpty())
+            return ApiResponse::error(400, QStringLiteral("invalid_request"), problem);
+    }
+    QJsonObject detail;
+    if (role) {
+        if (Result<void> changed = m_identity->setRole(login, *role); !changed)
+            return ApiResponse::fromError(changed.error());
+        detail.insert(QStringLiteral("role"), consoleRoleName(*role));
+    }
+    if (*disabled) {
+        if (Result<void> changed = **disabled ? m_identity->disableUser(login) : m_identity->enableUser(login);
+            !changed)
+            return ApiResponse::fromError(changed.error());
+        detail.insert(QStringLiteral("disabled"), **disabled);
+    }
+    if (*password) {
+        if (Result<void> changed = m_identity->setPassword(login, **password); !changed)
+            return ApiResponse::fromError(changed.error());
+        detail.insert(QStringLiteral("password_changed"), true); // never the password
+    }
+    m_audit.record(request, QStringLiteral("user.update"), login, detail);
+    const Result<std::optional<ConsoleUser>> updated = m_identity->findUser(login);
+    if (!updated)
+        return ApiResponse::fromError(updated.error());
+    if (!updated->has_value())
+        return ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no such console user"));
+    return ApiResponse::json(userJson(**updated));
 }
 
 } // namespace vestnik

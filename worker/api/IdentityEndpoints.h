@@ -12,6 +12,7 @@
 namespace vestnik {
 
 class ApiAudit;
+class ApiResponse;
 class ApiServer;
 class AuditLogRepository;
 class Clock;
@@ -25,7 +26,8 @@ struct Principal;
 
 /// The worker as an OAuth 2 issuer over the API: `POST /oauth/token` (client credentials for services, refresh
 /// for the console), `POST /v1/auth/login` and `/v1/auth/logout`, the public keys at `/.well-known/jwks.json`,
-/// and for admins the console users (`/v1/admin/users`), the service clients (`/v1/admin/clients`) and the
+/// and for admins the console users (`/v1/admin/users`: list, create, change role, disable or enable, set the
+/// password), the service clients (`/v1/admin/clients`) and the
 /// audit log (`GET /v1/audit`). Its own tokens are trusted by the server's Authenticator. Every change made here
 /// is written to the audit log with who made it and from where.
 class IdentityEndpoints final : public QObject
@@ -53,6 +55,8 @@ public:
 
 private:
     Result<void> addRoutes(ApiServer &api);
+    /// PATCH /v1/admin/users/{login}: any of `role`, `disabled` and `password`, checked before anything changes.
+    ApiResponse updateUser(const ApiRequest &request);
 
     Settings m_settings;
     const Database &m_database;

@@ -12,6 +12,7 @@
 #include "store/DeliveryRepository.h"
 #include "store/DeviceRepository.h"
 #include "store/Migrator.h"
+#include "store/StatsRepository.h"
 #include "util/Clock.h"
 
 #include <QObject>
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void retryGivesUpAtTheTtl();
     void permanentFailureKeepsTheReason();
     void credentialsRefreshOnceThenOpenTheCircuit();
+    void credentialsThatNeverWorkCountAsCredentialsFailure();
 
 private:
     const Database &db() const { return m_test->database(); }
@@ -69,6 +71,8 @@ private:
     std::optional<Delivery> stored(const QString &id) const;
     std::optional<Device> device() const;
     Result<OutcomeRecorder::Recorded> record(const SendAttempt &attempt, const ProviderOutcome &outcome);
+    /// How many of `metric` the statistics counted today.
+    qint64 counted(DeliveryMetric metric) const;
 
     ManualClock m_clock;
     std::optional<Sealer> m_sealer;
@@ -151,6 +155,18 @@ Result<OutcomeRecorder::Recorded> OutcomeRecorderTest::record(const SendAttempt 
     return OutcomeRecorder(deliveries, devices, policy, *m_circuits, m_clock).record(attempt, outcome);
 }
 
+qint64 OutcomeRecorderTest::counted(DeliveryMetric metric) const
+{
+    Result<QMap<qint64, StatsRepository::Counts>> minutes =
+        StatsRepository(db()).minutes(kStartMs, kStartMs + 24 * kHour);
+    if (!minutes)
+        return -1;
+    qint64 sum = 0;
+    for (const StatsRepository::Counts &counts : std::as_const(*minutes))
+        sum += counts[std::size_t(metric)];
+    return sum;
+}
+
 void OutcomeRecorderTest::acceptedIsSentWithTheProviderMessageId()
 {
     const SendAttempt attempt = prepare(Provider::Fcm);
@@ -183,6 +199,8 @@ void OutcomeRecorderTest::unregisteredTokenDeactivatesTheDevice()
     QCOMPARE(d->status, DeliveryStatus::InvalidToken);
     QCOMPARE(d->errorCode, QStringLiteral("fcm.UNREGISTERED"));
     QCOMPARE(d->failedAtMs, std::optional<qint64>(m_clock.nowMs()));
+    QCOMPARE(counted(DeliveryMetric::FailedInvalidToken), 1);
+    QCOMPARE(counted(DeliveryMetric::FailedPermanent), 0);
 }
 
 void OutcomeRecorderTest::registrationDuringTheRequestKeepsTheDevice()
@@ -281,6 +299,9 @@ void OutcomeRecorderTest::retryGivesUpAtTheTtl()
     QCOMPARE(d->status, DeliveryStatus::Failed);
     QCOMPARE(d->errorCode, QStringLiteral("retry.expired"));
     QVERIFY2(d->errorMessage.contains(QStringLiteral("fcm.QUOTA_EXCEEDED")), qPrintable(d->errorMessage));
+    QCOMPARE(counted(DeliveryMetric::Retry), 1);
+    QCOMPARE(counted(DeliveryMetric::FailedPermanent), 1); // not the credentials' fault
+    QCOMPARE(counted(DeliveryMetric::FailedCredentials), 0);
 }
 
 void OutcomeRecorderTest::permanentFailureKeepsTheReason()
@@ -295,6 +316,7 @@ void OutcomeRecorderTest::permanentFailureKeepsTheReason()
     QCOMPARE(d->errorCode, QStringLiteral("apns.PayloadTooLarge"));
     QVERIFY(d->errorMessage.contains(QStringLiteral("too large")));
     QVERIFY(device()->isActive); // the device is not to blame
+    QCOMPARE(counted(DeliveryMetric::FailedPermanent), 1);
 }
 
 void OutcomeRecorderTest::credentialsRefreshOnceThenOpenTheCircuit()
@@ -323,6 +345,46 @@ void OutcomeRecorderTest::credentialsRefreshOnceThenOpenTheCircuit()
     QCOMPARE(d->status, DeliveryStatus::RetryScheduled);
     QCOMPARE(d->nextAttemptAtMs, m_circuits->openUntilMs(key));
     QCOMPARE(d->errorCode, QStringLiteral("apns.InvalidProviderToken"));
+}
+
+void OutcomeRecorderTest::credentialsThatNeverWorkCountAsCredentialsFailure()
+{
+    // Refused after a refresh: the circuit opens for 5 minutes, longer than the 10 s the push may still wait.
+    SendAttempt attempt = prepare(Provider::Apns);
+    attempt.credentialsRefreshed = true;
+    attempt.expiresAtMs = m_clock.nowMs() + 10'000;
+    const Result<OutcomeRecorder::Recorded> recorded =
+        record(attempt, ApnsOutcomeClassifier::classify(403, {}, QByteArray(R"({"reason":"InvalidProviderToken"})")));
+    VT_OK(recorded);
+    QCOMPARE(recorded->action, OutcomeRecorder::Action::Failed);
+    QCOMPARE(stored(attempt.delivery.notificationId)->status, DeliveryStatus::Failed);
+    QCOMPARE(counted(DeliveryMetric::FailedCredentials), 1);
+    QCOMPARE(counted(DeliveryMetric::FailedPermanent), 0);
+
+    // A push that waited for the open circuit and ran out of time failed for the credentials too.
+    m_clock.advance(1s);
+    const DeviceRepository devices(db(), m_clock, *m_sealer);
+    const QString otherToken = QString(64, QLatin1Char('e'));
+    Result<qint64> other = devices.registerDevice(QStringLiteral("u2"), kApp, Platform::Ios, otherToken);
+    VT_OK(other);
+    Delivery waiting = attempt.delivery;
+    waiting.notificationId = QStringLiteral("evt-2:u2");
+    waiting.userId = QStringLiteral("u2");
+    waiting.deviceId = *other;
+    VT_OK(DeliveryRepository(db(), m_clock).insertBatch({waiting}));
+    SendAttempt second = attempt;
+    second.delivery = *stored(waiting.notificationId);
+    second.token = otherToken;
+    second.credentialsRefreshed = false;
+    ProviderOutcome circuitOpen;
+    circuitOpen.outcomeClass = OutcomeClass::Retry;
+    circuitOpen.reason = QStringLiteral("circuit.open");
+    circuitOpen.minimumRetryDelay = 300s;
+    const Result<OutcomeRecorder::Recorded> gaveUp = record(second, circuitOpen);
+    VT_OK(gaveUp);
+    QCOMPARE(gaveUp->action, OutcomeRecorder::Action::Failed);
+    QCOMPARE(counted(DeliveryMetric::FailedCredentials), 2);
+    QCOMPARE(counted(DeliveryMetric::Queued), 2);
 }
 
 QTEST_GUILESS_MAIN(OutcomeRecorderTest)

@@ -193,6 +193,9 @@ void SendJobTest::roundTrip_data()
 
     QTest::newRow("campaign, every field, Unicode variables") << campaignJob();
     QTest::newRow("event, only what is required") << eventJob();
+    SendJob fromRule = eventJob();
+    fromRule.ruleId = QStringLiteral("42");
+    QTest::newRow("event of a trigger rule") << fromRule;
     SendJob unicode = eventJob();
     unicode.userId = QStringLiteral("пользователь-1");
     unicode.eventId = QStringLiteral("заказ/17");
@@ -233,6 +236,7 @@ void SendJobTest::wireFormIsSnakeCaseWithUnicodeKept()
     QCOMPARE(wire.at("created_at").get<qint64>(), qint64(1'767'225'600'123));
     QCOMPARE(QString::fromStdString(wire.at("variables").at("имя").get<std::string>()), QStringLiteral("Анна"));
     QVERIFY(!wire.contains("event_id"));
+    QVERIFY(!wire.contains("rule_id")); // absent when unset: jobs without a rule read as before
     QVERIFY(campaignJob().toJson().contains(QStringLiteral("Анна").toUtf8()));
 }
 
@@ -262,6 +266,14 @@ void SendJobTest::readsTheWireForm()
     QVERIFY(bare->variables.is_object());
     QVERIFY(bare->variables.empty());
     QCOMPARE(bare->createdAtMs, qint64(0));
+    QVERIFY(bare->ruleId.isEmpty()); // a job from before rule ids
+
+    Result<SendJob> fromRule = SendJob::fromJson(
+        QByteArrayLiteral(R"({"event_id": "e/r7", "rule_id": "7", "user_id": "u", "template_id": "t"})"));
+    VT_OK(fromRule);
+    QCOMPARE(fromRule->ruleId, QStringLiteral("7"));
+    QVERIFY(!SendJob::fromJson(
+        QByteArrayLiteral(R"({"event_id": "e/r7", "rule_id": 7, "user_id": "u", "template_id": "t"})")));
 }
 
 void SendJobTest::refusals_data()

@@ -107,6 +107,14 @@ private Q_SLOTS:
     void trailSentBatchWithTheSameRowTwice();
     void trailOfRowFromBeforeSchema6();
 
+    // RepositoryTestStats.cpp: the per-minute delivery statistics, a delivery's rule, user attribute keys
+    void statsCountEachDeliveryOnce();
+    void statsCountFailuresByCause();
+    void statsFollowTheMinuteOfEachChange();
+    void statsFilterByTemplateAndRule();
+    void deliveryRuleIdRoundTrips();
+    void userAttributeKeysComeFromTheRecentUsers();
+
 private:
     const vestnik::Database &db() const { return m_test->database(); }
     vestnik::Dialect dialect() const { return db().dialect(); }

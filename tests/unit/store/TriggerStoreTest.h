@@ -41,6 +41,7 @@ private Q_SLOTS:
     void commitAddsActivityToStoredRows();
     void commitMergesAttributesIntoStoredOnes();
     void commitCreatesUsersNamedOnlyByAttributes();
+    void commitRecordsEventFieldsOnce();
     void commitKeepsTheFirstJobsOfAnEvent();
     void processedJobsInChunks();
     void firesSinceListsLaterFiringsOfTheUsers();

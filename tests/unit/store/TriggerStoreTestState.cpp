@@ -155,6 +155,36 @@ void TriggerStoreTest::commitCreatesUsersNamedOnlyByAttributes()
     QCOMPARE((*found)->attributes, (QJsonObject{{QStringLiteral("plan"), QStringLiteral("pro")}}));
 }
 
+void TriggerStoreTest::commitRecordsEventFieldsOnce()
+{
+    const TriggerStateRepository state(db());
+    const qint64 t = m_clock.nowMs();
+    const QString cart = QStringLiteral("cart.item_added");
+    Batch first;
+    // The same field twice in one batch is one row (PostgreSQL refuses to upsert a row twice in a statement).
+    first.eventFields = {{cart, QStringLiteral("название_товара")},
+                         {cart, QStringLiteral("товар.цена")},
+                         {cart, QStringLiteral("название_товара")},
+                         {QStringLiteral("order.paid"), QStringLiteral("сумма")}};
+    VT_OK(state.commit(first, t));
+    Batch again;
+    again.eventFields = {{cart, QStringLiteral("название_товара")}};
+    VT_OK(state.commit(again, t + 60'000));
+
+    Result<QMap<QString, QStringList>> fields = state.eventFields();
+    VT_OK(fields);
+    QCOMPARE(*fields,
+             (QMap<QString, QStringList>{{cart, {QStringLiteral("название_товара"), QStringLiteral("товар.цена")}},
+                                         {QStringLiteral("order.paid"), {QStringLiteral("сумма")}}}));
+    QCOMPARE(scalar(QStringLiteral("SELECT last_seen_at FROM event_fields WHERE field = ?"),
+                    {QStringLiteral("название_товара")})
+                 .toLongLong(),
+             t + 60'000);
+    Result<QMap<QString, QStringList>> limited = state.eventFields(1);
+    VT_OK(limited);
+    QCOMPARE(limited->size(), 1);
+}
+
 void TriggerStoreTest::commitKeepsTheFirstJobsOfAnEvent()
 {
     const TriggerStateRepository state(db());
