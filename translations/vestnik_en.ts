@@ -256,9 +256,9 @@
     </message>
     <message numerus="yes">
         <source>%n app(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n app</numerusform>
+            <numerusform>%n apps</numerusform>
         </translation>
     </message>
     <message>
@@ -382,16 +382,16 @@
     </message>
     <message numerus="yes">
         <source>%n entry(ies)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entry</numerusform>
+            <numerusform>%n entries</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n newest entry(ies); more are older</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n newest entry; more are older</numerusform>
+            <numerusform>%n newest entries; more are older</numerusform>
         </translation>
     </message>
 </context>
@@ -509,9 +509,9 @@
     </message>
     <message numerus="yes">
         <source>%n API client(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n API client</numerusform>
+            <numerusform>%n API clients</numerusform>
         </translation>
     </message>
     <message>
@@ -1405,9 +1405,9 @@
     <name>vestnik::UserDialog</name>
     <message numerus="yes">
         <source>A password needs at least %n character(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>A password needs at least %n character.</numerusform>
+            <numerusform>A password needs at least %n characters.</numerusform>
         </translation>
     </message>
     <message>
@@ -1507,9 +1507,9 @@
     </message>
     <message numerus="yes">
         <source>%n user(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n user</numerusform>
+            <numerusform>%n users</numerusform>
         </translation>
     </message>
     <message>

@@ -154,146 +154,146 @@
     <name>vestnik::AppDialog</name>
     <message>
         <source>New app</source>
-        <translation type="unfinished"></translation>
+        <translation>Новое приложение</translation>
     </message>
     <message>
         <source>Edit app %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Изменение приложения %1</translation>
     </message>
     <message>
         <source>e.g. shop-android</source>
-        <translation type="unfinished"></translation>
+        <translation>например, shop-android</translation>
     </message>
     <message>
         <source>1 to 64 characters: latin letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;. It cannot be changed later: devices and rules name the app by it.</source>
-        <translation type="unfinished"></translation>
+        <translation>От 1 до 64 символов: латинские буквы, цифры, &apos;.&apos;, &apos;_&apos; и &apos;-&apos;. Изменить его потом нельзя: по нему устройства и правила ссылаются на приложение.</translation>
     </message>
     <message>
         <source>&amp;Id:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;ID:</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation type="unfinished">&amp;Название:</translation>
+        <translation>&amp;Название:</translation>
     </message>
     <message>
         <source>An app id is 1 to 64 latin letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or a digit.</source>
-        <translation type="unfinished"></translation>
+        <translation>ID приложения — от 1 до 64 символов: латинские буквы, цифры, &apos;.&apos;, &apos;_&apos; или &apos;-&apos;; первый символ — буква или цифра.</translation>
     </message>
     <message>
         <source>Give the app a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Укажите название приложения.</translation>
     </message>
 </context>
 <context>
     <name>vestnik::AppsTab</name>
     <message>
         <source>not set</source>
-        <translation type="unfinished">не задан</translation>
+        <translation>не задан</translation>
     </message>
     <message>
         <source>stored but unreadable: upload it again</source>
-        <translation type="unfinished"></translation>
+        <translation>сохранён, но не читается: загрузите заново</translation>
     </message>
     <message>
         <source>project %1, %2, set %3</source>
-        <translation type="unfinished"></translation>
+        <translation>проект %1, %2, загружен %3</translation>
     </message>
     <message>
         <source>sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>песочница</translation>
     </message>
     <message>
         <source>production</source>
-        <translation type="unfinished"></translation>
+        <translation>боевая</translation>
     </message>
     <message>
         <source>%1 (%2), certificate, set %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2), сертификат, загружен %3</translation>
     </message>
     <message>
         <source>%1 (%2), team %3, key %4, set %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2), команда %3, ключ %4, загружен %5</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished">ID</translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished">Название</translation>
+        <translation>Название</translation>
     </message>
     <message>
         <source>FCM (Android)</source>
-        <translation type="unfinished"></translation>
+        <translation>FCM (Android)</translation>
     </message>
     <message>
         <source>APNs (iOS)</source>
-        <translation type="unfinished"></translation>
+        <translation>APNs (iOS)</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished">Создано</translation>
+        <translation>Создано</translation>
     </message>
     <message>
         <source>&amp;New app…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Новое приложение…</translation>
     </message>
     <message>
         <source>&amp;Rename…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Переименовать…</translation>
     </message>
     <message>
         <source>&amp;Upload credential…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Загрузить учётные данные…</translation>
     </message>
     <message>
         <source>Apps</source>
-        <translation type="unfinished"></translation>
+        <translation>Приложения</translation>
     </message>
     <message>
         <source>Loading the apps</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузка приложений</translation>
     </message>
     <message numerus="yes">
         <source>%n app(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n приложение</numerusform>
+            <numerusform>%n приложения</numerusform>
+            <numerusform>%n приложений</numerusform>
         </translation>
     </message>
     <message>
         <source>An app %1 exists already; choose it in the list to rename it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Приложение %1 уже существует; чтобы переименовать его, выберите его в списке.</translation>
     </message>
     <message>
         <source>Creating the app</source>
-        <translation type="unfinished"></translation>
+        <translation>Создание приложения</translation>
     </message>
     <message>
         <source>App %1 created</source>
-        <translation type="unfinished"></translation>
+        <translation>Приложение %1 создано</translation>
     </message>
     <message>
         <source>Renaming the app</source>
-        <translation type="unfinished"></translation>
+        <translation>Переименование приложения</translation>
     </message>
     <message>
         <source>App %1 saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Приложение %1 сохранено</translation>
     </message>
     <message>
         <source>Uploading the credential</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузка учётных данных</translation>
     </message>
     <message>
         <source>The FCM credential of %1 is saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Учётные данные FCM для %1 сохранены</translation>
     </message>
     <message>
         <source>The APNs credential of %1 is saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Учётные данные APNs для %1 сохранены</translation>
     </message>
 </context>
 <context>
@@ -304,98 +304,98 @@
     </message>
     <message>
         <source>%1 (service)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (сервис)</translation>
     </message>
     <message>
         <source>the worker</source>
-        <translation type="unfinished"></translation>
+        <translation>воркер</translation>
     </message>
     <message>
         <source>anyone</source>
-        <translation type="unfinished"></translation>
+        <translation>кто угодно</translation>
     </message>
     <message>
         <source>A login or an API client id, exactly</source>
-        <translation type="unfinished"></translation>
+        <translation>Логин или ID API-клиента, точное совпадение</translation>
     </message>
     <message>
         <source>any action</source>
-        <translation type="unfinished"></translation>
+        <translation>любое действие</translation>
     </message>
     <message>
         <source>anything</source>
-        <translation type="unfinished"></translation>
+        <translation>любой объект</translation>
     </message>
     <message>
         <source>&amp;From:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;С:</translation>
     </message>
     <message>
         <source>&amp;To:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;По:</translation>
     </message>
     <message>
         <source>&amp;Show</source>
-        <translation type="unfinished"></translation>
+        <translation>Пока&amp;зать</translation>
     </message>
     <message>
         <source>&amp;Who:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Кто:</translation>
     </message>
     <message>
         <source>&amp;Action:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Действие:</translation>
     </message>
     <message>
         <source>Ta&amp;rget:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Объект:</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished">Время</translation>
+        <translation>Время</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>Кто</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Действие</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Объект</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Подробности</translation>
     </message>
     <message>
         <source>From address</source>
-        <translation type="unfinished"></translation>
+        <translation>Адрес источника</translation>
     </message>
     <message>
         <source>&amp;Older entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Более &amp;ранние записи</translation>
     </message>
     <message>
         <source>Loading the audit log</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузка журнала аудита</translation>
     </message>
     <message numerus="yes">
         <source>%n entry(ies)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n запись</numerusform>
+            <numerusform>%n записи</numerusform>
+            <numerusform>%n записей</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n newest entry(ies); more are older</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n последняя запись; есть более ранние</numerusform>
+            <numerusform>%n последние записи; есть более ранние</numerusform>
+            <numerusform>%n последних записей; есть более ранние</numerusform>
         </translation>
     </message>
 </context>
@@ -403,228 +403,228 @@
     <name>vestnik::ClientDialog</name>
     <message>
         <source>send events that trigger pushes</source>
-        <translation type="unfinished"></translation>
+        <translation>отправка событий, запускающих пуши</translation>
     </message>
     <message>
         <source>register devices and users</source>
-        <translation type="unfinished"></translation>
+        <translation>регистрация устройств и пользователей</translation>
     </message>
     <message>
         <source>read devices and users</source>
-        <translation type="unfinished"></translation>
+        <translation>чтение данных устройств и пользователей</translation>
     </message>
     <message>
         <source>report deliveries and opens</source>
-        <translation type="unfinished"></translation>
+        <translation>отчёты о доставках и открытиях</translation>
     </message>
     <message>
         <source>New API client</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый API-клиент</translation>
     </message>
     <message>
         <source>e.g. the shop&apos;s backend</source>
-        <translation type="unfinished"></translation>
+        <translation>например, бэкенд магазина</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation type="unfinished">&amp;Название:</translation>
+        <translation>&amp;Название:</translation>
     </message>
     <message>
         <source>Scopes:</source>
-        <translation type="unfinished"></translation>
+        <translation>Области доступа:</translation>
     </message>
     <message>
         <source>Give the client a name that says which service uses it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Дайте клиенту название, по которому понятно, какой сервис его использует.</translation>
     </message>
     <message>
         <source>Choose at least one scope.</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите хотя бы одну область доступа.</translation>
     </message>
 </context>
 <context>
     <name>vestnik::ClientSecretDialog</name>
     <message>
         <source>Secret of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Секрет %1</translation>
     </message>
     <message>
         <source>&lt;b&gt;Copy the secret now.&lt;/b&gt; It is shown only this once: the worker keeps just a hash of it and cannot show it again. If it is lost, create a new client.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Скопируйте секрет сейчас.&lt;/b&gt; Он показывается только один раз: воркер хранит лишь его хеш и не сможет показать его снова. Если секрет утерян, создайте нового клиента.</translation>
     </message>
     <message>
         <source>&amp;Copy secret</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Копировать секрет</translation>
     </message>
     <message>
         <source>Client id:</source>
-        <translation type="unfinished"></translation>
+        <translation>ID клиента:</translation>
     </message>
     <message>
         <source>Client secret:</source>
-        <translation type="unfinished"></translation>
+        <translation>Секрет клиента:</translation>
     </message>
     <message>
         <source>Copied</source>
-        <translation type="unfinished"></translation>
+        <translation>Скопировано</translation>
     </message>
 </context>
 <context>
     <name>vestnik::ClientsTab</name>
     <message>
         <source>Client id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID клиента</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished">Название</translation>
+        <translation>Название</translation>
     </message>
     <message>
         <source>Scopes</source>
-        <translation type="unfinished"></translation>
+        <translation>Области доступа</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Статус</translation>
+        <translation>Статус</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished">Создано</translation>
+        <translation>Создан</translation>
     </message>
     <message>
         <source>&amp;New API client…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Новый API-клиент…</translation>
     </message>
     <message>
         <source>API clients</source>
-        <translation type="unfinished"></translation>
+        <translation>API-клиенты</translation>
     </message>
     <message>
         <source>Loading the API clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузка API-клиентов</translation>
     </message>
     <message>
         <source>disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>отключён</translation>
     </message>
     <message>
         <source>active</source>
-        <translation type="unfinished">активно</translation>
+        <translation>активен</translation>
     </message>
     <message numerus="yes">
         <source>%n API client(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n API-клиент</numerusform>
+            <numerusform>%n API-клиента</numerusform>
+            <numerusform>%n API-клиентов</numerusform>
         </translation>
     </message>
     <message>
         <source>Creating the API client</source>
-        <translation type="unfinished"></translation>
+        <translation>Создание API-клиента</translation>
     </message>
     <message>
         <source>API client %1 created</source>
-        <translation type="unfinished"></translation>
+        <translation>API-клиент %1 создан</translation>
     </message>
 </context>
 <context>
     <name>vestnik::CredentialDialog</name>
     <message>
         <source>Provider credential of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Учётные данные провайдера для %1</translation>
     </message>
     <message>
         <source>FCM: service-account JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>FCM: JSON сервисного аккаунта</translation>
     </message>
     <message>
         <source>APNs: .p8 token key</source>
-        <translation type="unfinished"></translation>
+        <translation>APNs: ключ токенов .p8</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Обзор…</translation>
     </message>
     <message>
         <source>e.g. com.example.shop</source>
-        <translation type="unfinished"></translation>
+        <translation>например, com.example.shop</translation>
     </message>
     <message>
         <source>Production</source>
-        <translation type="unfinished"></translation>
+        <translation>Боевая</translation>
     </message>
     <message>
         <source>Sandbox (development builds)</source>
-        <translation type="unfinished"></translation>
+        <translation>Песочница (сборки для разработки)</translation>
     </message>
     <message>
         <source>&amp;Key id:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;ID ключа:</translation>
     </message>
     <message>
         <source>&amp;Team id:</source>
-        <translation type="unfinished"></translation>
+        <translation>ID &amp;команды:</translation>
     </message>
     <message>
         <source>B&amp;undle id:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bundle ID:</translation>
     </message>
     <message>
         <source>&amp;Environment:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Среда:</translation>
     </message>
     <message>
         <source>The file is sent to the worker once and stored sealed. Neither the console nor the worker ever shows it again; upload it anew to replace it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Файл передаётся воркеру один раз и хранится в зашифрованном виде. Ни консоль, ни воркер больше никогда его не покажут; чтобы заменить файл, загрузите его заново.</translation>
     </message>
     <message>
         <source>&amp;Provider:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Провайдер:</translation>
     </message>
     <message>
         <source>&amp;File:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Файл:</translation>
     </message>
     <message>
         <source>Choose the .p8 key</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите ключ .p8</translation>
     </message>
     <message>
         <source>Choose the service-account file</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите файл сервисного аккаунта</translation>
     </message>
     <message>
         <source>APNs keys (*.p8)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ключи APNs (*.p8)</translation>
     </message>
     <message>
         <source>JSON files (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Файлы JSON (*.json)</translation>
     </message>
     <message>
         <source>All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Все файлы (*)</translation>
     </message>
     <message>
         <source>Choose the file to upload.</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите файл для загрузки.</translation>
     </message>
     <message>
         <source>%1 is too large for a credential file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: файл слишком большой для учётных данных.</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удаётся прочитать %1: %2</translation>
     </message>
     <message>
         <source>%1 is not a service-account JSON file (%2). Download the key file again from the Firebase console: Project settings, Service accounts, Generate new private key.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 не является JSON-файлом сервисного аккаунта (%2). Скачайте файл ключа заново в консоли Firebase: Project settings, Service accounts, Generate new private key.</translation>
     </message>
     <message>
         <source>not a JSON object</source>
-        <translation type="unfinished"></translation>
+        <translation>не является JSON-объектом</translation>
     </message>
 </context>
 <context>
@@ -929,35 +929,35 @@
     <name>vestnik::InterfaceTab</name>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>Язык системы</translation>
     </message>
     <message>
         <source>System</source>
-        <translation type="unfinished"></translation>
+        <translation>Системная</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Светлая</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Тёмная</translation>
     </message>
     <message>
         <source>These choices are kept on this computer for you; they do not change the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>Эти настройки сохраняются только для вас на этом компьютере и ничего не меняют на сервере.</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Язык:</translation>
     </message>
     <message>
         <source>&amp;Theme:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Тема:</translation>
     </message>
     <message>
         <source>Interface</source>
-        <translation type="unfinished"></translation>
+        <translation>Интерфейс</translation>
     </message>
 </context>
 <context>
@@ -1079,15 +1079,15 @@
     <name>vestnik::PasswordDialog</name>
     <message>
         <source>New password for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый пароль для %1</translation>
     </message>
     <message>
         <source>New &amp;password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый &amp;пароль:</translation>
     </message>
     <message>
         <source>Re&amp;peat it:</source>
-        <translation type="unfinished"></translation>
+        <translation>Пов&amp;торите пароль:</translation>
     </message>
 </context>
 <context>
@@ -1101,7 +1101,7 @@
     <name>vestnik::SettingsTab</name>
     <message>
         <source>%1 failed: this worker does not offer it (%2). It may be older than the console; update it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: ошибка — этот воркер не поддерживает эту операцию (%2). Возможно, он старше консоли; обновите его.</translation>
     </message>
 </context>
 <context>
@@ -1412,162 +1412,162 @@
     <name>vestnik::UserDialog</name>
     <message numerus="yes">
         <source>A password needs at least %n character(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Пароль должен содержать не менее %n символа.</numerusform>
+            <numerusform>Пароль должен содержать не менее %n символов.</numerusform>
+            <numerusform>Пароль должен содержать не менее %n символов.</numerusform>
         </translation>
     </message>
     <message>
         <source>The two passwords differ.</source>
-        <translation type="unfinished"></translation>
+        <translation>Пароли не совпадают.</translation>
     </message>
     <message>
         <source>Administrator</source>
-        <translation type="unfinished"></translation>
+        <translation>Администратор</translation>
     </message>
     <message>
         <source>Marketer</source>
-        <translation type="unfinished"></translation>
+        <translation>Маркетолог</translation>
     </message>
     <message>
         <source>Analyst</source>
-        <translation type="unfinished"></translation>
+        <translation>Аналитик</translation>
     </message>
     <message>
         <source>New console user</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый пользователь консоли</translation>
     </message>
     <message>
         <source>Administrators manage apps, users and API clients; marketers edit templates and trigger rules; analysts only read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Администраторы управляют приложениями, пользователями и API-клиентами; маркетологи редактируют шаблоны и правила триггеров; аналитики только просматривают данные.</translation>
     </message>
     <message>
         <source>&amp;Login:</source>
-        <translation type="unfinished">&amp;Логин:</translation>
+        <translation>&amp;Логин:</translation>
     </message>
     <message>
         <source>&amp;Role:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Роль:</translation>
     </message>
     <message>
         <source>Initial &amp;password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Начальный &amp;пароль:</translation>
     </message>
     <message>
         <source>Re&amp;peat it:</source>
-        <translation type="unfinished"></translation>
+        <translation>Пов&amp;торите пароль:</translation>
     </message>
     <message>
         <source>Enter the login.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите логин.</translation>
     </message>
 </context>
 <context>
     <name>vestnik::UsersTab</name>
     <message>
         <source>Login</source>
-        <translation type="unfinished"></translation>
+        <translation>Логин</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Роль</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Статус</translation>
+        <translation>Статус</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished">Создано</translation>
+        <translation>Создан</translation>
     </message>
     <message>
         <source>&amp;New user…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Новый пользователь…</translation>
     </message>
     <message>
         <source>Set &amp;role</source>
-        <translation type="unfinished"></translation>
+        <translation>Назначить &amp;роль</translation>
     </message>
     <message>
         <source>&amp;Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Отключить</translation>
     </message>
     <message>
         <source>New &amp;password…</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый &amp;пароль…</translation>
     </message>
     <message>
         <source>Console users</source>
-        <translation type="unfinished"></translation>
+        <translation>Пользователи консоли</translation>
     </message>
     <message>
         <source>Loading the console users</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузка пользователей консоли</translation>
     </message>
     <message>
         <source>disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>отключён</translation>
     </message>
     <message>
         <source>active</source>
-        <translation type="unfinished">активно</translation>
+        <translation>активен</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n пользователь</numerusform>
+            <numerusform>%n пользователя</numerusform>
+            <numerusform>%n пользователей</numerusform>
         </translation>
     </message>
     <message>
         <source>&amp;Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Включить</translation>
     </message>
     <message>
         <source>You cannot change your own role or disable yourself; ask another administrator.</source>
-        <translation type="unfinished"></translation>
+        <translation>Нельзя изменить собственную роль или отключить свою учётную запись; обратитесь к другому администратору.</translation>
     </message>
     <message>
         <source>Adding the user</source>
-        <translation type="unfinished"></translation>
+        <translation>Добавление пользователя</translation>
     </message>
     <message>
         <source>User %1 added as %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Пользователь %1 добавлен с ролью «%2»</translation>
     </message>
     <message>
         <source>Changing the role of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Изменение роли %1</translation>
     </message>
     <message>
         <source>%1 is now %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Новая роль %1: %2</translation>
     </message>
     <message>
         <source>Disabling %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Отключение %1</translation>
     </message>
     <message>
         <source>Enabling %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Включение %1</translation>
     </message>
     <message>
         <source>%1 can no longer sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 больше не может войти</translation>
     </message>
     <message>
         <source>%1 can sign in again</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 снова может войти</translation>
     </message>
     <message>
         <source>Setting the password of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Смена пароля %1</translation>
     </message>
     <message>
         <source>%1 has a new password</source>
-        <translation type="unfinished"></translation>
+        <translation>Пароль %1 изменён</translation>
     </message>
 </context>
 </TS>
