@@ -157,8 +157,11 @@ void SignInPage::finished(const ApiAnswer &answer)
         m_trustButton->setFocus();
         return;
     }
-    if (answer.failure == ApiFailure::Unauthenticated)
-        m_messageLabel->setText(tr("The login or password is wrong, or the account is disabled."));
+    // The token endpoint refuses credentials as OAuth does (400 invalid_grant); it does not say which part was
+    // wrong, nor whether the account is disabled or locked after failed attempts.
+    if (answer.failure == ApiFailure::Unauthenticated || answer.errorCode == QStringLiteral("invalid_grant"))
+        m_messageLabel->setText(tr("The login or password is wrong, or the account is disabled or locked for now "
+                                   "after failed attempts."));
     else
         m_messageLabel->setText(ErrorText::describe(answer, tr("Signing in")));
 }

@@ -1145,11 +1145,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The login or password is wrong, or the account is disabled.</source>
+        <source>Signing in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Signing in</source>
+        <source>The login or password is wrong, or the account is disabled or locked for now after failed attempts.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

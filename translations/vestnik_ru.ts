@@ -1151,12 +1151,12 @@
         <translation>&lt;b&gt;Первое подключение к этому серверу.&lt;/b&gt; Его сертификат не заверен ни одним центром сертификации. Сверьте этот отпечаток с тем, который воркер вывел при запуске:</translation>
     </message>
     <message>
-        <source>The login or password is wrong, or the account is disabled.</source>
-        <translation>Неверный логин или пароль, либо учётная запись отключена.</translation>
-    </message>
-    <message>
         <source>Signing in</source>
         <translation>Вход</translation>
+    </message>
+    <message>
+        <source>The login or password is wrong, or the account is disabled or locked for now after failed attempts.</source>
+        <translation>Неверный логин или пароль, либо учётная запись отключена или временно заблокирована после неудачных попыток.</translation>
     </message>
 </context>
 <context>

@@ -254,7 +254,8 @@ void ConsoleFlowTest::signsInTrustingTheCertificateOnFirstContact()
     // Trusting it sends the form: the wrong password is refused in words.
     child<QPushButton>(window, QStringLiteral("trustCertificateButton"))->click();
     auto *message = child<QLabel>(window, QStringLiteral("signInMessageLabel"));
-    QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QStringLiteral("password is wrong")), 20'000);
+    QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QStringLiteral("password is wrong, or the account is disabled")),
+                             20'000);
     QCOMPARE(m_settings->trustedCertificate(m_url), m_ca.first().digest(QCryptographicHash::Sha256));
     // The remembered decision: the right password now signs in without asking again.
     QVERIFY(signIn(window, QStringLiteral("admin"), kAdminPassword));
