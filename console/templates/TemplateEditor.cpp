@@ -230,6 +230,9 @@ void TemplateEditor::markErrors(const QJsonArray &details)
         }
         if (!editor)
             continue;
+        // An empty text of a variant takes the default locale's: the error is in that text.
+        if (TemplateTextEdit *own = editor->textEdit(field); own && own->toPlainText().isEmpty())
+            editor = qobject_cast<LocaleEditor *>(m_tabs->widget(0));
         const QString message = detail.value(QStringLiteral("message")).toString();
         if (TemplateTextEdit *edit = editor->textEdit(field)) {
             edit->markError(qMax(1, detail.value(QStringLiteral("line")).toInt(1)),
