@@ -2,10 +2,10 @@
 
 #include <QComboBox>
 #include <QFormLayout>
-#include <QGroupBox>
-#include <QHBoxLayout>
 #include <QIntValidator>
 #include <QLineEdit>
+#include <QTabWidget>
+#include <QVBoxLayout>
 
 namespace vestnik {
 
@@ -21,7 +21,7 @@ PlatformOptionsEditor::PlatformOptionsEditor(QWidget *parent) : QWidget(parent)
     setObjectName(QStringLiteral("platformOptionsEditor"));
     const QString inherit = tr("as the template");
 
-    auto *common = new QGroupBox(tr("All platforms"), this);
+    auto *common = new QWidget(this);
     auto *commonForm = new QFormLayout(common);
     commonForm->addRow(tr("Priority:"), addPriority(QString(), QStringLiteral("priorityCombo"), false));
     QLineEdit *ttl = addText(QString(), QStringLiteral("ttl_seconds"), QStringLiteral("ttlEdit"), true);
@@ -31,7 +31,7 @@ PlatformOptionsEditor::PlatformOptionsEditor(QWidget *parent) : QWidget(parent)
     collapse->setPlaceholderText(tr("the notification id"));
     commonForm->addRow(tr("Collapse key:"), collapse);
 
-    auto *android = new QGroupBox(tr("Android (FCM)"), this);
+    auto *android = new QWidget(this);
     auto *androidForm = new QFormLayout(android);
     androidForm->addRow(tr("Channel:"), addText(QStringLiteral("android"), QStringLiteral("channel_id"),
                                                 QStringLiteral("androidChannelEdit"), false));
@@ -44,7 +44,7 @@ PlatformOptionsEditor::PlatformOptionsEditor(QWidget *parent) : QWidget(parent)
     androidForm->addRow(tr("Collapse key:"), addText(QStringLiteral("android"), QStringLiteral("collapse_key"),
                                                      QStringLiteral("androidCollapseKeyEdit"), false));
 
-    auto *ios = new QGroupBox(tr("iOS (APNs)"), this);
+    auto *ios = new QWidget(this);
     auto *iosForm = new QFormLayout(ios);
     iosForm->addRow(tr("Category:"), addText(QStringLiteral("apns"), QStringLiteral("category"),
                                              QStringLiteral("iosCategoryEdit"), false));
@@ -66,10 +66,15 @@ PlatformOptionsEditor::PlatformOptionsEditor(QWidget *parent) : QWidget(parent)
             edit->setPlaceholderText(inherit);
     }
 
-    auto *layout = new QHBoxLayout(this);
-    layout->addWidget(common);
-    layout->addWidget(android);
-    layout->addWidget(ios);
+    // Tabs keep the editor narrow enough to sit beside the list and the preview.
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("platformTabs"));
+    tabs->addTab(common, tr("Delivery: all platforms"));
+    tabs->addTab(android, tr("Android"));
+    tabs->addTab(ios, tr("iOS"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(tabs);
 }
 
 QLineEdit *PlatformOptionsEditor::addText(const QString &group, const QString &key, const QString &name, bool isNumber)

@@ -90,7 +90,7 @@ void PreviewPanel::showPreview(const QJsonObject &answer)
             limit = entryLimit;
         }
         const QString provider = ios ? QStringLiteral("APNs") : QStringLiteral("FCM");
-        sizes << tr("%1 %2 of %3 bytes").arg(provider).arg(size).arg(entryLimit);
+        sizes << tr("%1 %2/%3 B").arg(provider).arg(size).arg(entryLimit);
         raw << QStringLiteral("// %1\n").arg(provider)
                    + QString::fromUtf8(QJsonDocument(entry.value(QStringLiteral("payload")).toObject())
                                            .toJson(QJsonDocument::Indented));

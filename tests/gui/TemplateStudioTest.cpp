@@ -158,6 +158,24 @@ void TemplateStudioTest::marketerWritesPreviewsSavesAndSendsATemplate()
     QVERIFY(gauge->value() > 100 && gauge->value() < 4096);
     QCOMPARE(gauge->property("overLimit").toBool(), false);
 
+    // An image and a button: the mock-ups show the button and where the image would be (never fetched).
+    typeText(currentField<TemplateTextEdit>(*window, "imageUrlEdit"),
+             QStringLiteral("https://cdn.example.com/cart.png"));
+    window->findChild<QTabWidget *>(QStringLiteral("localeTabs"))
+        ->currentWidget()
+        ->findChild<QPushButton *>(QStringLiteral("addButtonButton"))
+        ->click();
+    auto *buttons = currentField<QTableWidget>(*window, "buttonsTable");
+    QCOMPARE(buttons->rowCount(), 1);
+    buttons->setItem(0, 1, new QTableWidgetItem(QStringLiteral("Открыть {{имя}}")));
+    buttons->setItem(0, 2, new QTableWidgetItem(QStringLiteral("shop://cart")));
+    QTRY_COMPARE_WITH_TIMEOUT(ios->buttons(), QStringList{QStringLiteral("Открыть Ольга")}, kUiTimeoutMs);
+    QTRY_COMPARE(android->buttons(), QStringList{QStringLiteral("Открыть Ольга")});
+    QCOMPARE(android->imageUrl(), QStringLiteral("https://cdn.example.com/cart.png"));
+    QCOMPARE(ios->imageUrl(), QStringLiteral("https://cdn.example.com/cart.png"));
+    if (!qEnvironmentVariableIsEmpty("VESTNIK_TEST_SCREENSHOTS"))
+        window->grab().save(qEnvironmentVariable("VESTNIK_TEST_SCREENSHOTS") + QStringLiteral("/studio.png"));
+
     // Highlighting: the variable in the title has the variable format; completion offers the names in use.
     const QTextBlock titleBlock = title->document()->firstBlock();
     const int nameAt = int(titleBlock.text().indexOf(QStringLiteral("имя")));
