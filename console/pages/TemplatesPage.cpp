@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
@@ -107,12 +108,12 @@ QWidget *TemplatesPage::buildListPanel()
     m_new = new QPushButton(tr("&New template"), this);
     m_new->setObjectName(QStringLiteral("newTemplateButton"));
     connect(m_search, &QLineEdit::textChanged, this, &TemplatesPage::filterList);
-    connect(m_new, &QPushButton::clicked, this, &TemplatesPage::startNewTemplate);
-    connect(m_list, &QListWidget::itemActivated, this,
-            [this](QListWidgetItem *item) { openTemplate(item->data(kIdRole).toString()); });
+    connect(m_new, &QPushButton::clicked, this, [this] { unlessUnsaved([this] { startNewTemplate(); }); });
     connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
-        if (item && item->data(kIdRole).toString() != m_editor->templateId())
-            openTemplate(item->data(kIdRole).toString());
+        if (!item || item->data(kIdRole).toString() == m_editor->templateId())
+            return;
+        const QString id = item->data(kIdRole).toString();
+        unlessUnsaved([this, id] { openTemplate(id); });
     });
     auto *panel = new QWidget(this);
     auto *layout = new QVBoxLayout(panel);
@@ -263,6 +264,38 @@ void TemplatesPage::startNewTemplate()
     const QSignalBlocker blocker(m_list);
     m_list->clearSelection();
     m_list->setCurrentItem(nullptr);
+}
+
+void TemplatesPage::unlessUnsaved(const std::function<void()> &action)
+{
+    if (!m_isDirty) {
+        action();
+        return;
+    }
+    // Asked without a nested event loop: the answer continues (or undoes the list's selection).
+    auto *question =
+        new QMessageBox(QMessageBox::Question, tr("Unsaved changes"),
+                        m_editor->templateId().isEmpty()
+                            ? tr("The new template is not saved. Discard it?")
+                            : tr("The changes to “%1” are not saved. Discard them?").arg(m_editor->templateId()),
+                        QMessageBox::Discard | QMessageBox::Cancel, this);
+    question->setObjectName(QStringLiteral("discardChangesBox"));
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    question->setDefaultButton(QMessageBox::Cancel);
+    connect(question, &QMessageBox::finished, this, [this, action](int result) {
+        if (result == QMessageBox::Discard) {
+            m_isDirty = false;
+            action();
+            return;
+        }
+        const QSignalBlocker blocker(m_list);
+        m_list->setCurrentItem(nullptr);
+        for (int row = 0; row < m_list->count(); ++row) {
+            if (m_list->item(row)->data(kIdRole).toString() == m_editor->templateId())
+                m_list->setCurrentRow(row);
+        }
+    });
+    question->open();
 }
 
 void TemplatesPage::draftChanged()

@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <functional>
+
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -44,6 +46,8 @@ private:
     void filterList();
     void openTemplate(const QString &templateId);
     void startNewTemplate();
+    /// Runs `action` (which replaces the editor's content) now, or after the person agreed to lose unsaved edits.
+    void unlessUnsaved(const std::function<void()> &action);
     void draftChanged();
     void requestPreview();
     void save();

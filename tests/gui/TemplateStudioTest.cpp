@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -275,6 +276,21 @@ void TemplateStudioTest::marketerWritesPreviewsSavesAndSendsATemplate()
     QCOMPARE(message.value(QStringLiteral("notification")).toObject().value(QStringLiteral("body")).toString(),
              QStringLiteral("В корзине 3 товара"));
     dialog->close();
+
+    // Unsaved edits are not lost without asking: cancel keeps them, discard starts the new template.
+    typeText(currentField<TemplateTextEdit>(*window, "titleEdit"), QStringLiteral("Черновик"));
+    auto *newTemplate = window->findChild<QPushButton *>(QStringLiteral("newTemplateButton"));
+    newTemplate->click();
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = window->findChild<QMessageBox *>(QStringLiteral("discardChangesBox"))));
+    question->button(QMessageBox::Cancel)->click();
+    QCOMPARE(currentField<TemplateTextEdit>(*window, "titleEdit")->toPlainText(), QStringLiteral("Черновик"));
+    QTRY_VERIFY(!window->findChild<QMessageBox *>(QStringLiteral("discardChangesBox")));
+    newTemplate->click();
+    QTRY_VERIFY((question = window->findChild<QMessageBox *>(QStringLiteral("discardChangesBox"))));
+    question->button(QMessageBox::Discard)->click();
+    QTRY_VERIFY(currentField<TemplateTextEdit>(*window, "titleEdit")->toPlainText().isEmpty());
+    QVERIFY(window->findChild<QLineEdit *>(QStringLiteral("templateIdEdit"))->text().isEmpty());
 }
 
 void TemplateStudioTest::analystSeesTemplatesReadOnly()
