@@ -955,6 +955,73 @@
     </message>
 </context>
 <context>
+    <name>vestnik::LocaleEditor</name>
+    <message>
+        <source>{{name}}, your cart is waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The notification&apos;s text; {{ opens a variable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shop://cart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opens (deep link)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Body:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Image URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Deep link:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Buttons:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data fields:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>vestnik::MainWindow</name>
     <message>
         <source>Connecting…</source>
@@ -1070,6 +1137,21 @@
     </message>
 </context>
 <context>
+    <name>vestnik::NotificationMockup</name>
+    <message>
+        <source>Your app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>vestnik::PasswordDialog</name>
     <message>
         <source>New password for %1</source>
@@ -1081,6 +1163,108 @@
     </message>
     <message>
         <source>Re&amp;peat it:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::PlatformOptionsEditor</name>
+    <message>
+        <source>as the template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>4 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time to live, s:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the notification id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Collapse key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sound:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Badge:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thread id:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery: all platforms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Android</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>iOS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>High: show at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Normal: may wait to save battery</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::PreviewPanel</name>
+    <message>
+        <source>user id, e.g. u-anna</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample &amp;user:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Android</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>iOS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payload size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payloads as the providers receive them:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The preview appears as you type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2/%3 B</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1154,10 +1338,265 @@
     </message>
 </context>
 <context>
+    <name>vestnik::TemplateEditor</name>
+    <message>
+        <source>cart-abandoned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Abandoned cart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. de, kk, en-GB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add &amp;language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Template &amp;id:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A language is a code such as de, kk or en-GB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is there already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>vestnik::TemplatesPage</name>
     <message>
         <source>Templates</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as a new version (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send &amp;test to user…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (v%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the known user attributes and event fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening template %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New template, not saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The preview appears as you type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new template is not saved. Discard it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The changes to “%1” are not saved. Discard them?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1, changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The template does not compile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no user “%1”: choose another sample user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No such sample user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The template is not valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No preview: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the template an id first: deliveries and trigger rules name it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving template %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing changed: version %1 of “%2” stays the latest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Template “%1” saved as version %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the template first: a test sends the saved version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::TestSendDialog</name>
+    <message>
+        <source>Accepted by the provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid token: the device was deactivated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Will be retried</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send a test of “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sends version %1 (the latest saved; unsaved edits are not sent) to every active device of the user, now, through the real providers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>user id, e.g. u-anna</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the id of the user to send to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending the test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user has no active device: nothing was sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1: %2, %3, %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sent</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n invalid token(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1559,6 +1998,47 @@
     <message>
         <source>%1 has a new password</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vestnik::VersionHistoryPanel</name>
+    <message>
+        <source>Choose a version to see what it changed, or two versions to compare them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1 — %2, %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1 → version %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1 (the first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) added</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) removed</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -59,8 +59,9 @@ QJsonArray issuesJson(const QList<TemplateIssue> &issues)
 }
 
 /// 422 with every problem of a refused template; the compile error (the first one the compiler met) carries its
-/// line, column and kind.
-ApiResponse refusal(const ApiRequest &request, const QList<TemplateIssue> &errors, const PushTemplate &pushTemplate)
+/// line, column and kind. `what` starts the message ("the template was not saved").
+ApiResponse refusal(const ApiRequest &request, const QList<TemplateIssue> &errors, const PushTemplate &pushTemplate,
+                    const QString &what)
 {
     const Result<CompiledPushTemplate, TemplateError> compiled = CompiledPushTemplate::compile(pushTemplate);
     QJsonArray details;
@@ -77,8 +78,9 @@ ApiResponse refusal(const ApiRequest &request, const QList<TemplateIssue> &error
     const QJsonObject error{
         {QStringLiteral("code"), QStringLiteral("invalid_template")},
         {QStringLiteral("message"),
-         QStringLiteral("the template was not saved: %1%2")
-             .arg(first, errors.size() > 1 ? QStringLiteral(" (and %1 more)").arg(errors.size() - 1) : QString())},
+         QStringLiteral("%1: %2%3")
+             .arg(what, first,
+                  errors.size() > 1 ? QStringLiteral(" (and %1 more)").arg(errors.size() - 1) : QString())},
         {QStringLiteral("request_id"), request.requestId},
         {QStringLiteral("details"), details}};
     return ApiResponse::json(QJsonObject{{QStringLiteral("error"), error}}, 422);
@@ -213,7 +215,7 @@ ApiResponse TemplatesEndpoints::save(const ApiRequest &request)
     const QString author = request.principal ? request.principal->subject : QString();
     Result<SavedTemplate, QList<TemplateIssue>> saved = m_catalog->save(*pushTemplate, variables, author);
     if (!saved)
-        return refusal(request, saved.error(), *pushTemplate);
+        return refusal(request, saved.error(), *pushTemplate, QStringLiteral("the template was not saved"));
     m_audit.record(
         request, QStringLiteral("template.save"), id,
         QJsonObject{{QStringLiteral("version"), saved->version}, {QStringLiteral("name"), pushTemplate->name}});
@@ -249,11 +251,31 @@ ApiResponse TemplatesEndpoints::preview(const ApiRequest &request) const
     if (version->value_or(0) < 0)
         return ApiResponse::error(400, QStringLiteral("invalid_request"),
                                   QStringLiteral("'version' is a whole number from 1 (or absent: the latest)"));
+    Result<std::optional<QJsonObject>> draft = bodyfields::object(*body, QStringLiteral("template"));
+    if (!draft)
+        return ApiResponse::fromError(draft.error());
 
     const QString id = request.pathParam(QStringLiteral("id"));
-    Result<TemplateCatalog::Resolved> resolved = m_catalog->resolve(id, int(version->value_or(0)));
-    if (!resolved)
-        return ApiResponse::fromError(resolved.error());
+    // A draft (the console's editor, before it is saved) is previewed as it is; else a stored version.
+    std::optional<PushTemplate> previewed;
+    int previewedVersion = 0;
+    if (draft->has_value()) {
+        if (version->has_value())
+            return ApiResponse::error(400, QStringLiteral("invalid_request"),
+                                      QStringLiteral("'template' and 'version' exclude each other"));
+        QJsonObject content = **draft;
+        content.insert(QStringLiteral("id"), id);
+        Result<PushTemplate> parsed = PushTemplate::fromJson(content);
+        if (!parsed)
+            return ApiResponse::fromError(parsed.error());
+        previewed = std::move(*parsed);
+    } else {
+        Result<TemplateCatalog::Resolved> resolved = m_catalog->resolve(id, int(version->value_or(0)));
+        if (!resolved)
+            return ApiResponse::fromError(resolved.error());
+        previewed = resolved->compiled.source();
+        previewedVersion = resolved->version;
+    }
 
     // The sample is what a send would see: the request's variables over the user's attributes.
     QJsonObject sample;
@@ -274,10 +296,19 @@ ApiResponse TemplatesEndpoints::preview(const ApiRequest &request) const
     for (auto it = given.begin(); it != given.end(); ++it)
         sample.insert(it.key(), it.value());
 
-    const PushTemplate &source = resolved->compiled.source();
+    const PushTemplate &source = *previewed;
     QString chosen;
     source.contentFor(recipientLocale, &chosen);
     const TemplatePreview built = TemplatePreview::build(source, bodyfields::toNlohmann(sample), timeZone);
+    if (!built.compiled()) {
+        // Only a draft can fail to compile (a stored version compiled when it was saved).
+        QList<TemplateIssue> errors;
+        for (const TemplateIssue &issue : built.issues()) {
+            if (issue.isError())
+                errors << issue;
+        }
+        return refusal(request, errors, source, QStringLiteral("the template does not compile"));
+    }
     QJsonArray payloads;
     for (const PreviewPayload &payload : built.payloads()) {
         if (payload.locale != chosen)
@@ -292,7 +323,7 @@ ApiResponse TemplatesEndpoints::preview(const ApiRequest &request) const
                                     {QStringLiteral("limit"), payload.limit}});
     }
     return ApiResponse::json(QJsonObject{{QStringLiteral("id"), id},
-                                         {QStringLiteral("version"), resolved->version},
+                                         {QStringLiteral("version"), previewedVersion},
                                          {QStringLiteral("locale"), chosen},
                                          {QStringLiteral("payloads"), payloads},
                                          {QStringLiteral("issues"), issuesJson(built.issues())}});

@@ -349,6 +349,39 @@ void ApiContentTest::badTemplatesAreRefusedAndNothingIsSaved()
     QCOMPARE(wrongType.status, 400);
     QCOMPARE(wrongType.errorCode(), QStringLiteral("invalid_request"));
     QVERIFY(wrongType.errorMessage().contains(QStringLiteral("title")));
+    // A draft is previewed as it is, unsaved; one that does not compile is refused as a save is.
+    const QJsonObject variables{{QStringLiteral("имя"), QStringLiteral("Аня")},
+                                {QStringLiteral("товар"), QStringLiteral("Чайник")}};
+    const Answer drafted =
+        call("POST", QStringLiteral("/v1/templates/draft-only/preview"),
+             json(QJsonObject{{QStringLiteral("template"), cartTemplate(QStringLiteral("{{имя}}, ждём"))},
+                              {QStringLiteral("variables"), variables}}),
+             m_analyst);
+    QCOMPARE(drafted.status, 200);
+    QCOMPARE(drafted.json.value(QStringLiteral("version")).toInt(), 0);
+    QCOMPARE(drafted.json.value(QStringLiteral("payloads")).toArray().first().toObject().value(QStringLiteral("title")),
+             QJsonValue(QStringLiteral("Аня, ждём")));
+    QCOMPARE(call("GET", QStringLiteral("/v1/templates/draft-only"), {}, m_admin).status, 404);
+    const Answer brokenDraft = call(
+        "POST", QStringLiteral("/v1/templates/cart/preview"),
+        json(QJsonObject{{QStringLiteral("template"), cartTemplate(QStringLiteral("Привет, {{#if имя}}{{имя}}"))}}),
+        m_marketer);
+    QCOMPARE(brokenDraft.status, 422);
+    QCOMPARE(brokenDraft.errorCode(), QStringLiteral("invalid_template"));
+    const QJsonObject draftDetail = brokenDraft.json.value(QStringLiteral("error"))
+                                        .toObject()
+                                        .value(QStringLiteral("details"))
+                                        .toArray()
+                                        .first()
+                                        .toObject();
+    QCOMPARE(draftDetail.value(QStringLiteral("field")).toString(), QStringLiteral("title"));
+    QCOMPARE(draftDetail.value(QStringLiteral("column")).toInt(), 9);
+    QCOMPARE(call("POST", QStringLiteral("/v1/templates/cart/preview"),
+                  json(QJsonObject{{QStringLiteral("template"), cartTemplate(QStringLiteral("x"))},
+                                   {QStringLiteral("version"), 1}}),
+                  m_marketer)
+                 .status,
+             400);
     const Answer badVariables =
         call("POST", QStringLiteral("/v1/templates/cart/preview"), R"({"variables":[1]})", m_marketer);
     QCOMPARE(badVariables.status, 400);
