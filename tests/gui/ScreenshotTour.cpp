@@ -36,7 +36,7 @@ bool settle(const ApiClient &api, int timeoutMs = 20'000)
         [&] {
             if (api.callsInFlight() > 0)
                 quiet.restart();
-            return quiet.elapsed() > 600;
+            return quiet.elapsed() > 1000;
         },
         timeoutMs);
 }
@@ -114,6 +114,19 @@ int main(int argc, char **argv)
             if (auto *devices = window.findChild<DevicesPage *>(name))
                 devices->lookUp(parser.value(userOption));
         settle(api);
+        if (name == QStringLiteral("templatesPage")) {
+            // The studio with the first template open, previewed for the sample user.
+            if (auto *templates = window.findChild<QListWidget *>(QStringLiteral("templateList"));
+                templates && templates->count() > 0) {
+                if (auto *sample = window.findChild<QLineEdit *>(QStringLiteral("sampleUserEdit"));
+                    sample && parser.isSet(userOption)) {
+                    sample->setText(parser.value(userOption));
+                    Q_EMIT sample->editingFinished();
+                }
+                templates->setCurrentRow(0);
+                settle(api);
+            }
+        }
         QString file = name;
         file.chop(4); // "Page"
         if (!save(window, out.filePath(language + QLatin1Char('-') + file.toLower() + QStringLiteral(".png"))))
