@@ -964,67 +964,67 @@
     <name>vestnik::LocaleEditor</name>
     <message>
         <source>{{name}}, your cart is waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>{{name}}, ваша корзина ждёт</translation>
     </message>
     <message>
         <source>The notification&apos;s text; {{ opens a variable</source>
-        <translation type="unfinished"></translation>
+        <translation>Текст уведомления; {{ начинает переменную</translation>
     </message>
     <message>
         <source>shop://cart</source>
-        <translation type="unfinished"></translation>
+        <translation>shop://cart</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished">ID</translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>Label</source>
-        <translation type="unfinished"></translation>
+        <translation>Подпись</translation>
     </message>
     <message>
         <source>Opens (deep link)</source>
-        <translation type="unfinished"></translation>
+        <translation>Открывает (диплинк)</translation>
     </message>
     <message>
         <source>Key</source>
-        <translation type="unfinished"></translation>
+        <translation>Ключ</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished">Значение</translation>
+        <translation>Значение</translation>
     </message>
     <message>
         <source>&amp;Title:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Заголовок:</translation>
     </message>
     <message>
         <source>&amp;Body:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Текст:</translation>
     </message>
     <message>
         <source>&amp;Image URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>URL &amp;изображения:</translation>
     </message>
     <message>
         <source>&amp;Deep link:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Диплинк:</translation>
     </message>
     <message>
         <source>Buttons:</source>
-        <translation type="unfinished"></translation>
+        <translation>Кнопки:</translation>
     </message>
     <message>
         <source>Data fields:</source>
-        <translation type="unfinished"></translation>
+        <translation>Поля данных:</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Добавить</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Удалить</translation>
     </message>
 </context>
 <context>
@@ -1146,15 +1146,15 @@
     <name>vestnik::NotificationMockup</name>
     <message>
         <source>Your app</source>
-        <translation type="unfinished"></translation>
+        <translation>Ваше приложение</translation>
     </message>
     <message>
         <source>now</source>
-        <translation type="unfinished"></translation>
+        <translation>сейчас</translation>
     </message>
     <message>
         <source>image</source>
-        <translation type="unfinished"></translation>
+        <translation>изображение</translation>
     </message>
 </context>
 <context>
@@ -1176,102 +1176,102 @@
     <name>vestnik::PlatformOptionsEditor</name>
     <message>
         <source>as the template</source>
-        <translation type="unfinished"></translation>
+        <translation>как в шаблоне</translation>
     </message>
     <message>
         <source>Priority:</source>
-        <translation type="unfinished"></translation>
+        <translation>Приоритет:</translation>
     </message>
     <message>
         <source>4 weeks</source>
-        <translation type="unfinished"></translation>
+        <translation>4 недели</translation>
     </message>
     <message>
         <source>Time to live, s:</source>
-        <translation type="unfinished"></translation>
+        <translation>Время жизни (TTL), с:</translation>
     </message>
     <message>
         <source>the notification id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID уведомления</translation>
     </message>
     <message>
         <source>Collapse key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ключ схлопывания:</translation>
     </message>
     <message>
         <source>Channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>Канал:</translation>
     </message>
     <message>
         <source>Sound:</source>
-        <translation type="unfinished"></translation>
+        <translation>Звук:</translation>
     </message>
     <message>
         <source>Category:</source>
-        <translation type="unfinished"></translation>
+        <translation>Категория:</translation>
     </message>
     <message>
         <source>Badge:</source>
-        <translation type="unfinished"></translation>
+        <translation>Бейдж:</translation>
     </message>
     <message>
         <source>Thread id:</source>
-        <translation type="unfinished"></translation>
+        <translation>ID ветки:</translation>
     </message>
     <message>
         <source>Delivery: all platforms</source>
-        <translation type="unfinished"></translation>
+        <translation>Доставка: все платформы</translation>
     </message>
     <message>
         <source>Android</source>
-        <translation type="unfinished"></translation>
+        <translation>Android</translation>
     </message>
     <message>
         <source>iOS</source>
-        <translation type="unfinished"></translation>
+        <translation>iOS</translation>
     </message>
     <message>
         <source>High: show at once</source>
-        <translation type="unfinished"></translation>
+        <translation>Высокий: показать сразу</translation>
     </message>
     <message>
         <source>Normal: may wait to save battery</source>
-        <translation type="unfinished"></translation>
+        <translation>Обычный: возможна задержка ради экономии заряда</translation>
     </message>
 </context>
 <context>
     <name>vestnik::PreviewPanel</name>
     <message>
         <source>user id, e.g. u-anna</source>
-        <translation type="unfinished"></translation>
+        <translation>ID пользователя, например u-anna</translation>
     </message>
     <message>
         <source>Sample &amp;user:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Пример пользователя:</translation>
     </message>
     <message>
         <source>Android</source>
-        <translation type="unfinished"></translation>
+        <translation>Android</translation>
     </message>
     <message>
         <source>iOS</source>
-        <translation type="unfinished"></translation>
+        <translation>iOS</translation>
     </message>
     <message>
         <source>Payload size:</source>
-        <translation type="unfinished"></translation>
+        <translation>Размер полезной нагрузки:</translation>
     </message>
     <message>
         <source>Payloads as the providers receive them:</source>
-        <translation type="unfinished"></translation>
+        <translation>Полезная нагрузка в том виде, в каком её получают провайдеры:</translation>
     </message>
     <message>
         <source>The preview appears as you type.</source>
-        <translation type="unfinished"></translation>
+        <translation>Предпросмотр появляется по мере ввода.</translation>
     </message>
     <message>
         <source>%1 %2/%3 B</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2/%3 Б</translation>
     </message>
 </context>
 <context>
@@ -1347,39 +1347,39 @@
     <name>vestnik::TemplateEditor</name>
     <message>
         <source>cart-abandoned</source>
-        <translation type="unfinished"></translation>
+        <translation>cart-abandoned</translation>
     </message>
     <message>
         <source>Abandoned cart</source>
-        <translation type="unfinished"></translation>
+        <translation>Брошенная корзина</translation>
     </message>
     <message>
         <source>e.g. de, kk, en-GB</source>
-        <translation type="unfinished"></translation>
+        <translation>например, de, kk, en-GB</translation>
     </message>
     <message>
         <source>Add &amp;language</source>
-        <translation type="unfinished"></translation>
+        <translation>Добавить &amp;язык</translation>
     </message>
     <message>
         <source>Template &amp;id:</source>
-        <translation type="unfinished"></translation>
+        <translation>ID &amp;шаблона:</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation type="unfinished">&amp;Название:</translation>
+        <translation>Н&amp;азвание:</translation>
     </message>
     <message>
         <source>%1 (default)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (по умолчанию)</translation>
     </message>
     <message>
         <source>A language is a code such as de, kk or en-GB.</source>
-        <translation type="unfinished"></translation>
+        <translation>Язык задаётся кодом, например de, kk или en-GB.</translation>
     </message>
     <message>
         <source>%1 is there already.</source>
-        <translation type="unfinished"></translation>
+        <translation>Язык %1 уже добавлен.</translation>
     </message>
 </context>
 <context>
@@ -1390,221 +1390,221 @@
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Сохранить</translation>
     </message>
     <message>
         <source>Save as a new version (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранить как новую версию (%1)</translation>
     </message>
     <message>
         <source>Send &amp;test to user…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Отправить тест пользователю…</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Предпросмотр</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>История</translation>
     </message>
     <message>
         <source>Search templates</source>
-        <translation type="unfinished"></translation>
+        <translation>Поиск шаблонов</translation>
     </message>
     <message>
         <source>&amp;New template</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Новый шаблон</translation>
     </message>
     <message>
         <source>Loading the templates</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузка шаблонов</translation>
     </message>
     <message>
         <source>%1 (v%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (v%2)</translation>
     </message>
     <message>
         <source>Loading the known user attributes and event fields</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузка известных атрибутов пользователей и полей событий</translation>
     </message>
     <message>
         <source>Opening template %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Открытие шаблона %1</translation>
     </message>
     <message>
         <source>Version %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Версия %1</translation>
     </message>
     <message>
         <source>New template, not saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый шаблон, не сохранён</translation>
     </message>
     <message>
         <source>The preview appears as you type.</source>
-        <translation type="unfinished"></translation>
+        <translation>Предпросмотр появляется по мере ввода.</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Несохранённые изменения</translation>
     </message>
     <message>
         <source>The new template is not saved. Discard it?</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый шаблон не сохранён. Отбросить его?</translation>
     </message>
     <message>
         <source>The changes to “%1” are not saved. Discard them?</source>
-        <translation type="unfinished"></translation>
+        <translation>Изменения в «%1» не сохранены. Отбросить их?</translation>
     </message>
     <message>
         <source>Version %1, changed</source>
-        <translation type="unfinished"></translation>
+        <translation>Версия %1, есть изменения</translation>
     </message>
     <message>
         <source>The template does not compile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Шаблон не компилируется.</translation>
     </message>
     <message>
         <source>There is no user “%1”: choose another sample user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Пользователь «%1» не найден: выберите другой пример пользователя.</translation>
     </message>
     <message>
         <source>No such sample user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Пример пользователя не найден.</translation>
     </message>
     <message>
         <source>The template is not valid.</source>
-        <translation type="unfinished"></translation>
+        <translation>Шаблон некорректен.</translation>
     </message>
     <message>
         <source>No preview: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Предпросмотр недоступен: %1</translation>
     </message>
     <message>
         <source>Give the template an id first: deliveries and trigger rules name it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала задайте ID шаблона: по нему на шаблон ссылаются доставки и правила триггеров.</translation>
     </message>
     <message>
         <source>Saving template %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранение шаблона %1</translation>
     </message>
     <message>
         <source>Nothing changed: version %1 of “%2” stays the latest.</source>
-        <translation type="unfinished"></translation>
+        <translation>Изменений нет: версия %1 шаблона «%2» остаётся последней.</translation>
     </message>
     <message>
         <source>Template “%1” saved as version %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Шаблон «%1» сохранён как версия %2.</translation>
     </message>
     <message>
         <source>Save the template first: a test sends the saved version.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала сохраните шаблон: в тесте отправляется сохранённая версия.</translation>
     </message>
 </context>
 <context>
     <name>vestnik::TestSendDialog</name>
     <message>
         <source>Accepted by the provider</source>
-        <translation type="unfinished"></translation>
+        <translation>Принято провайдером</translation>
     </message>
     <message>
         <source>Invalid token: the device was deactivated</source>
-        <translation type="unfinished"></translation>
+        <translation>Недействительный токен: устройство деактивировано</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished">Ошибки</translation>
+        <translation>Ошибка</translation>
     </message>
     <message>
         <source>Will be retried</source>
-        <translation type="unfinished"></translation>
+        <translation>Запланирован повтор</translation>
     </message>
     <message>
         <source>Not sent</source>
-        <translation type="unfinished"></translation>
+        <translation>Не отправлено</translation>
     </message>
     <message>
         <source>Send a test of “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Тестовая отправка «%1»</translation>
     </message>
     <message>
         <source>Sends version %1 (the latest saved; unsaved edits are not sent) to every active device of the user, now, through the real providers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправляет версию %1 (последнюю сохранённую; несохранённые правки не отправляются) на все активные устройства пользователя — сразу и через реальных провайдеров.</translation>
     </message>
     <message>
         <source>user id, e.g. u-anna</source>
-        <translation type="unfinished"></translation>
+        <translation>ID пользователя, например u-anna</translation>
     </message>
     <message>
         <source>&amp;Send</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Отправить</translation>
     </message>
     <message>
         <source>Device</source>
-        <translation type="unfinished"></translation>
+        <translation>Устройство</translation>
     </message>
     <message>
         <source>Platform</source>
-        <translation type="unfinished">Платформа</translation>
+        <translation>Платформа</translation>
     </message>
     <message>
         <source>Token</source>
-        <translation type="unfinished">Токен</translation>
+        <translation>Токен</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Результат</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished">Подробности</translation>
+        <translation>Подробности</translation>
     </message>
     <message>
         <source>&amp;User:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Пользователь:</translation>
     </message>
     <message>
         <source>Enter the id of the user to send to.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите ID пользователя, которому нужно отправить тест.</translation>
     </message>
     <message>
         <source>Sending to %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправка пользователю %1…</translation>
     </message>
     <message>
         <source>Sending the test</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправка теста</translation>
     </message>
     <message>
         <source>The user has no active device: nothing was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>У пользователя нет активных устройств: ничего не отправлено.</translation>
     </message>
     <message>
         <source>Version %1: %2, %3, %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>Версия %1: %2, %3, %4.</translation>
     </message>
     <message numerus="yes">
         <source>%n sent</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>отправлено: %n</numerusform>
+            <numerusform>отправлено: %n</numerusform>
+            <numerusform>отправлено: %n</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n failed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n ошибка</numerusform>
+            <numerusform>%n ошибки</numerusform>
+            <numerusform>%n ошибок</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n invalid token(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n недействительный токен</numerusform>
+            <numerusform>%n недействительных токена</numerusform>
+            <numerusform>%n недействительных токенов</numerusform>
         </translation>
     </message>
 </context>
@@ -2016,42 +2016,42 @@
     <name>vestnik::VersionHistoryPanel</name>
     <message>
         <source>Choose a version to see what it changed, or two versions to compare them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите версию, чтобы увидеть её изменения, или две версии, чтобы сравнить их.</translation>
     </message>
     <message>
         <source>Version %1 — %2, %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Версия %1 — %2, %3</translation>
     </message>
     <message>
         <source>Loading version %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузка версии %1</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузка…</translation>
     </message>
     <message>
         <source>Version %1 → version %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Версия %1 → версия %2</translation>
     </message>
     <message>
         <source>Version %1 (the first)</source>
-        <translation type="unfinished"></translation>
+        <translation>Версия %1 (первая)</translation>
     </message>
     <message numerus="yes">
         <source>%n line(s) added</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>добавлена %n строка</numerusform>
+            <numerusform>добавлено %n строки</numerusform>
+            <numerusform>добавлено %n строк</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n line(s) removed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>удалена %n строка</numerusform>
+            <numerusform>удалено %n строки</numerusform>
+            <numerusform>удалено %n строк</numerusform>
         </translation>
     </message>
 </context>
