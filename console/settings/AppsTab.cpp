@@ -4,12 +4,9 @@
 #include "api/ApiClient.h"
 #include "settings/AppDialogs.h"
 
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
-#include <QVBoxLayout>
 
 namespace vestnik {
 
@@ -42,16 +39,8 @@ QString credentialText(const QJsonValue &value, const QString &provider)
 AppsTab::AppsTab(ApiClient &api, QWidget *parent) : SettingsTab(api, parent)
 {
     setObjectName(QStringLiteral("appsTab"));
-    m_table = new QTableWidget(0, ColumnCount, this);
-    m_table->setObjectName(QStringLiteral("appTable"));
-    m_table->setHorizontalHeaderLabels({tr("Id"), tr("Name"), tr("FCM (Android)"), tr("APNs (iOS)"), tr("Created")});
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(0, Qt::AscendingOrder);
+    m_table = makeListTable(QStringLiteral("appTable"),
+                            {tr("Id"), tr("Name"), tr("FCM (Android)"), tr("APNs (iOS)"), tr("Created")});
 
     auto *add = new QPushButton(tr("&New app…"), this);
     add->setObjectName(QStringLiteral("addAppButton"));
@@ -59,17 +48,7 @@ AppsTab::AppsTab(ApiClient &api, QWidget *parent) : SettingsTab(api, parent)
     m_editButton->setObjectName(QStringLiteral("editAppButton"));
     m_credentialButton = new QPushButton(tr("&Upload credential…"), this);
     m_credentialButton->setObjectName(QStringLiteral("uploadCredentialButton"));
-    m_countLabel = new QLabel(this);
-    m_countLabel->setObjectName(QStringLiteral("appCountLabel"));
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(add);
-    buttons->addWidget(m_editButton);
-    buttons->addWidget(m_credentialButton);
-    buttons->addStretch();
-    buttons->addWidget(m_countLabel);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(buttons);
-    layout->addWidget(m_table, 1);
+    m_countLabel = layOutList({add, m_editButton, m_credentialButton}, QStringLiteral("appCountLabel"), m_table);
 
     connect(add, &QPushButton::clicked, this, &AppsTab::addApp);
     connect(m_editButton, &QPushButton::clicked, this, &AppsTab::editApp);
@@ -86,13 +65,8 @@ QString AppsTab::title() const
 
 void AppsTab::reload()
 {
-    api().get(QStringLiteral("/v1/apps"), this, [this](const ApiAnswer &answer) {
-        if (!answer.isOk()) {
-            reportFailure(answer, tr("Loading the apps"));
-            return;
-        }
-        show(answer.array(QStringLiteral("apps")));
-    });
+    loadList(QStringLiteral("/v1/apps"), QStringLiteral("apps"), tr("Loading the apps"),
+             [this](const QJsonArray &apps) { show(apps); });
 }
 
 void AppsTab::show(const QJsonArray &apps)

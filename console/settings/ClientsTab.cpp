@@ -4,13 +4,10 @@
 #include "api/ApiClient.h"
 #include "settings/ClientDialogs.h"
 
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
-#include <QVBoxLayout>
 
 namespace vestnik {
 
@@ -23,28 +20,12 @@ enum Column { IdColumn, NameColumn, ScopesColumn, StatusColumn, CreatedColumn, C
 ClientsTab::ClientsTab(ApiClient &api, QWidget *parent) : SettingsTab(api, parent)
 {
     setObjectName(QStringLiteral("clientsTab"));
-    m_table = new QTableWidget(0, ColumnCount, this);
-    m_table->setObjectName(QStringLiteral("clientTable"));
-    m_table->setHorizontalHeaderLabels({tr("Client id"), tr("Name"), tr("Scopes"), tr("Status"), tr("Created")});
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(0, Qt::AscendingOrder);
+    m_table = makeListTable(QStringLiteral("clientTable"),
+                            {tr("Client id"), tr("Name"), tr("Scopes"), tr("Status"), tr("Created")});
 
     auto *add = new QPushButton(tr("&New API client…"), this);
     add->setObjectName(QStringLiteral("addClientButton"));
-    m_countLabel = new QLabel(this);
-    m_countLabel->setObjectName(QStringLiteral("clientCountLabel"));
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(add);
-    buttons->addStretch();
-    buttons->addWidget(m_countLabel);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(buttons);
-    layout->addWidget(m_table, 1);
+    m_countLabel = layOutList({add}, QStringLiteral("clientCountLabel"), m_table);
     connect(add, &QPushButton::clicked, this, &ClientsTab::addClient);
 }
 
@@ -55,13 +36,8 @@ QString ClientsTab::title() const
 
 void ClientsTab::reload()
 {
-    api().get(QStringLiteral("/v1/admin/clients"), this, [this](const ApiAnswer &answer) {
-        if (!answer.isOk()) {
-            reportFailure(answer, tr("Loading the API clients"));
-            return;
-        }
-        show(answer.array(QStringLiteral("clients")));
-    });
+    loadList(QStringLiteral("/v1/admin/clients"), QStringLiteral("clients"), tr("Loading the API clients"),
+             [this](const QJsonArray &clients) { show(clients); });
 }
 
 void ClientsTab::show(const QJsonArray &clients)

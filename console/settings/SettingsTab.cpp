@@ -4,7 +4,12 @@
 #include "api/ApiClient.h"
 #include "settings/FormDialog.h"
 
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
 #include <QPointer>
+#include <QTableWidget>
+#include <QVBoxLayout>
 
 namespace vestnik {
 
@@ -44,6 +49,52 @@ void SettingsTab::submitFrom(FormDialog *dialog, const QByteArray &method, const
                        succeeded(answer);
                    reload();
                });
+}
+
+void SettingsTab::loadList(const QString &path, const QString &key, const QString &action,
+                           std::function<void(const QJsonArray &)> showList)
+{
+    m_api.get(path, this, [this, key, action, showList = std::move(showList)](const ApiAnswer &answer) {
+        if (!answer.isOk()) {
+            reportFailure(answer, action);
+            return;
+        }
+        showList(answer.array(key));
+    });
+}
+
+QTableWidget *SettingsTab::makeListTable(const QString &objectName, const QStringList &headers)
+{
+    auto *table = new QTableWidget(0, int(headers.size()), this);
+    table->setObjectName(objectName);
+    table->setHorizontalHeaderLabels(headers);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setSortingEnabled(true);
+    table->sortByColumn(0, Qt::AscendingOrder);
+    return table;
+}
+
+QLabel *SettingsTab::layOutList(const QList<QWidget *> &actions, const QString &countLabelName, QTableWidget *table)
+{
+    auto *countLabel = new QLabel(this);
+    countLabel->setObjectName(countLabelName);
+    auto *buttons = new QHBoxLayout;
+    for (QWidget *action : actions) {
+        if (action)
+            buttons->addWidget(action);
+        else
+            buttons->addSpacing(16);
+    }
+    buttons->addStretch();
+    buttons->addWidget(countLabel);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(buttons);
+    layout->addWidget(table, 1);
+    return countLabel;
 }
 
 } // namespace vestnik

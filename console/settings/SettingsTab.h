@@ -1,9 +1,14 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonValue>
+#include <QList>
 #include <QWidget>
 
 #include <functional>
+
+class QLabel;
+class QTableWidget;
 
 namespace vestnik {
 
@@ -39,6 +44,15 @@ protected:
     /// reports it and shows it in the dialog, which stays open (if the person has not closed it meanwhile).
     void submitFrom(FormDialog *dialog, const QByteArray &method, const QString &path, const QJsonValue &body,
                     const QString &action, std::function<void(const ApiAnswer &)> succeeded);
+    /// GETs `path` and passes the answer's array `key` to `showList`; a failure is reported with `action`.
+    void loadList(const QString &path, const QString &key, const QString &action,
+                  std::function<void(const QJsonArray &)> showList);
+    /// A read-only list table named `objectName` with the columns `headers`: whole rows selected one at a time,
+    /// no row numbers, the last column stretched, sorted by the first column.
+    QTableWidget *makeListTable(const QString &objectName, const QStringList &headers);
+    /// Lays the tab out as a row of `actions` (a null entry leaves a gap) with a count label named
+    /// `countLabelName` at its right end, and `table` below filling the rest. Returns the count label.
+    QLabel *layOutList(const QList<QWidget *> &actions, const QString &countLabelName, QTableWidget *table);
 
 private:
     ApiClient &m_api;

@@ -5,13 +5,10 @@
 #include "settings/UserDialogs.h"
 
 #include <QComboBox>
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
-#include <QVBoxLayout>
 
 namespace vestnik {
 
@@ -27,16 +24,7 @@ constexpr int kUserRole = Qt::UserRole + 1;
 UsersTab::UsersTab(ApiClient &api, QWidget *parent) : SettingsTab(api, parent)
 {
     setObjectName(QStringLiteral("usersTab"));
-    m_table = new QTableWidget(0, ColumnCount, this);
-    m_table->setObjectName(QStringLiteral("userTable"));
-    m_table->setHorizontalHeaderLabels({tr("Login"), tr("Role"), tr("Status"), tr("Created")});
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(0, Qt::AscendingOrder);
+    m_table = makeListTable(QStringLiteral("userTable"), {tr("Login"), tr("Role"), tr("Status"), tr("Created")});
 
     auto *add = new QPushButton(tr("&New user…"), this);
     add->setObjectName(QStringLiteral("addUserButton"));
@@ -49,21 +37,8 @@ UsersTab::UsersTab(ApiClient &api, QWidget *parent) : SettingsTab(api, parent)
     m_disableButton->setObjectName(QStringLiteral("disableUserButton"));
     m_passwordButton = new QPushButton(tr("New &password…"), this);
     m_passwordButton->setObjectName(QStringLiteral("resetPasswordButton"));
-    m_countLabel = new QLabel(this);
-    m_countLabel->setObjectName(QStringLiteral("userCountLabel"));
-
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(add);
-    buttons->addSpacing(16);
-    buttons->addWidget(m_roleCombo);
-    buttons->addWidget(m_roleButton);
-    buttons->addWidget(m_disableButton);
-    buttons->addWidget(m_passwordButton);
-    buttons->addStretch();
-    buttons->addWidget(m_countLabel);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(buttons);
-    layout->addWidget(m_table, 1);
+    m_countLabel = layOutList({add, nullptr, m_roleCombo, m_roleButton, m_disableButton, m_passwordButton},
+                              QStringLiteral("userCountLabel"), m_table);
 
     connect(add, &QPushButton::clicked, this, &UsersTab::addUser);
     connect(m_roleButton, &QPushButton::clicked, this, &UsersTab::changeRole);
@@ -80,13 +55,8 @@ QString UsersTab::title() const
 
 void UsersTab::reload()
 {
-    api().get(QStringLiteral("/v1/admin/users"), this, [this](const ApiAnswer &answer) {
-        if (!answer.isOk()) {
-            reportFailure(answer, tr("Loading the console users"));
-            return;
-        }
-        show(answer.array(QStringLiteral("users")));
-    });
+    loadList(QStringLiteral("/v1/admin/users"), QStringLiteral("users"), tr("Loading the console users"),
+             [this](const QJsonArray &users) { show(users); });
 }
 
 void UsersTab::show(const QJsonArray &users)

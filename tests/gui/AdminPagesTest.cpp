@@ -145,6 +145,36 @@ bool isHiddenInNavigation(const MainWindow &window, const QString &page)
     return false;
 }
 
+/// A console of its own for one test case: settings in `settingsPath`, an ApiClient that trusts only
+/// `certificates`, and its main window, shown.
+struct TestConsole {
+    TestConsole(const QString &settingsPath, const QList<QSslCertificate> &certificates)
+        : settings(settingsPath), window(trusting(api, certificates), settings)
+    {
+        window.show();
+    }
+
+    ConsoleSettings settings;
+    ApiClient api;
+    MainWindow window;
+
+private:
+    static ApiClient &trusting(ApiClient &client, const QList<QSslCertificate> &certificates)
+    {
+        client.setCaCertificates(certificates);
+        return client;
+    }
+};
+
+/// Shows the Settings page on its tab `tab`; false when the window refuses the page.
+bool showSettingsTab(MainWindow &window, const QString &tab)
+{
+    if (!window.showPage(QStringLiteral("settingsPage")))
+        return false;
+    child<QTabWidget>(&window, QStringLiteral("settingsTabs"))->setCurrentWidget(child<QWidget>(&window, tab));
+    return true;
+}
+
 } // namespace
 
 class AdminPagesTest final : public QObject
@@ -205,11 +235,9 @@ void AdminPagesTest::initTestCase()
 
 void AdminPagesTest::administratorManagesAppsUsersAndClients()
 {
-    ConsoleSettings settings(m_dir.filePath(QStringLiteral("admin.ini")));
-    ApiClient api;
-    api.setCaCertificates(m_worker.certificate());
-    MainWindow window(api, settings);
-    window.show();
+    TestConsole console(m_dir.filePath(QStringLiteral("admin.ini")), m_worker.certificate());
+    ApiClient &api = console.api;
+    MainWindow &window = console.window;
     QVERIFY(signIn(window, api, m_worker.url, QStringLiteral("admin"), kAdminPassword));
     QCOMPARE(api.role(), QStringLiteral("admin"));
     QVERIFY(!isHiddenInNavigation(window, QStringLiteral("settingsPage")));
@@ -359,11 +387,9 @@ void AdminPagesTest::administratorManagesAppsUsersAndClients()
 
 void AdminPagesTest::auditLogListsAndFilters()
 {
-    ConsoleSettings settings(m_dir.filePath(QStringLiteral("audit.ini")));
-    ApiClient api;
-    api.setCaCertificates(m_worker.certificate());
-    MainWindow window(api, settings);
-    window.show();
+    TestConsole console(m_dir.filePath(QStringLiteral("audit.ini")), m_worker.certificate());
+    ApiClient &api = console.api;
+    MainWindow &window = console.window;
     QVERIFY(signIn(window, api, m_worker.url, QStringLiteral("admin"), kAdminPassword));
     QVERIFY(window.showPage(QStringLiteral("auditLogPage")));
     auto *table = child<QTableWidget>(&window, QStringLiteral("auditTable"));
@@ -420,15 +446,12 @@ void AdminPagesTest::auditLogListsAndFilters()
 
 void AdminPagesTest::languageIsChosenInSettings()
 {
-    ConsoleSettings settings(m_dir.filePath(QStringLiteral("language.ini")));
-    ApiClient api;
-    api.setCaCertificates(m_worker.certificate());
-    MainWindow window(api, settings);
-    window.show();
+    TestConsole console(m_dir.filePath(QStringLiteral("language.ini")), m_worker.certificate());
+    ConsoleSettings &settings = console.settings;
+    ApiClient &api = console.api;
+    MainWindow &window = console.window;
     QVERIFY(signIn(window, api, m_worker.url, QStringLiteral("admin"), kAdminPassword));
-    QVERIFY(window.showPage(QStringLiteral("settingsPage")));
-    child<QTabWidget>(&window, QStringLiteral("settingsTabs"))
-        ->setCurrentWidget(child<QWidget>(&window, QStringLiteral("interfaceTab")));
+    QVERIFY(showSettingsTab(window, QStringLiteral("interfaceTab")));
     auto *language = child<QComboBox>(&window, QStringLiteral("languageCombo"));
     QCOMPARE(language->currentIndex(), 0);
     QSignalSpy requested(&window, &MainWindow::languageChangeRequested);
@@ -448,11 +471,9 @@ void AdminPagesTest::languageIsChosenInSettings()
 
 void AdminPagesTest::marketerSeesNoAdministration()
 {
-    ConsoleSettings settings(m_dir.filePath(QStringLiteral("marketer.ini")));
-    ApiClient api;
-    api.setCaCertificates(m_worker.certificate());
-    MainWindow window(api, settings);
-    window.show();
+    TestConsole console(m_dir.filePath(QStringLiteral("marketer.ini")), m_worker.certificate());
+    ApiClient &api = console.api;
+    MainWindow &window = console.window;
     QVERIFY(signIn(window, api, m_worker.url, QStringLiteral("maria"), kMarketerPassword));
     QCOMPARE(api.role(), QStringLiteral("marketer"));
     QVERIFY(isHiddenInNavigation(window, QStringLiteral("settingsPage")));
@@ -465,15 +486,11 @@ void AdminPagesTest::marketerSeesNoAdministration()
 
 void AdminPagesTest::userChangesReachTheWorker()
 {
-    ConsoleSettings settings(m_dir.filePath(QStringLiteral("patch.ini")));
-    ApiClient api;
-    api.setCaCertificates(m_worker.certificate());
-    MainWindow window(api, settings);
-    window.show();
+    TestConsole console(m_dir.filePath(QStringLiteral("patch.ini")), m_worker.certificate());
+    ApiClient &api = console.api;
+    MainWindow &window = console.window;
     QVERIFY(signIn(window, api, m_worker.url, QStringLiteral("admin"), kAdminPassword));
-    QVERIFY(window.showPage(QStringLiteral("settingsPage")));
-    child<QTabWidget>(&window, QStringLiteral("settingsTabs"))
-        ->setCurrentWidget(child<QWidget>(&window, QStringLiteral("usersTab")));
+    QVERIFY(showSettingsTab(window, QStringLiteral("usersTab")));
     auto *users = child<QTableWidget>(&window, QStringLiteral("userTable"));
     QTRY_VERIFY(rowWith(users, 0, QStringLiteral("maria")) >= 0);
     users->selectRow(rowWith(users, 0, QStringLiteral("maria")));

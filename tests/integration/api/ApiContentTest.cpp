@@ -2,6 +2,7 @@
 // bus, the trigger and sender roles) with vestnik-sim as FCM and APNs: templates with versions, validation and
 // preview; trigger rules; apps and write-only provider credentials; a test push whose per-device outcomes come from
 // the real sending path; the role matrix; the audit log; and no secret in any answer the test received.
+#include "ApiTestSupport.h"
 #include "SimDelivery.h"
 #include "SimTestSupport.h"
 #include "TestResults.h"
@@ -11,14 +12,12 @@
 #include "util/Clock.h"
 #include "util/Config.h"
 
-#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QTemporaryDir>
@@ -35,21 +34,7 @@ const QString kGoodToken = QStringLiteral("content_anna_phone:APA91b-") + QStrin
 const QString kDeadToken = QStringLiteral("content_anna_old:APA91b-") + QString(40, QLatin1Char('d'));
 const QString kIosToken = QString(64, QLatin1Char('a'));
 
-struct Answer {
-    int status = 0;
-    QJsonObject json;
-    QByteArray body;
-    QByteArray location;
-
-    QString errorCode() const
-    {
-        return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
-    }
-    QString errorMessage() const
-    {
-        return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
-    }
-};
+using Answer = test::WorkerAnswer;
 
 QByteArray json(const QJsonObject &object)
 {
@@ -133,30 +118,16 @@ void ApiContentTest::initTestCase()
     QVERIFY2(m_sim->start({QStringLiteral("--config"), m_dir.filePath(QStringLiteral("sim.json"))}),
              qPrintable(m_sim->error()));
     // The simulator treats the old phone's token as unregistered (the app was removed).
-    QCOMPARE(test::adminCall(m_sim->admin, QStringLiteral("PATCH"), QStringLiteral("/admin/behaviour"),
-                             json(QJsonObject{
-                                 {QStringLiteral("tokens"),
-                                  QJsonArray{QJsonObject{{QStringLiteral("service"), QStringLiteral("fcm")},
-                                                         {QStringLiteral("token"), kDeadToken},
-                                                         {QStringLiteral("match"), QStringLiteral("exact")},
-                                                         {QStringLiteral("state"), QStringLiteral("unregistered")}}}}}))
-                 .status,
-             200);
+    QCOMPARE(test::unregisterFcmToken(*m_sim, kDeadToken), 200);
 
-    QProcessEnvironment env;
     const QString dataDir = m_dir.filePath(QStringLiteral("worker"));
-    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), dataDir);
-    env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
-    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("trigger,sender"));
-    env.insert(QStringLiteral("VESTNIK_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"), kAdminPassword);
+    QProcessEnvironment env = test::apiWorkerEnvironment(dataDir, QStringLiteral("trigger,sender"), kAdminPassword);
     test::addSimProviders(env, *m_sim);
     Result<Config> config = Config::fromIni(QString(), QString(), env);
     VT_OK(config);
     m_worker = std::make_unique<Worker>(*config);
     VT_OK(m_worker->start());
-    m_tls = QSslConfiguration::defaultConfiguration();
-    m_tls.setCaCertificates(QSslCertificate::fromPath(QDir(dataDir).filePath(QStringLiteral("api-cert.pem"))));
-    m_tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    m_tls = test::apiWorkerTls(dataDir);
 
     m_admin = login(QStringLiteral("admin"), kAdminPassword);
     QVERIFY(!m_admin.isEmpty());
@@ -197,19 +168,8 @@ Answer ApiContentTest::callOn(Worker &worker, const QSslConfiguration &tls, cons
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!bearer.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + bearer);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    Answer answer;
-    if (!finished.wait(30'000)) {
-        qWarning("no answer to %s %s", method.constData(), qPrintable(path));
-        return answer;
-    }
-    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    answer.body = reply->readAll();
-    answer.json = QJsonDocument::fromJson(answer.body).object();
-    answer.location = reply->rawHeader("Location");
+    const Answer answer = test::sendWorkerRequest(m_network, request, method, body, 30'000);
     m_answers << answer.body << answer.location;
-    reply->deleteLater();
     return answer;
 }
 
@@ -657,17 +617,12 @@ void ApiContentTest::everyChangeIsAudited()
 void ApiContentTest::workerWithoutSenderRefusesTestPush()
 {
     QTemporaryDir dir;
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), dir.path());
-    env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
-    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("trigger"));
-    env.insert(QStringLiteral("VESTNIK_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"), kAdminPassword);
-    Result<Config> config = Config::fromIni(QString(), QString(), env);
+    Result<Config> config = Config::fromIni(
+        QString(), QString(), test::apiWorkerEnvironment(dir.path(), QStringLiteral("trigger"), kAdminPassword));
     VT_OK(config);
     Worker worker(*config);
     VT_OK(worker.start());
-    QSslConfiguration tls = m_tls;
-    tls.setCaCertificates(QSslCertificate::fromPath(QDir(dir.path()).filePath(QStringLiteral("api-cert.pem"))));
+    const QSslConfiguration tls = test::apiWorkerTls(dir.path());
     const QByteArray admin = callOn(worker, tls, "POST", QStringLiteral("/v1/auth/login"),
                                     json(QJsonObject{{QStringLiteral("login"), QStringLiteral("admin")},
                                                      {QStringLiteral("password"), kAdminPassword}}))

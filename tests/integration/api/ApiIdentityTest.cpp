@@ -3,6 +3,7 @@
 // client-credentials grant and posts events; refresh tokens rotate and a reused one is refused; tokens are
 // checked against the JWKS the worker publishes; every change lands in the audit log; an app's tracking report is
 // recorded once with the push's token.
+#include "ApiTestSupport.h"
 #include "TestResults.h"
 #include "Worker.h"
 #include "security/JwtKeySet.h"
@@ -12,7 +13,6 @@
 #include "util/Config.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -32,11 +32,7 @@ namespace {
 
 const QString kAdminPassword = QStringLiteral("correct horse battery");
 
-struct Answer {
-    int status = 0;
-    QJsonObject json;
-    QByteArray body;
-};
+using Answer = test::WorkerAnswer;
 
 } // namespace
 
@@ -68,19 +64,13 @@ private:
 
 void ApiIdentityTest::initTestCase()
 {
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), m_dir.path());
-    env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
-    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("trigger"));
-    env.insert(QStringLiteral("VESTNIK_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"), kAdminPassword);
+    const QProcessEnvironment env = test::apiWorkerEnvironment(m_dir.path(), QStringLiteral("trigger"), kAdminPassword);
     Result<Config> config = Config::fromIni(QString(), QString(), env);
     VT_OK(config);
     m_worker = std::make_unique<Worker>(*config);
     VT_OK(m_worker->start());
     QCOMPARE(m_worker->url().scheme(), QStringLiteral("https"));
-    m_tls = QSslConfiguration::defaultConfiguration();
-    m_tls.setCaCertificates(QSslCertificate::fromPath(QDir(m_dir.path()).filePath(QStringLiteral("api-cert.pem"))));
-    m_tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    m_tls = test::apiWorkerTls(m_dir.path());
 }
 
 void ApiIdentityTest::cleanupTestCase()
@@ -101,18 +91,7 @@ Answer ApiIdentityTest::call(const QByteArray &method, const QString &path, cons
         request.setRawHeader("Authorization", "Bearer " + bearer);
     else if (!authorization.isEmpty())
         request.setRawHeader("Authorization", authorization);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    Answer answer;
-    if (!finished.wait(15'000)) {
-        qWarning("no answer to %s %s", method.constData(), qPrintable(path));
-        return answer;
-    }
-    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    answer.body = reply->readAll();
-    answer.json = QJsonDocument::fromJson(answer.body).object();
-    reply->deleteLater();
-    return answer;
+    return test::sendWorkerRequest(m_network, request, method, body, 15'000);
 }
 
 QByteArray ApiIdentityTest::adminToken()

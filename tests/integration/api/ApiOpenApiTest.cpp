@@ -4,12 +4,12 @@
 // operation has a 2xx answer and error answers with the common error body, path parameters match the pattern,
 // every `$ref` resolves, and each protected operation answers 401 without a token over HTTPS. The checks also run
 // on altered copies of the document, to prove that they catch drift.
+#include "ApiTestSupport.h"
 #include "TestResults.h"
 #include "Worker.h"
 #include "api/ApiServer.h"
 #include "util/Config.h"
 
-#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -359,20 +359,15 @@ void ApiOpenApiTest::initTestCase()
     QVERIFY(document.isObject());
     m_document = document.object();
 
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), m_dir.path());
-    env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
-    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("trigger,sender"));
-    Result<Config> config = Config::fromIni(QString(), QString(), env);
+    Result<Config> config = Config::fromIni(QString(), QString(),
+                                            test::apiWorkerEnvironment(m_dir.path(), QStringLiteral("trigger,sender")));
     VT_OK(config);
     m_worker = std::make_unique<Worker>(*config);
     VT_OK(m_worker->start());
     m_routes = m_worker->api().routes();
     // Health, identity, metrics, tracking, people data and ingest at least.
     QVERIFY2(m_routes.size() >= 23, qPrintable(QStringLiteral("only %1 routes").arg(m_routes.size())));
-    m_tls = QSslConfiguration::defaultConfiguration();
-    m_tls.setCaCertificates(QSslCertificate::fromPath(QDir(m_dir.path()).filePath(QStringLiteral("api-cert.pem"))));
-    m_tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    m_tls = test::apiWorkerTls(m_dir.path());
 }
 
 void ApiOpenApiTest::cleanupTestCase()

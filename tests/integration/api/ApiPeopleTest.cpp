@@ -4,6 +4,7 @@
 // every change is audited, forgetting a user removes their devices, deliveries page newest first. The proof of
 // issue 7: no raw device token in any answer, in the database's bytes (SQLite file and WAL, or every text
 // column of PostgreSQL) or in any log line of the run.
+#include "ApiTestSupport.h"
 #include "TestResults.h"
 #include "TestServices.h"
 #include "Worker.h"
@@ -25,7 +26,6 @@
 #include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -70,20 +70,7 @@ void captureMessage(QtMsgType type, const QMessageLogContext &context, const QSt
         previousHandler(type, context, message);
 }
 
-struct Answer {
-    int status = 0;
-    QJsonObject json;
-    QByteArray body;
-
-    QString errorCode() const
-    {
-        return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
-    }
-    QString errorMessage() const
-    {
-        return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
-    }
-};
+using Answer = test::WorkerAnswer;
 
 QByteArray jsonBody(const QJsonObject &object)
 {
@@ -140,11 +127,7 @@ void ApiPeopleTest::initTestCase()
     previousHandler = qInstallMessageHandler(captureMessage);
     QLoggingCategory::setFilterRules(QStringLiteral("vestnik.*=true"));
     m_postgres = qEnvironmentVariable("VESTNIK_TEST_DIALECT") == QStringLiteral("postgres");
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), m_dir.path());
-    env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
-    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("trigger"));
-    env.insert(QStringLiteral("VESTNIK_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"), kAdminPassword);
+    QProcessEnvironment env = test::apiWorkerEnvironment(m_dir.path(), QStringLiteral("trigger"), kAdminPassword);
     if (m_postgres) {
         const Result<DatabaseSettings> pg = test::createPostgresDatabase(
             QStringLiteral("api_people_") + QUuid::createUuid().toString(QUuid::Id128).left(12));
@@ -162,9 +145,7 @@ void ApiPeopleTest::initTestCase()
     VT_OK(m_worker->start());
     QCOMPARE(m_worker->url().scheme(), QStringLiteral("https"));
     QCOMPARE(m_worker->database().dialect(), m_postgres ? Dialect::Postgres : Dialect::Sqlite);
-    m_tls = QSslConfiguration::defaultConfiguration();
-    m_tls.setCaCertificates(QSslCertificate::fromPath(QDir(m_dir.path()).filePath(QStringLiteral("api-cert.pem"))));
-    m_tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    m_tls = test::apiWorkerTls(m_dir.path());
     VT_OK(AppRepository(m_worker->database(), SystemClock::instance(), m_worker->sealer())
               .upsert(App{kApp, QStringLiteral("Shop"), 0}));
 
@@ -209,18 +190,8 @@ Answer ApiPeopleTest::call(const QByteArray &method, const QString &path, const 
         request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
     if (!bearer.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + bearer);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    Answer answer;
-    if (!finished.wait(15'000)) {
-        qWarning("no answer to %s", method.constData());
-        return answer;
-    }
-    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    answer.body = reply->readAll();
-    answer.json = QJsonDocument::fromJson(answer.body).object();
+    const Answer answer = test::sendWorkerRequest(m_network, request, method, body, 15'000);
     m_answers.append(answer.body);
-    reply->deleteLater();
     return answer;
 }
 

@@ -4,6 +4,7 @@
 // tracking report count nothing more), per minute with every minute of the range present, filtered by template and
 // by rule; GET /v1/schema/fields lists the user attributes and event fields seen; PATCH /v1/admin/users/{login}
 // changes a role (at the next login), disables, enables and sets passwords, audited.
+#include "ApiTestSupport.h"
 #include "SimDelivery.h"
 #include "SimTestSupport.h"
 #include "TestResults.h"
@@ -12,13 +13,11 @@
 #include "util/Clock.h"
 #include "util/Config.h"
 
-#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QTemporaryDir>
@@ -47,16 +46,7 @@ const QStringList kMetrics{QStringLiteral("queued"),
                            QStringLiteral("clicked"),
                            QStringLiteral("converted")};
 
-struct Answer {
-    int status = 0;
-    QJsonObject json;
-    QByteArray body;
-
-    QString errorCode() const
-    {
-        return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
-    }
-};
+using Answer = test::WorkerAnswer;
 
 QByteArray json(const QJsonObject &object)
 {
@@ -132,30 +122,16 @@ void ApiStatsTest::initTestCase()
     QVERIFY2(m_sim->start({QStringLiteral("--config"), m_dir.filePath(QStringLiteral("sim.json"))}),
              qPrintable(m_sim->error()));
     // Anna's old phone no longer has the app: its pushes fail with an invalid token.
-    QCOMPARE(test::adminCall(m_sim->admin, QStringLiteral("PATCH"), QStringLiteral("/admin/behaviour"),
-                             json(QJsonObject{
-                                 {QStringLiteral("tokens"),
-                                  QJsonArray{QJsonObject{{QStringLiteral("service"), QStringLiteral("fcm")},
-                                                         {QStringLiteral("token"), kAnnaOldPhone},
-                                                         {QStringLiteral("match"), QStringLiteral("exact")},
-                                                         {QStringLiteral("state"), QStringLiteral("unregistered")}}}}}))
-                 .status,
-             200);
+    QCOMPARE(test::unregisterFcmToken(*m_sim, kAnnaOldPhone), 200);
 
-    QProcessEnvironment env;
     const QString dataDir = m_dir.filePath(QStringLiteral("worker"));
-    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), dataDir);
-    env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
-    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), QStringLiteral("trigger,sender"));
-    env.insert(QStringLiteral("VESTNIK_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"), kAdminPassword);
+    QProcessEnvironment env = test::apiWorkerEnvironment(dataDir, QStringLiteral("trigger,sender"), kAdminPassword);
     test::addSimProviders(env, *m_sim);
     Result<Config> config = Config::fromIni(QString(), QString(), env);
     VT_OK(config);
     m_worker = std::make_unique<Worker>(*config);
     VT_OK(m_worker->start());
-    m_tls = QSslConfiguration::defaultConfiguration();
-    m_tls.setCaCertificates(QSslCertificate::fromPath(QDir(dataDir).filePath(QStringLiteral("api-cert.pem"))));
-    m_tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    m_tls = test::apiWorkerTls(dataDir);
 
     m_admin = loginToken(QStringLiteral("admin"), kAdminPassword);
     QVERIFY(!m_admin.isEmpty());
@@ -227,18 +203,7 @@ Answer ApiStatsTest::call(const QByteArray &method, const QString &path, const Q
                                                         : QByteArrayLiteral("application/json"));
     if (!bearer.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + bearer);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    Answer answer;
-    if (!finished.wait(30'000)) {
-        qWarning("no answer to %s %s", method.constData(), qPrintable(path));
-        return answer;
-    }
-    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    answer.body = reply->readAll();
-    answer.json = QJsonDocument::fromJson(answer.body).object();
-    reply->deleteLater();
-    return answer;
+    return test::sendWorkerRequest(m_network, request, method, body, 30'000);
 }
 
 Answer ApiStatsTest::login(const QString &name, const QString &password)

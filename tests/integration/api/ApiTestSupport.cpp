@@ -4,7 +4,10 @@
 #include "security/Jwt.h"
 #include "security/JwtKey.h"
 
+#include <QDir>
 #include <QJsonDocument>
+#include <QNetworkReply>
+#include <QSignalSpy>
 #include <QTest>
 
 namespace vestnik::test {
@@ -180,6 +183,53 @@ QByteArray forgeToken(const QJsonObject &header, const QJsonObject &claims, cons
 {
     return base64UrlEncode(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.'
            + base64UrlEncode(QJsonDocument(claims).toJson(QJsonDocument::Compact)) + '.' + base64UrlEncode(signature);
+}
+
+QString WorkerAnswer::errorCode() const
+{
+    return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+}
+
+QString WorkerAnswer::errorMessage() const
+{
+    return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+}
+
+WorkerAnswer sendWorkerRequest(QNetworkAccessManager &network, const QNetworkRequest &request, const QByteArray &method,
+                               const QByteArray &body, int timeoutMs)
+{
+    QNetworkReply *reply = network.sendCustomRequest(request, method, body);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    WorkerAnswer answer;
+    if (!finished.wait(timeoutMs)) {
+        qWarning("no answer to %s %s", method.constData(), qPrintable(request.url().toString()));
+        return answer;
+    }
+    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    answer.body = reply->readAll();
+    answer.json = QJsonDocument::fromJson(answer.body).object();
+    answer.location = reply->rawHeader("Location");
+    reply->deleteLater();
+    return answer;
+}
+
+QProcessEnvironment apiWorkerEnvironment(const QString &dataDir, const QString &roles, const QString &adminPassword)
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), dataDir);
+    env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
+    env.insert(QStringLiteral("VESTNIK_WORKER_ROLES"), roles);
+    if (!adminPassword.isEmpty())
+        env.insert(QStringLiteral("VESTNIK_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"), adminPassword);
+    return env;
+}
+
+QSslConfiguration apiWorkerTls(const QString &dataDir)
+{
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(QSslCertificate::fromPath(QDir(dataDir).filePath(QStringLiteral("api-cert.pem"))));
+    tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    return tls;
 }
 
 } // namespace vestnik::test

@@ -5,6 +5,9 @@
 #include <QByteArray>
 #include <QHash>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkRequest>
+#include <QProcessEnvironment>
 #include <QSslCertificate>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -79,5 +82,31 @@ QByteArray signToken(const QJsonObject &claims, const JwtKey &key);
 /// base64url(JSON of `header`) + "." + base64url(JSON of `claims`) + "." + base64url(`signature`): tokens no
 /// honest signer would make.
 QByteArray forgeToken(const QJsonObject &header, const QJsonObject &claims, const QByteArray &signature);
+
+/// One answer of a Worker's HTTPS API as QNetworkAccessManager received it; status 0 when none came in time.
+struct WorkerAnswer {
+    int status = 0;
+    QJsonObject json;
+    QByteArray body;
+    QByteArray location; ///< the Location header
+
+    /// The error body's code (`error.code`), or empty.
+    QString errorCode() const;
+    /// The error body's message (`error.message`), or empty.
+    QString errorMessage() const;
+};
+
+/// Sends `request` with `method` and `body` and waits up to `timeoutMs` for the whole answer (with a warning
+/// when none came).
+WorkerAnswer sendWorkerRequest(QNetworkAccessManager &network, const QNetworkRequest &request, const QByteArray &method,
+                               const QByteArray &body, int timeoutMs);
+
+/// The environment of a Worker started in an API test: its data in `dataDir`, the API on a free port, the given
+/// `roles` (comma-separated) and, unless empty, the bootstrap admin's password.
+QProcessEnvironment apiWorkerEnvironment(const QString &dataDir, const QString &roles,
+                                         const QString &adminPassword = QString());
+
+/// TLS settings that trust only the API certificate a Worker made in its `dataDir`.
+QSslConfiguration apiWorkerTls(const QString &dataDir);
 
 } // namespace vestnik::test

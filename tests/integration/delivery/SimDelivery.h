@@ -84,6 +84,20 @@ inline QByteArray writeFcmSimConfig(const OpenSslTool &openssl, const QString &d
     return account;
 }
 
+/// Makes a running vestnik-sim treat the FCM `token` as unregistered (the app was removed); the admin API's
+/// status (200 when it took the rule).
+inline int unregisterFcmToken(const SimProcess &sim, const QString &token)
+{
+    const QJsonObject rule{{QStringLiteral("service"), QStringLiteral("fcm")},
+                           {QStringLiteral("token"), token},
+                           {QStringLiteral("match"), QStringLiteral("exact")},
+                           {QStringLiteral("state"), QStringLiteral("unregistered")}};
+    return adminCall(
+               sim.admin, QStringLiteral("PATCH"), QStringLiteral("/admin/behaviour"),
+               QJsonDocument(QJsonObject{{QStringLiteral("tokens"), QJsonArray{rule}}}).toJson(QJsonDocument::Compact))
+        .status;
+}
+
 /// The FCM `message` of the last request the simulator recorded for a token (an entry of /admin/deliveries).
 inline QJsonObject lastFcmMessage(const QJsonObject &recordedToken)
 {
