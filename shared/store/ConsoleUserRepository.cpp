@@ -152,17 +152,7 @@ Result<bool> ConsoleUserRepository::disable(const QString &login) const
     Result<QSqlQuery> q = m_database.run(QStringLiteral("UPDATE console_users SET disabled_at = ?, updated_at = ?"
                                                         " WHERE login = ? AND disabled_at IS NULL RETURNING login"),
                                          {now, now, login}, what);
-    if (!q)
-        return q.error();
-    if (q->next())
-        return true;
-    q->finish();
-    Result<std::optional<ConsoleUser>> existing = find(login);
-    if (!existing)
-        return existing.error();
-    if (!existing->has_value())
-        return makeError(ErrorCode::NotFound, what + QStringLiteral(": no such user"));
-    return false;
+    return changedOrFound(q, login, what);
 }
 
 Result<bool> ConsoleUserRepository::enable(const QString &login) const
@@ -171,11 +161,17 @@ Result<bool> ConsoleUserRepository::enable(const QString &login) const
     Result<QSqlQuery> q = m_database.run(QStringLiteral("UPDATE console_users SET disabled_at = NULL, updated_at = ?"
                                                         " WHERE login = ? AND disabled_at IS NOT NULL RETURNING login"),
                                          {m_clock.nowMs(), login}, what);
-    if (!q)
-        return q.error();
-    if (q->next())
+    return changedOrFound(q, login, what);
+}
+
+Result<bool> ConsoleUserRepository::changedOrFound(Result<QSqlQuery> &update, const QString &login,
+                                                   const QString &what) const
+{
+    if (!update)
+        return update.error();
+    if (update->next())
         return true;
-    q->finish();
+    update->finish();
     Result<std::optional<ConsoleUser>> existing = find(login);
     if (!existing)
         return existing.error();

@@ -4,11 +4,10 @@
 #include "util/Result.h"
 
 #include <QList>
+#include <QSqlQuery>
 #include <QString>
 
 #include <optional>
-
-class QSqlQuery;
 
 namespace vestnik {
 
@@ -74,6 +73,9 @@ public:
 private:
     static Result<ConsoleUser> userFrom(const QSqlQuery &query);
     Result<void> updateOne(const QString &sql, const QVariantList &values, const QString &what) const;
+    /// After an UPDATE ... RETURNING of `login`: true when it changed the row, false when the row already was so,
+    /// NotFound when there is no such user.
+    Result<bool> changedOrFound(Result<QSqlQuery> &update, const QString &login, const QString &what) const;
 
     const Database &m_database;
     const Clock &m_clock;
