@@ -176,7 +176,7 @@ IdentityService::Grant IdentityService::clientCredentials(const QString &clientI
                        remoteAddress});
         return oauthError(OAuthError::Kind::InvalidClient, kRefusedClient);
     }
-    const ApiClient &client = (*stored)->client;
+    const ApiClientRecord &client = (*stored)->client;
     if (client.isDisabled())
         return oauthError(OAuthError::Kind::UnauthorizedClient, QStringLiteral("the client is disabled"));
 
@@ -534,7 +534,7 @@ Result<void> IdentityService::disableClient(const QString &clientId)
     return {};
 }
 
-Result<QList<ApiClient>> IdentityService::listClients() const
+Result<QList<ApiClientRecord>> IdentityService::listClients() const
 {
     return m_clients.list();
 }

@@ -66,7 +66,7 @@ struct TokenResponse {
 
 /// A client just created: the only time its secret exists outside the caller's hands.
 struct IssuedClient {
-    ApiClient client;
+    ApiClientRecord client;
     QString clientSecret; ///< 32 random bytes, base64url; only its SHA-256 is stored
 };
 
@@ -119,7 +119,7 @@ public:
     /// Disables a client: it gets no more tokens (those issued run out within their lifetime).
     Result<void> disableClient(const QString &clientId);
     /// The clients, without secret hashes.
-    Result<QList<ApiClient>> listClients() const;
+    Result<QList<ApiClientRecord>> listClients() const;
 
     /// Deletes refresh tokens that have expired; returns how many.
     Result<int> removeExpiredRefreshTokens();

@@ -16,9 +16,9 @@ ApiClientRepository::ApiClientRepository(const Database &database, const Clock &
     : m_database(database), m_clock(clock)
 {}
 
-ApiClient ApiClientRepository::clientFrom(const QSqlQuery &q)
+ApiClientRecord ApiClientRepository::clientFrom(const QSqlQuery &q)
 {
-    ApiClient client;
+    ApiClientRecord client;
     client.id = q.value(0).toString();
     client.name = q.value(1).toString();
     client.scopes = q.value(2).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
@@ -27,7 +27,7 @@ ApiClient ApiClientRepository::clientFrom(const QSqlQuery &q)
     return client;
 }
 
-Result<void> ApiClientRepository::create(const ApiClient &client, const QByteArray &secretHash) const
+Result<void> ApiClientRepository::create(const ApiClientRecord &client, const QByteArray &secretHash) const
 {
     const QString what = QStringLiteral("cannot create API client %1").arg(client.id);
     if (client.id.isEmpty() || secretHash.isEmpty())
@@ -44,7 +44,7 @@ Result<void> ApiClientRepository::create(const ApiClient &client, const QByteArr
     return {};
 }
 
-Result<std::optional<ApiClient>> ApiClientRepository::find(const QString &id) const
+Result<std::optional<ApiClientRecord>> ApiClientRepository::find(const QString &id) const
 {
     Result<QSqlQuery> q =
         m_database.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM api_clients WHERE id = ?"), {id},
@@ -52,8 +52,8 @@ Result<std::optional<ApiClient>> ApiClientRepository::find(const QString &id) co
     if (!q)
         return q.error();
     if (!q->next())
-        return std::optional<ApiClient>();
-    return std::optional<ApiClient>(clientFrom(*q));
+        return std::optional<ApiClientRecord>();
+    return std::optional<ApiClientRecord>(clientFrom(*q));
 }
 
 Result<std::optional<ApiClientRepository::Credentials>> ApiClientRepository::credentials(const QString &id) const
@@ -68,14 +68,14 @@ Result<std::optional<ApiClientRepository::Credentials>> ApiClientRepository::cre
     return std::optional<Credentials>(Credentials{clientFrom(*q), q->value(5).toByteArray()});
 }
 
-Result<QList<ApiClient>> ApiClientRepository::list() const
+Result<QList<ApiClientRecord>> ApiClientRepository::list() const
 {
     Result<QSqlQuery> q =
         m_database.run(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM api_clients ORDER BY name, id"), {},
                        QStringLiteral("cannot list API clients"));
     if (!q)
         return q.error();
-    QList<ApiClient> clients;
+    QList<ApiClientRecord> clients;
     while (q->next())
         clients.append(clientFrom(*q));
     return clients;
@@ -91,7 +91,7 @@ Result<bool> ApiClientRepository::disable(const QString &id) const
         return q.error();
     if (q->next())
         return true;
-    Result<std::optional<ApiClient>> existing = find(id);
+    Result<std::optional<ApiClientRecord>> existing = find(id);
     if (!existing)
         return existing.error();
     if (!existing->has_value())

@@ -17,7 +17,7 @@ class Clock;
 class Database;
 
 /// A service that authenticates with the client-credentials grant, without its secret.
-struct ApiClient {
+struct ApiClientRecord {
     QString id;
     QString name;
     QStringList scopes;
@@ -33,25 +33,25 @@ class ApiClientRepository final
 public:
     /// A client with the hash of its secret, for authentication only.
     struct Credentials {
-        ApiClient client;
+        ApiClientRecord client;
         QByteArray secretHash;
     };
 
     ApiClientRepository(const Database &database, const Clock &clock);
 
     /// Creates the client (its creation time is now); Conflict when the id is taken.
-    Result<void> create(const ApiClient &client, const QByteArray &secretHash) const;
+    Result<void> create(const ApiClientRecord &client, const QByteArray &secretHash) const;
     /// The client, or nothing.
-    Result<std::optional<ApiClient>> find(const QString &id) const;
+    Result<std::optional<ApiClientRecord>> find(const QString &id) const;
     /// The client with its secret hash, or nothing.
     Result<std::optional<Credentials>> credentials(const QString &id) const;
     /// All clients, by name then id.
-    Result<QList<ApiClient>> list() const;
+    Result<QList<ApiClientRecord>> list() const;
     /// Disables the client for good; false when it already was, NotFound for an unknown id.
     Result<bool> disable(const QString &id) const;
 
 private:
-    static ApiClient clientFrom(const QSqlQuery &query);
+    static ApiClientRecord clientFrom(const QSqlQuery &query);
 
     const Database &m_database;
     const Clock &m_clock;

@@ -64,7 +64,7 @@ QJsonObject userJson(const ConsoleUser &user)
     return json;
 }
 
-QJsonObject clientJson(const ApiClient &client)
+QJsonObject clientJson(const ApiClientRecord &client)
 {
     return QJsonObject{{QStringLiteral("client_id"), client.id},
                        {QStringLiteral("name"), client.name},
@@ -213,11 +213,11 @@ Result<void> IdentityEndpoints::addRoutes(ApiServer &api)
                           ApiServer::SyncHandler([this](const ApiRequest &request) { return updateUser(request); }));
     added << api.addRoute("GET", QStringLiteral("/v1/admin/clients"), kAdmins,
                           ApiServer::SyncHandler([this](const ApiRequest &) {
-                              const Result<QList<ApiClient>> clients = m_identity->listClients();
+                              const Result<QList<ApiClientRecord>> clients = m_identity->listClients();
                               if (!clients)
                                   return ApiResponse::fromError(clients.error());
                               QJsonArray list;
-                              for (const ApiClient &client : *clients)
+                              for (const ApiClientRecord &client : *clients)
                                   list.append(clientJson(client));
                               return ApiResponse::json(QJsonObject{{QStringLiteral("clients"), list}});
                           }));

@@ -147,7 +147,7 @@ void IdentityServiceTest::listClientsShowsNoSecrets()
     VT_OK(orders);
     VT_OK(tracker);
     VT_OK(service().disableClient(tracker->client.id));
-    Result<QList<ApiClient>> clients = service().listClients();
+    Result<QList<ApiClientRecord>> clients = service().listClients();
     VT_OK(clients);
     QCOMPARE(clients->size(), 2);
     QCOMPARE(clients->at(0).name, QStringLiteral("Orders"));

@@ -83,13 +83,13 @@ void IdentityStoreTest::apiClientRoundTripAndDisable()
 {
     const ApiClientRepository clients(db(), m_clock);
     const QByteArray secretHash = hashOf("secret-1");
-    VT_OK(clients.create(ApiClient{QStringLiteral("c-1"),
-                                   QStringLiteral("Заказы"),
-                                   {QStringLiteral("events:write"), QStringLiteral("devices:read")},
-                                   0,
-                                   std::nullopt},
+    VT_OK(clients.create(ApiClientRecord{QStringLiteral("c-1"),
+                                         QStringLiteral("Заказы"),
+                                         {QStringLiteral("events:write"), QStringLiteral("devices:read")},
+                                         0,
+                                         std::nullopt},
                          secretHash));
-    Result<std::optional<ApiClient>> found = clients.find(QStringLiteral("c-1"));
+    Result<std::optional<ApiClientRecord>> found = clients.find(QStringLiteral("c-1"));
     VT_OK(found);
     QVERIFY(found->has_value());
     QCOMPARE((*found)->name, QStringLiteral("Заказы"));
@@ -112,7 +112,7 @@ void IdentityStoreTest::apiClientRoundTripAndDisable()
     found = clients.find(QStringLiteral("c-1"));
     VT_OK(found);
     QCOMPARE((*found)->disabledAtMs, kStartMs + 3'600'000);
-    Result<std::optional<ApiClient>> none = clients.find(QStringLiteral("c-2"));
+    Result<std::optional<ApiClientRecord>> none = clients.find(QStringLiteral("c-2"));
     VT_OK(none);
     QVERIFY(!none->has_value());
 }
@@ -120,18 +120,19 @@ void IdentityStoreTest::apiClientRoundTripAndDisable()
 void IdentityStoreTest::apiClientIdIsUnique()
 {
     const ApiClientRepository clients(db(), m_clock);
-    const ApiClient client{QStringLiteral("c-1"), QStringLiteral("First"), {QStringLiteral("track:write")}, 0, {}};
+    const ApiClientRecord client{
+        QStringLiteral("c-1"), QStringLiteral("First"), {QStringLiteral("track:write")}, 0, {}};
     VT_OK(clients.create(client, hashOf("one")));
-    ApiClient other = client;
+    ApiClientRecord other = client;
     other.name = QStringLiteral("Second");
     VT_FAILS_WITH(clients.create(other, hashOf("two")), ErrorCode::Conflict);
-    VT_FAILS_WITH(clients.create(ApiClient{}, hashOf("three")), ErrorCode::InvalidArgument);
+    VT_FAILS_WITH(clients.create(ApiClientRecord{}, hashOf("three")), ErrorCode::InvalidArgument);
     // The first one is untouched.
     Result<std::optional<ApiClientRepository::Credentials>> stored = clients.credentials(QStringLiteral("c-1"));
     VT_OK(stored);
     QCOMPARE((*stored)->client.name, QStringLiteral("First"));
     QCOMPARE((*stored)->secretHash, hashOf("one"));
-    Result<QList<ApiClient>> all = clients.list();
+    Result<QList<ApiClientRecord>> all = clients.list();
     VT_OK(all);
     QCOMPARE(all->size(), 1);
 }
