@@ -429,6 +429,7 @@ Result<void> Worker::startEndpoints()
         }
         // The console's dashboard (per-minute delivery statistics) and its template variable completion.
         m_stats = std::make_unique<StatsEndpoints>(*m_database, clock);
+        m_stats->startRetention(std::chrono::days(m_config.integer(QStringLiteral("stats.retention_days"))));
         m_schema = std::make_unique<SchemaEndpoints>(*m_database, clock);
         for (Result<void> added : {m_stats->addRoutes(*m_api), m_schema->addRoutes(*m_api)}) {
             if (!added)

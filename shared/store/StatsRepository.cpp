@@ -124,6 +124,32 @@ Result<QMap<qint64, StatsRepository::Counts>> StatsRepository::minutes(qint64 fr
     return minutes;
 }
 
+Result<qint64> StatsRepository::forget(qint64 beforeMs) const
+{
+    const QString what = QStringLiteral("cannot delete old delivery statistics");
+    qint64 oldestMs = 0;
+    {
+        Result<QSqlQuery> oldest =
+            m_database.run(QStringLiteral("SELECT MIN(minute_start) FROM delivery_stats_minute"), {}, what);
+        if (!oldest)
+            return oldest.error();
+        if (!oldest->next() || oldest->value(0).isNull())
+            return qint64(0);
+        oldestMs = oldest->value(0).toLongLong();
+    }
+    qint64 deleted = 0;
+    for (qint64 from = oldestMs; from < beforeMs;) {
+        const qint64 until = std::min(beforeMs, from + kForgetSliceMs);
+        Result<QSqlQuery> q =
+            m_database.run(QStringLiteral("DELETE FROM delivery_stats_minute WHERE minute_start < ?"), {until}, what);
+        if (!q)
+            return q.error();
+        deleted += q->numRowsAffected();
+        from = until;
+    }
+    return deleted;
+}
+
 Result<void> StatsRepository::add(const Tally &tally) const
 {
     Transaction tx(m_database);

@@ -72,6 +72,10 @@ public:
     /// The counts of every minute in [fromMs, toMs) (minute starts) that has any, of the deliveries the filter
     /// admits: the rows of one scope, template and rule in that range of minutes (the table's key).
     Result<QMap<qint64, Counts>> minutes(qint64 fromMs, qint64 toMs, const Filter &filter = {}) const;
+    /// Deletes every minute before `beforeMs` (retention, stats.retention_days), oldest first, one statement per
+    /// kForgetSliceMs of minutes so that no statement holds the table long; how many rows went.
+    Result<qint64> forget(qint64 beforeMs) const;
+    static constexpr qint64 kForgetSliceMs = 6LL * 60 * 60'000;
     /// Adds a tally in a transaction of its own (tools and benchmarks; the deliveries' own changes add theirs in
     /// their transaction).
     Result<void> add(const Tally &tally) const;

@@ -166,6 +166,9 @@ QList<ConfigKey> buildSchema()
                 QStringLiteral("How often the trigger role checks the rules for changes")),
         integer(QStringLiteral("trigger.idempotency_hours"), 72, 1, 24 * 365,
                 QStringLiteral("How long an event id is remembered: a repeat within this window is processed once")),
+        integer(QStringLiteral("stats.retention_days"), 90, 0, 36'500,
+                QStringLiteral("Days of per-minute delivery statistics kept for the console's dashboard; older minutes "
+                               "are deleted every 10 minutes. 0: keep them all")),
         integer(QStringLiteral("worker.shutdown_seconds"), 10, 0, 3600,
                 QStringLiteral("On SIGTERM/SIGINT, how long in-flight sends may take to finish before the worker "
                                "leaves them to their leases and exits")),

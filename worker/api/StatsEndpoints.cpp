@@ -1,5 +1,6 @@
 #include "api/StatsEndpoints.h"
 
+#include "api/ApiLogging.h"
 #include "api/ApiServer.h"
 #include "store/StatsRepository.h"
 #include "util/Clock.h"
@@ -56,7 +57,38 @@ void appendCounts(QByteArray &json, const StatsRepository::Counts &counts)
 
 StatsEndpoints::StatsEndpoints(const Database &database, const Clock &clock, QObject *parent)
     : QObject(parent), m_clock(clock), m_stats(std::make_unique<StatsRepository>(database))
-{}
+{
+    m_retentionTimer.setInterval(kRetentionIntervalMs);
+    connect(&m_retentionTimer, &QTimer::timeout, this, &StatsEndpoints::retentionDue);
+}
+
+void StatsEndpoints::retentionDue() const
+{
+    if (Result<qint64> forgotten = forgetOld(); !forgotten)
+        qCWarning(lcApi).noquote() << forgotten.error().message;
+}
+
+void StatsEndpoints::startRetention(std::chrono::milliseconds retention)
+{
+    m_retention = retention;
+    if (retention.count() <= 0) {
+        m_retentionTimer.stop();
+        return;
+    }
+    m_retentionTimer.start();
+    // The first pass right after start-up, not inside it.
+    QTimer::singleShot(0, this, &StatsEndpoints::retentionDue);
+}
+
+Result<qint64> StatsEndpoints::forgetOld() const
+{
+    if (m_retention.count() <= 0)
+        return qint64(0);
+    const Result<qint64> forgotten = m_stats->forget(StatsRepository::minuteOf(m_clock.nowMs() - m_retention.count()));
+    if (forgotten && *forgotten > 0)
+        qCInfo(lcApi) << "deleted" << *forgotten << "minutes of delivery statistics past retention";
+    return forgotten;
+}
 
 StatsEndpoints::~StatsEndpoints() = default;
 

@@ -9,7 +9,10 @@
 #include "SimTestSupport.h"
 #include "TestResults.h"
 #include "Worker.h"
+#include "api/StatsEndpoints.h"
+#include "store/Database.h"
 #include "store/DeviceRepository.h"
+#include "store/StatsRepository.h"
 #include "util/Clock.h"
 #include "util/Config.h"
 
@@ -18,6 +21,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSqlQuery>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QTemporaryDir>
@@ -30,6 +34,13 @@ using namespace vestnik;
 namespace {
 
 const QString kAdminPassword = QStringLiteral("correct horse battery");
+
+/// The first column of the first row `sql` answers; -1 when it fails.
+qint64 scalarOf(const Database &db, const QString &sql)
+{
+    Result<QSqlQuery> q = db.run(sql, {}, QStringLiteral("test query"));
+    return q && q->next() ? q->value(0).toLongLong() : -1;
+}
 const QString kAnnaPhone = QStringLiteral("stats_anna_phone:APA91b-") + QString(40, QLatin1Char('a'));
 const QString kAnnaOldPhone = QStringLiteral("stats_anna_old:APA91b-") + QString(40, QLatin1Char('o'));
 const QString kBorisPhone = QStringLiteral("stats_boris_phone:APA91b-") + QString(40, QLatin1Char('b'));
@@ -85,6 +96,7 @@ private Q_SLOTS:
     void seriesIsZeroFilledAndMinuteAligned();
     void statsFilterByTemplateAndRule();
     void badRangesAreRefused();
+    void minutesPastRetentionAreDeleted();
     void onlyConsoleRolesReadStats();
     void fieldsListUserAttributesAndEventFields();
     void adminChangesUsersAndItIsAudited();
@@ -392,6 +404,46 @@ void ApiStatsTest::badRangesAreRefused()
     const Answer week7 = call("GET", QStringLiteral("/v1/stats?from=%1&to=%2").arg(end - week).arg(end), {}, m_analyst);
     QCOMPARE(week7.status, 200);
     QCOMPARE(week7.json.value(QStringLiteral("series")).toArray().size(), 7 * 24 * 60);
+}
+
+void ApiStatsTest::minutesPastRetentionAreDeleted()
+{
+    // A clock 200 days in the past, so that the other tests' minutes (today's) are never past its retention; minutes
+    // 100, 91 and 89 days before its now, and its now.
+    constexpr qint64 kDay = 24LL * 60 * 60'000;
+    ManualClock clock(SystemClock::instance().nowMs() - 200 * kDay);
+    const Database &db = m_worker->database();
+    const StatsRepository stats(db);
+    StatsRepository::Tally tally;
+    for (const qint64 age : {100 * kDay, 91 * kDay, 89 * kDay, qint64(0)})
+        tally.add(clock.nowMs() - age, QStringLiteral("old-sale"), QString(), DeliveryMetric::Sent, 2);
+    VT_OK(stats.add(tally));
+    const auto minutesLeft = [&] {
+        Result<QMap<qint64, StatsRepository::Counts>> minutes =
+            stats.minutes(clock.nowMs() - 101 * kDay, clock.nowMs() + kDay, {QStringLiteral("old-sale"), QString()});
+        return minutes ? minutes->size() : -1;
+    };
+    const auto forgetOld = [](const StatsEndpoints &endpoints) {
+        Result<qint64> forgotten = endpoints.forgetOld();
+        return forgotten ? *forgotten : -1;
+    };
+    QCOMPARE(minutesLeft(), 4);
+    const qint64 todaysRows = scalarOf(db, QStringLiteral("SELECT COUNT(*) FROM delivery_stats_minute")) - 16;
+
+    StatsEndpoints endpoints(db, clock);
+    // Retention 0 keeps everything.
+    endpoints.startRetention(std::chrono::milliseconds(0));
+    QCOMPARE(forgetOld(endpoints), 0);
+    // 90 days: the first pass runs right after start-up and deletes the two older minutes, a row at each of the
+    // four scopes.
+    endpoints.startRetention(std::chrono::days(90));
+    QTRY_COMPARE(minutesLeft(), 2);
+    QCOMPARE(forgetOld(endpoints), 0);
+    // Two days later the 89-day-old minute is past retention too.
+    clock.advance(std::chrono::days(2));
+    QCOMPARE(forgetOld(endpoints), 4);
+    QCOMPARE(minutesLeft(), 1);
+    QCOMPARE(scalarOf(db, QStringLiteral("SELECT COUNT(*) FROM delivery_stats_minute")), todaysRows + 4);
 }
 
 void ApiStatsTest::onlyConsoleRolesReadStats()

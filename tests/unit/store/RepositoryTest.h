@@ -112,6 +112,7 @@ private Q_SLOTS:
     void statsCountFailuresByCause();
     void statsFollowTheMinuteOfEachChange();
     void statsFilterByTemplateAndRule();
+    void statsBeforeACutOffAreForgotten();
     void deliveryRuleIdRoundTrips();
     void userAttributeKeysComeFromTheRecentUsers();
 

@@ -187,6 +187,36 @@ void RepositoryTest::statsFilterByTemplateAndRule()
     QCOMPARE(scalar(QStringLiteral("SELECT queued FROM delivery_stats_minute WHERE scope = 3")).toInt(), 4);
 }
 
+void RepositoryTest::statsBeforeACutOffAreForgotten()
+{
+    const StatsRepository stats(db());
+    VT_OK(stats.forget(StatsRepository::minuteOf(m_clock.nowMs()))); // nothing to forget is no error
+    // Two days of minutes in 2001, one every half hour, of one template and rule: four rows each.
+    const qint64 m0 = 978'307'200'000; // 2001-01-01T00:00:00Z
+    constexpr qint64 kHalfHour = 30 * kMinute;
+    StatsRepository::Tally tally;
+    for (int k = 0; k < 96; ++k)
+        tally.add(m0 + k * kHalfHour, QStringLiteral("forget-me"), QStringLiteral("7"), DeliveryMetric::Sent);
+    VT_OK(stats.add(tally));
+    const QString rowsIn2001 = QStringLiteral("SELECT COUNT(*) FROM delivery_stats_minute WHERE minute_start < %1")
+                                   .arg(m0 + 3 * 24 * 60 * kMinute);
+    QCOMPARE(scalar(rowsIn2001).toInt(), 96 * 4);
+
+    // 30 hours in: five slices of at most six hours, 60 minutes deleted at four scopes; the cut-off minute stays.
+    Result<qint64> forgotten = stats.forget(m0 + 60 * kHalfHour);
+    VT_OK(forgotten);
+    QCOMPARE(*forgotten, qint64(60 * 4));
+    QCOMPARE(scalar(rowsIn2001).toInt(), 36 * 4);
+    Result<QMap<qint64, StatsRepository::Counts>> left =
+        stats.minutes(m0, m0 + 96 * kHalfHour, {QStringLiteral("forget-me"), QStringLiteral("7")});
+    VT_OK(left);
+    QCOMPARE(left->firstKey(), m0 + 60 * kHalfHour);
+    QCOMPARE(left->size(), 36);
+    forgotten = stats.forget(m0 + 60 * kHalfHour);
+    VT_OK(forgotten);
+    QCOMPARE(*forgotten, qint64(0));
+}
+
 void RepositoryTest::deliveryRuleIdRoundTrips()
 {
     const DeliveryRepository deliveries(db(), m_clock);
