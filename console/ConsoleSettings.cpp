@@ -14,8 +14,9 @@ const QString kTrusted = QStringLiteral("trusted_certificates/");
 
 } // namespace
 
-ConsoleSettings::ConsoleSettings(const QString &fileName)
-    : m_settings(fileName.isEmpty() ? std::make_unique<QSettings>()
+ConsoleSettings::ConsoleSettings(const QString &fileName, QObject *parent)
+    : QObject(parent),
+      m_settings(fileName.isEmpty() ? std::make_unique<QSettings>()
                                     : std::make_unique<QSettings>(fileName, QSettings::IniFormat))
 {}
 
@@ -46,7 +47,10 @@ ConsoleSettings::Theme ConsoleSettings::theme() const
 
 void ConsoleSettings::setTheme(Theme theme)
 {
+    if (theme == this->theme())
+        return;
     m_settings->setValue(kTheme, themeName(theme));
+    Q_EMIT themeChanged(theme);
 }
 
 QString ConsoleSettings::language() const

@@ -132,7 +132,7 @@ MainWindow::MainWindow(ApiClient &api, ConsoleSettings &settings, QWidget *paren
     statusBar()->addPermanentWidget(m_connectionLabel);
 
     createMenus();
-    connect(&m_api, &ApiClient::connectionStateChanged, this, &MainWindow::updateStatus);
+    connect(&m_api, &ApiClient::connectionStateChanged, this, &MainWindow::connectionStateChanged);
     connect(&m_api, &ApiClient::sessionChanged, this, &MainWindow::sessionChanged);
     connect(&m_api, &ApiClient::sessionExpired, this,
             [this](const QString &) { m_signInPage->setMessage(tr("Your session has ended. Sign in again.")); });
@@ -195,11 +195,9 @@ void MainWindow::createMenus()
         action->setChecked(m_settings.theme() == theme);
         themes->addAction(action);
         const ConsoleSettings::Theme chosen = theme;
-        connect(action, &QAction::triggered, this, [this, chosen] {
-            m_settings.setTheme(chosen);
-            if (auto *application = qobject_cast<QApplication *>(QCoreApplication::instance()))
-                applyTheme(*application, chosen);
-        });
+        connect(action, &QAction::triggered, this, [this, chosen] { chooseTheme(m_settings, chosen); });
+        connect(&m_settings, &ConsoleSettings::themeChanged, action,
+                [action, chosen](ConsoleSettings::Theme now) { action->setChecked(now == chosen); });
     }
     QMenu *languageMenu = viewMenu->addMenu(tr("&Language"));
     auto *languages = new QActionGroup(languageMenu);
@@ -292,6 +290,7 @@ void MainWindow::sessionChanged()
 
 void MainWindow::showMessage(const QString &text)
 {
+    m_messageAwaitsConnection = m_api.connectionState() == ApiClient::ConnectionState::Unreachable;
     m_messageLabel->setText(text);
     m_messageBar->show();
     statusBar()->showMessage(text, 10'000);
@@ -302,6 +301,17 @@ void MainWindow::updateStatus()
     m_serverLabel->setText(m_api.server().isEmpty() ? QString() : m_api.server().toString());
     m_userLabel->setText(m_api.isSignedIn() ? tr("%1 (%2)").arg(m_api.login(), roleText(m_api.role())) : QString());
     m_connectionLabel->setText(connectionText(m_api.connectionState()));
+}
+
+void MainWindow::connectionStateChanged(ApiClient::ConnectionState state)
+{
+    updateStatus();
+    if (state == ApiClient::ConnectionState::Connected && m_messageAwaitsConnection && m_messageBar->isVisible()) {
+        m_messageBar->hide();
+        statusBar()->showMessage(tr("The worker answers again."), 10'000);
+    }
+    if (state == ApiClient::ConnectionState::Connected)
+        m_messageAwaitsConnection = false;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

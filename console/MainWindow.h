@@ -1,5 +1,7 @@
 #pragma once
 
+#include "api/ApiClient.h"
+
 #include <QList>
 #include <QMainWindow>
 
@@ -10,7 +12,6 @@ class QToolButton;
 
 namespace vestnik {
 
-class ApiClient;
 class ConsoleSettings;
 class Page;
 class SignInPage;
@@ -45,6 +46,7 @@ private:
     void sessionChanged();
     void showMessage(const QString &text);
     void updateStatus();
+    void connectionStateChanged(ApiClient::ConnectionState state);
     void pageSelected(int row);
 
     ApiClient &m_api;
@@ -56,6 +58,8 @@ private:
     QStackedWidget *m_pageStack = nullptr;
     QWidget *m_messageBar = nullptr;
     QLabel *m_messageLabel = nullptr;
+    /// The message bar shows a failure to reach the worker, which the next answered call makes obsolete.
+    bool m_messageAwaitsConnection = false;
     QList<Page *> m_pages;
     Page *m_activePage = nullptr;
     QLabel *m_serverLabel = nullptr;

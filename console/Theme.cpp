@@ -58,4 +58,11 @@ void applyTheme(QApplication &application, ConsoleSettings::Theme theme)
     }
 }
 
+void chooseTheme(ConsoleSettings &settings, ConsoleSettings::Theme theme)
+{
+    settings.setTheme(theme);
+    if (auto *application = qobject_cast<QApplication *>(QCoreApplication::instance()))
+        applyTheme(*application, theme);
+}
+
 } // namespace vestnik

@@ -1135,6 +1135,10 @@
         <source>Not connected</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The worker answers again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>vestnik::NotificationMockup</name>
@@ -1265,6 +1269,26 @@
     </message>
     <message>
         <source>%1 %2/%3 B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON, e.g. {&quot;название_товара&quot;: &quot;Кофеварка&quot;, &quot;count&quot;: 3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values a send would carry (an event&apos;s data, a campaign&apos;s variables); they win over the sample user&apos;s attributes of the same name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample &amp;variables:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sample variables are not valid JSON (%1 at character %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sample variables must be a JSON object: {&quot;name&quot;: value, …}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1492,6 +1516,42 @@
     </message>
     <message>
         <source>Save the template first: a test sends the saved version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Archive…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the template from the list; its versions stay for the deliveries that name them, and saving it again continues its numbering.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No preview until the sample variables are a JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archive template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archive template “%1”? It leaves the list; deliveries keep naming its versions, and saving a template with this id again brings it back as version %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not archived: a trigger rule sends it. Point the rule at another template or delete the rule first. (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archiving template %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Template “%1” archived.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1141,6 +1141,10 @@
         <source>Not connected</source>
         <translation>Нет подключения</translation>
     </message>
+    <message>
+        <source>The worker answers again.</source>
+        <translation>Воркер снова отвечает.</translation>
+    </message>
 </context>
 <context>
     <name>vestnik::NotificationMockup</name>
@@ -1272,6 +1276,26 @@
     <message>
         <source>%1 %2/%3 B</source>
         <translation>%1 %2/%3 Б</translation>
+    </message>
+    <message>
+        <source>JSON, e.g. {&quot;название_товара&quot;: &quot;Кофеварка&quot;, &quot;count&quot;: 3}</source>
+        <translation>JSON, например {&quot;название_товара&quot;: &quot;Кофеварка&quot;, &quot;count&quot;: 3}</translation>
+    </message>
+    <message>
+        <source>Values a send would carry (an event&apos;s data, a campaign&apos;s variables); they win over the sample user&apos;s attributes of the same name.</source>
+        <translation>Значения, которые несла бы отправка (данные события, переменные кампании); они важнее одноимённых атрибутов пользователя-образца.</translation>
+    </message>
+    <message>
+        <source>Sample &amp;variables:</source>
+        <translation>&amp;Переменные образца:</translation>
+    </message>
+    <message>
+        <source>The sample variables are not valid JSON (%1 at character %2).</source>
+        <translation>Переменные образца — не корректный JSON (%1, символ %2).</translation>
+    </message>
+    <message>
+        <source>The sample variables must be a JSON object: {&quot;name&quot;: value, …}.</source>
+        <translation>Переменные образца должны быть JSON-объектом: {&quot;имя&quot;: значение, …}.</translation>
     </message>
 </context>
 <context>
@@ -1499,6 +1523,42 @@
     <message>
         <source>Save the template first: a test sends the saved version.</source>
         <translation>Сначала сохраните шаблон: в тесте отправляется сохранённая версия.</translation>
+    </message>
+    <message>
+        <source>&amp;Archive…</source>
+        <translation>В &amp;архив…</translation>
+    </message>
+    <message>
+        <source>Remove the template from the list; its versions stay for the deliveries that name them, and saving it again continues its numbering.</source>
+        <translation>Убрать шаблон из списка; его версии остаются для доставок, которые на них ссылаются, а при повторном сохранении нумерация продолжится.</translation>
+    </message>
+    <message>
+        <source>No preview until the sample variables are a JSON object.</source>
+        <translation>Предпросмотра не будет, пока переменные образца не станут JSON-объектом.</translation>
+    </message>
+    <message>
+        <source>Archive template</source>
+        <translation>Архивировать шаблон</translation>
+    </message>
+    <message>
+        <source>Archive template “%1”? It leaves the list; deliveries keep naming its versions, and saving a template with this id again brings it back as version %2.</source>
+        <translation>Архивировать шаблон «%1»? Он исчезнет из списка; доставки по-прежнему ссылаются на его версии, а сохранение шаблона с этим идентификатором вернёт его как версию %2.</translation>
+    </message>
+    <message>
+        <source>&amp;Archive</source>
+        <translation>&amp;Архивировать</translation>
+    </message>
+    <message>
+        <source>“%1” is not archived: a trigger rule sends it. Point the rule at another template or delete the rule first. (%2)</source>
+        <translation>«%1» не архивирован: его отправляет правило триггера. Сначала укажите в правиле другой шаблон или удалите правило. (%2)</translation>
+    </message>
+    <message>
+        <source>Archiving template %1</source>
+        <translation>Архивирование шаблона %1</translation>
+    </message>
+    <message>
+        <source>Template “%1” archived.</source>
+        <translation>Шаблон «%1» отправлен в архив.</translation>
     </message>
 </context>
 <context>

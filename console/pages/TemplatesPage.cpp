@@ -46,6 +46,10 @@ TemplatesPage::TemplatesPage(ApiClient &api, QWidget *parent) : Page(api, parent
     m_save->setToolTip(tr("Save as a new version (%1)").arg(QKeySequence(QKeySequence::Save).toString()));
     m_sendTest = new QPushButton(tr("Send &test to user…"), this);
     m_sendTest->setObjectName(QStringLiteral("sendTestButton"));
+    m_archive = new QPushButton(tr("&Archive…"), this);
+    m_archive->setObjectName(QStringLiteral("archiveTemplateButton"));
+    m_archive->setToolTip(tr("Remove the template from the list; its versions stay for the deliveries that name "
+                             "them, and saving it again continues its numbering."));
     m_state = new QLabel(this);
     m_state->setObjectName(QStringLiteral("templateStateLabel"));
     m_error = new QLabel(this);
@@ -57,6 +61,7 @@ TemplatesPage::TemplatesPage(ApiClient &api, QWidget *parent) : Page(api, parent
 
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_state, 1);
+    actions->addWidget(m_archive);
     actions->addWidget(m_sendTest);
     actions->addWidget(m_save);
     auto *center = new QWidget(this);
@@ -90,10 +95,11 @@ TemplatesPage::TemplatesPage(ApiClient &api, QWidget *parent) : Page(api, parent
     connect(m_previewTimer, &QTimer::timeout, this, &TemplatesPage::requestPreview);
     connect(m_editor, &TemplateEditor::changed, this, &TemplatesPage::draftChanged);
     connect(m_editor, &TemplateEditor::currentLocaleChanged, m_previewTimer, qOverload<>(&QTimer::start));
-    connect(m_preview, &PreviewPanel::sampleUserChanged, m_previewTimer, qOverload<>(&QTimer::start));
+    connect(m_preview, &PreviewPanel::sampleChanged, m_previewTimer, qOverload<>(&QTimer::start));
     connect(m_history, &VersionHistoryPanel::failed, this, &Page::failed);
     connect(m_save, &QPushButton::clicked, this, &TemplatesPage::save);
     connect(m_sendTest, &QPushButton::clicked, this, &TemplatesPage::sendTest);
+    connect(m_archive, &QPushButton::clicked, this, &TemplatesPage::archive);
     startNewTemplate();
 }
 
@@ -157,6 +163,8 @@ void TemplatesPage::applyRole()
     m_sendTest->setEnabled(mayEdit);
     m_save->setVisible(mayEdit);
     m_sendTest->setVisible(mayEdit);
+    m_archive->setVisible(mayEdit);
+    m_archive->setEnabled(mayEdit && m_savedVersion > 0);
 }
 
 void TemplatesPage::loadList()
@@ -257,6 +265,7 @@ void TemplatesPage::startNewTemplate()
     applyRole();
     m_history->clear();
     m_savedVersion = 0;
+    m_archive->setEnabled(false);
     m_isDirty = false;
     m_state->setText(tr("New template, not saved"));
     setError(QString());
@@ -329,6 +338,16 @@ void TemplatesPage::requestPreview()
     const QString user = m_preview->sampleUser();
     if (!user.isEmpty())
         body.insert(QStringLiteral("user_id"), user);
+    QString variablesError;
+    const std::optional<QJsonObject> variables = m_preview->sampleVariables(&variablesError);
+    if (!variables) {
+        ++m_previewSequence; // an answer still on its way is for other variables
+        setError(variablesError);
+        m_preview->showPlaceholder(tr("No preview until the sample variables are a JSON object."));
+        return;
+    }
+    if (!variables->isEmpty())
+        body.insert(QStringLiteral("variables"), *variables);
     const quint64 sequence = ++m_previewSequence;
     api().post(QStringLiteral("/v1/templates/%1/preview").arg(ApiClient::segment(id)), body, this,
                [this, sequence, user](const ApiAnswer &answer) {
@@ -421,6 +440,47 @@ void TemplatesPage::sendTest()
     }
     auto *dialog = new TestSendDialog(api(), m_editor->templateId(), m_savedVersion, this);
     dialog->show();
+}
+
+void TemplatesPage::archive()
+{
+    const QString id = m_editor->templateId();
+    if (m_savedVersion == 0 || id.isEmpty())
+        return;
+    // Asked without a nested event loop, like the question about unsaved edits.
+    auto *question = new QMessageBox(
+        QMessageBox::Question, tr("Archive template"),
+        tr("Archive template “%1”? It leaves the list; deliveries keep naming its versions, and saving a template "
+           "with this id again brings it back as version %2.")
+            .arg(id)
+            .arg(m_savedVersion + 1),
+        QMessageBox::Cancel, this);
+    question->setObjectName(QStringLiteral("archiveTemplateBox"));
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton *confirm = question->addButton(tr("&Archive"), QMessageBox::AcceptRole);
+    confirm->setObjectName(QStringLiteral("confirmArchiveButton"));
+    question->setDefaultButton(QMessageBox::Cancel);
+    connect(confirm, &QPushButton::clicked, this, [this, id] {
+        m_archive->setEnabled(false);
+        api().remove(
+            QStringLiteral("/v1/templates/") + ApiClient::segment(id), this, [this, id](const ApiAnswer &answer) {
+                if (!answer.isOk()) {
+                    m_archive->setEnabled(m_savedVersion > 0);
+                    if (answer.errorCode == QStringLiteral("template_in_use"))
+                        Q_EMIT failed(
+                            tr("“%1” is not archived: a trigger rule sends it. Point the rule at another template "
+                               "or delete the rule first. (%2)")
+                                .arg(id, answer.message));
+                    else
+                        reportFailure(answer, tr("Archiving template %1").arg(id));
+                    return;
+                }
+                Q_EMIT notice(tr("Template “%1” archived.").arg(id));
+                startNewTemplate();
+                loadList();
+            });
+    });
+    question->open();
 }
 
 } // namespace vestnik

@@ -52,6 +52,8 @@ private:
     void requestPreview();
     void save();
     void sendTest();
+    /// Asks, then archives the saved template in the editor (the worker refuses while a trigger rule uses it).
+    void archive();
     void updateVariableNames();
     void applyRole();
     /// Shows a refused template's errors in the fields and the label; false when `answer` is no such refusal.
@@ -64,6 +66,7 @@ private:
     TemplateEditor *m_editor = nullptr;
     QPushButton *m_save = nullptr;
     QPushButton *m_sendTest = nullptr;
+    QPushButton *m_archive = nullptr;
     QLabel *m_error = nullptr;
     QLabel *m_state = nullptr;
     QTabWidget *m_sideTabs = nullptr;

@@ -3,7 +3,6 @@
 #include "ConsoleSettings.h"
 #include "Theme.h"
 
-#include <QApplication>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -41,6 +40,7 @@ InterfaceTab::InterfaceTab(ApiClient &api, ConsoleSettings &settings, QWidget *p
     // Only a person's choice counts, not the index set above.
     connect(m_languageCombo, &QComboBox::activated, this, &InterfaceTab::languageChosen);
     connect(m_themeCombo, &QComboBox::activated, this, &InterfaceTab::themeChosen);
+    connect(&m_settings, &ConsoleSettings::themeChanged, this, &InterfaceTab::reload);
     reload();
 }
 
@@ -65,11 +65,8 @@ void InterfaceTab::languageChosen(int index)
 void InterfaceTab::themeChosen(int index)
 {
     const ConsoleSettings::Theme theme = ConsoleSettings::themeFromName(m_themeCombo->itemData(index).toString());
-    if (theme == m_settings.theme())
-        return;
-    m_settings.setTheme(theme);
-    if (auto *application = qobject_cast<QApplication *>(QCoreApplication::instance()))
-        applyTheme(*application, theme);
+    if (theme != m_settings.theme())
+        chooseTheme(m_settings, theme);
 }
 
 } // namespace vestnik

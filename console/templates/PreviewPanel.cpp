@@ -27,7 +27,14 @@ PreviewPanel::PreviewPanel(QWidget *parent) : QWidget(parent)
     m_sampleUser->setObjectName(QStringLiteral("sampleUserEdit"));
     m_sampleUser->setPlaceholderText(tr("user id, e.g. u-anna"));
     m_sampleUser->setClearButtonEnabled(true);
-    connect(m_sampleUser, &QLineEdit::textChanged, this, &PreviewPanel::sampleUserChanged);
+    connect(m_sampleUser, &QLineEdit::textChanged, this, &PreviewPanel::sampleChanged);
+    m_sampleVariables = new QLineEdit(this);
+    m_sampleVariables->setObjectName(QStringLiteral("sampleVariablesEdit"));
+    m_sampleVariables->setPlaceholderText(tr("JSON, e.g. {\"название_товара\": \"Кофеварка\", \"count\": 3}"));
+    m_sampleVariables->setToolTip(tr("Values a send would carry (an event's data, a campaign's variables); they "
+                                     "win over the sample user's attributes of the same name."));
+    m_sampleVariables->setClearButtonEnabled(true);
+    connect(m_sampleVariables, &QLineEdit::textChanged, this, &PreviewPanel::sampleChanged);
 
     m_android = new NotificationMockup(NotificationMockup::Style::Android, this);
     m_android->setObjectName(QStringLiteral("androidPreview"));
@@ -53,6 +60,7 @@ PreviewPanel::PreviewPanel(QWidget *parent) : QWidget(parent)
 
     auto *form = new QFormLayout;
     form->addRow(tr("Sample &user:"), m_sampleUser);
+    form->addRow(tr("Sample &variables:"), m_sampleVariables);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("Android"), this));
@@ -70,6 +78,26 @@ PreviewPanel::PreviewPanel(QWidget *parent) : QWidget(parent)
 QString PreviewPanel::sampleUser() const
 {
     return m_sampleUser->text().trimmed();
+}
+
+std::optional<QJsonObject> PreviewPanel::sampleVariables(QString *error) const
+{
+    const QByteArray text = m_sampleVariables->text().trimmed().toUtf8();
+    if (text.isEmpty())
+        return QJsonObject();
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        if (error) {
+            *error = parseError.error != QJsonParseError::NoError
+                         ? tr("The sample variables are not valid JSON (%1 at character %2).")
+                               .arg(parseError.errorString())
+                               .arg(parseError.offset + 1)
+                         : tr("The sample variables must be a JSON object: {\"name\": value, …}.");
+        }
+        return std::nullopt;
+    }
+    return document.object();
 }
 
 void PreviewPanel::showPreview(const QJsonObject &answer)

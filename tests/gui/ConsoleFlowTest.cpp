@@ -33,6 +33,7 @@
 #include <QSpinBox>
 #include <QSslCertificate>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -42,6 +43,7 @@
 #include <QTimer>
 
 #include <csignal>
+#include <utility>
 
 using namespace vestnik;
 
@@ -51,19 +53,24 @@ const QString kAdminPassword = QStringLiteral("demo-admin-password-1");
 const QString kMarketerPassword = QStringLiteral("marketer-password-1");
 
 /// Forwards connections to the worker and holds every answer back for `delayMs`: a worker that is slow to
-/// answer. It runs in its own thread, so the console's thread is the only one the probe measures.
+/// answer. The slow-worker test runs it in its own thread, so the console's thread is the only one the probe
+/// measures. stop() makes the worker unreachable (nothing listens, open connections are cut) until listen()
+/// is called again with the same port.
 class SlowProxy final : public QObject
 {
 public:
     SlowProxy(quint16 target, int delayMs) : m_target(target), m_delayMs(delayMs) {}
 
-    quint16 listen()
+    quint16 listen(quint16 port = 0)
     {
-        m_server = new QTcpServer(this);
-        if (!m_server->listen(QHostAddress::LocalHost))
+        if (!m_server)
+            m_server = new QTcpServer(this);
+        if (!m_server->listen(QHostAddress::LocalHost, port))
             return 0;
+        disconnect(m_server, &QTcpServer::newConnection, this, nullptr);
         connect(m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *client = m_server->nextPendingConnection()) {
+                m_clients.append(client);
                 auto *upstream = new QTcpSocket(client);
                 upstream->connectToHost(QHostAddress::LocalHost, m_target);
                 connect(client, &QTcpSocket::readyRead, upstream,
@@ -81,10 +88,19 @@ public:
         return m_server->serverPort();
     }
 
+    void stop()
+    {
+        m_server->close();
+        for (const QPointer<QTcpSocket> &client : std::exchange(m_clients, {}))
+            if (client)
+                client->abort();
+    }
+
 private:
     quint16 m_target;
     int m_delayMs;
     QTcpServer *m_server = nullptr;
+    QList<QPointer<QTcpSocket>> m_clients;
 };
 
 /// The child `name` of `root`; the test cannot go on without it.
@@ -130,6 +146,7 @@ private Q_SLOTS:
     void marketerDoesNotSeeSettings();
     void sessionIsRenewedBeforeTheTokenExpires();
     void windowNeverBlocksOnASlowServer();
+    void unreachableWorkerMessageClearsWhenItAnswersAgain();
 
 private:
     bool signIn(MainWindow &window, const QString &login, const QString &password);
@@ -497,6 +514,44 @@ void ConsoleFlowTest::windowNeverBlocksOnASlowServer()
     window.close();
     proxyThread.quit();
     QVERIFY(proxyThread.wait(10'000));
+}
+
+void ConsoleFlowTest::unreachableWorkerMessageClearsWhenItAnswersAgain()
+{
+    SlowProxy relay(quint16(m_url.port()), 0);
+    const quint16 port = relay.listen();
+    QVERIFY(port != 0);
+    ConsoleSettings settings(m_dir.filePath(QStringLiteral("relay.ini")));
+    ApiClient api;
+    api.setCaCertificates(m_ca);
+    MainWindow window(api, settings);
+    window.show();
+    QUrl relayed = m_url;
+    relayed.setPort(port);
+    child<QLineEdit>(window, QStringLiteral("serverEdit"))->setText(relayed.toString());
+    child<QLineEdit>(window, QStringLiteral("loginEdit"))->setText(QStringLiteral("admin"));
+    child<QLineEdit>(window, QStringLiteral("passwordEdit"))->setText(kAdminPassword);
+    child<QPushButton>(window, QStringLiteral("signInButton"))->click();
+    QVERIFY(QTest::qWaitFor([&api] { return api.isSignedIn(); }, 20'000));
+    auto *bar = child<QWidget>(window, QStringLiteral("messageBar"));
+    auto *connection = child<QLabel>(window, QStringLiteral("connectionLabel"));
+    QTRY_COMPARE_WITH_TIMEOUT(connection->text(), QStringLiteral("Connected"), 20'000);
+    QVERIFY(!bar->isVisible());
+
+    // The worker goes away: the dashboard's next call fails, and the bar says so.
+    relay.stop();
+    window.currentPage()->activate();
+    QTRY_VERIFY_WITH_TIMEOUT(bar->isVisible(), 20'000);
+    QCOMPARE(connection->text(), QStringLiteral("Server unreachable"));
+    const QString failure = child<QLabel>(window, QStringLiteral("messageLabel"))->text();
+    QVERIFY2(failure.contains(QStringLiteral("cannot be reached")), qPrintable(failure));
+
+    // It comes back: the next answered call (the dashboard polls) makes the message obsolete.
+    QCOMPARE(relay.listen(port), port);
+    QTRY_VERIFY_WITH_TIMEOUT(!bar->isVisible(), 20'000);
+    QCOMPARE(connection->text(), QStringLiteral("Connected"));
+    QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("answers again")));
+    window.close();
 }
 
 QTEST_MAIN(ConsoleFlowTest)

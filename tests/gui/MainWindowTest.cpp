@@ -7,8 +7,11 @@
 #include "SingleInstance.h"
 #include "Theme.h"
 #include "api/ApiClient.h"
+#include "settings/InterfaceTab.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -33,6 +36,7 @@ private Q_SLOTS:
     void unreachableServerIsExplained();
     void rememberedSettingsAreTyped();
     void themesChangeThePalette();
+    void themeControlsFollowEachOther();
     void speaksRussian();
     void secondStartActivatesTheFirst();
 
@@ -138,6 +142,35 @@ void MainWindowTest::themesChangeThePalette()
     applyTheme(application, ConsoleSettings::Theme::Light);
     QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
     applyTheme(application, ConsoleSettings::Theme::System);
+}
+
+void MainWindowTest::themeControlsFollowEachOther()
+{
+    ConsoleSettings settings(m_dir.filePath(QStringLiteral("themes.ini")));
+    ApiClient api;
+    MainWindow window(api, settings);
+    InterfaceTab tab(api, settings);
+    auto *combo = tab.findChild<QComboBox *>(QStringLiteral("themeCombo"));
+    auto *darkAction = window.findChild<QAction *>(QStringLiteral("darkThemeAction"));
+    auto *lightAction = window.findChild<QAction *>(QStringLiteral("lightThemeAction"));
+    QVERIFY(combo && darkAction && lightAction);
+    QCOMPARE(combo->currentData().toString(), QStringLiteral("system"));
+
+    // The View menu's choice shows in Settings at once...
+    darkAction->trigger();
+    QCOMPARE(settings.theme(), ConsoleSettings::Theme::Dark);
+    QCOMPARE(combo->currentData().toString(), QStringLiteral("dark"));
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+
+    // ...and the choice made in Settings shows in the View menu.
+    const int light = combo->findData(QStringLiteral("light"));
+    combo->setCurrentIndex(light);
+    Q_EMIT combo->activated(light);
+    QCOMPARE(settings.theme(), ConsoleSettings::Theme::Light);
+    QVERIFY(lightAction->isChecked());
+    QVERIFY(!darkAction->isChecked());
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
+    chooseTheme(settings, ConsoleSettings::Theme::System);
 }
 
 void MainWindowTest::speaksRussian()

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void marketerWritesPreviewsSavesAndSendsATemplate();
     void analystSeesTemplatesReadOnly();
+    void marketerArchivesATemplateNoRuleSends();
 
 private:
     /// A main window signed in as `login` on the Templates page; null (after a failed check) otherwise.
@@ -158,6 +159,22 @@ void TemplateStudioTest::marketerWritesPreviewsSavesAndSendsATemplate()
     QCOMPARE(gauge->maximum(), 4096);
     QVERIFY(gauge->value() > 100 && gauge->value() < 4096);
     QCOMPARE(gauge->property("overLimit").toBool(), false);
+
+    // Sample variables, as an event or a campaign would carry them, win over the user's attributes; text that is
+    // not a JSON object is named and nothing is asked of the worker.
+    auto *variables = window->findChild<QLineEdit *>(QStringLiteral("sampleVariablesEdit"));
+    variables->setText(QStringLiteral("{\"количество\": 5, \"имя\": \"Пётр\"}"));
+    QTRY_COMPARE_WITH_TIMEOUT(android->body(), QStringLiteral("В корзине 5 товаров"), kUiTimeoutMs);
+    QCOMPARE(android->title(), QStringLiteral("Привет, Пётр!"));
+    variables->setText(QStringLiteral("{\"количество\": 5,"));
+    QTRY_VERIFY_WITH_TIMEOUT(error->text().contains(QStringLiteral("not valid JSON")), kUiTimeoutMs);
+    QVERIFY(android->title().isEmpty());
+    variables->setText(QStringLiteral("[1, 2]"));
+    QTRY_VERIFY_WITH_TIMEOUT(error->text().contains(QStringLiteral("must be a JSON object")), kUiTimeoutMs);
+    variables->clear();
+    QTRY_COMPARE_WITH_TIMEOUT(android->body(), QStringLiteral("В корзине 3 товара"), kUiTimeoutMs);
+    QCOMPARE(android->title(), QStringLiteral("Привет, Ольга!"));
+    QVERIFY(!error->isVisible());
 
     // An image and a button: the mock-ups show the button and where the image would be (never fetched).
     typeText(currentField<TemplateTextEdit>(*window, "imageUrlEdit"),
@@ -327,6 +344,77 @@ void TemplateStudioTest::analystSeesTemplatesReadOnly()
     // Reading includes the preview.
     QTRY_COMPARE_WITH_TIMEOUT(window->findChild<NotificationMockup *>(QStringLiteral("androidPreview"))->body(),
                               QStringLiteral("Коллега, смотрите"), kUiTimeoutMs);
+}
+
+void TemplateStudioTest::marketerArchivesATemplateNoRuleSends()
+{
+    for (const QString &id : {QStringLiteral("old-sale"), QStringLiteral("order-news")}) {
+        QCOMPARE(m_worker
+                     .call("PUT", QStringLiteral("/v1/templates/") + id,
+                           QJsonObject{{QStringLiteral("name"), id},
+                                       {QStringLiteral("title"), QStringLiteral("Распродажа")},
+                                       {QStringLiteral("body"), QStringLiteral("Только сегодня")}})
+                     .status,
+                 201);
+    }
+    QCOMPARE(m_worker
+                 .call("POST", QStringLiteral("/v1/trigger-rules"),
+                       QJsonObject{{QStringLiteral("name"), QStringLiteral("Новости заказа")},
+                                   {QStringLiteral("event_type"), QStringLiteral("order.shipped")},
+                                   {QStringLiteral("template_id"), QStringLiteral("order-news")}})
+                 .status,
+             201);
+    std::unique_ptr<MainWindow> window =
+        signIn(test::ConsoleTestWorker::marketerLogin(), test::ConsoleTestWorker::marketerPassword());
+    QVERIFY(window);
+    auto *list = window->findChild<QListWidget *>(QStringLiteral("templateList"));
+    auto *archive = window->findChild<QPushButton *>(QStringLiteral("archiveTemplateButton"));
+    QVERIFY(archive->isVisible());
+    QVERIFY(!archive->isEnabled()); // nothing saved is open
+    const auto open = [&](const QString &id) {
+        QListWidgetItem *item = nullptr;
+        if (!QTest::qWaitFor([&] { return (item = list->findItems(id, Qt::MatchStartsWith).value(0)); }, kUiTimeoutMs))
+            return false;
+        list->setCurrentItem(item);
+        return QTest::qWaitFor([&] { return archive->isEnabled(); }, kUiTimeoutMs);
+    };
+    const auto confirm = [&](bool yes) {
+        archive->click();
+        QMessageBox *question = nullptr;
+        if (!QTest::qWaitFor(
+                [&] { return (question = window->findChild<QMessageBox *>(QStringLiteral("archiveTemplateBox"))); },
+                kUiTimeoutMs))
+            return false;
+        if (yes)
+            question->findChild<QPushButton *>(QStringLiteral("confirmArchiveButton"))->click();
+        else
+            question->button(QMessageBox::Cancel)->click();
+        return true;
+    };
+
+    // A template a trigger rule sends stays, and the studio says why.
+    QVERIFY(open(QStringLiteral("order-news")));
+    QVERIFY(confirm(true));
+    auto *message = window->findChild<QLabel *>(QStringLiteral("messageLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        message->isVisible() && message->text().contains(QStringLiteral("a trigger rule sends it")), kUiTimeoutMs);
+    QVERIFY(archive->isEnabled());
+    QVERIFY(
+        !m_worker.call("GET", QStringLiteral("/v1/templates/order-news")).json.contains(QStringLiteral("deleted_at")));
+
+    // Cancelling keeps it; confirming archives it: it leaves the list, and the worker marks it deleted.
+    QVERIFY(open(QStringLiteral("old-sale")));
+    QVERIFY(confirm(false));
+    QTRY_VERIFY(!window->findChild<QMessageBox *>(QStringLiteral("archiveTemplateBox")));
+    QVERIFY(
+        !m_worker.call("GET", QStringLiteral("/v1/templates/old-sale")).json.contains(QStringLiteral("deleted_at")));
+    QVERIFY(confirm(true));
+    QTRY_VERIFY_WITH_TIMEOUT(list->findItems(QStringLiteral("old-sale"), Qt::MatchStartsWith).isEmpty(), kUiTimeoutMs);
+    QVERIFY(!list->findItems(QStringLiteral("order-news"), Qt::MatchStartsWith).isEmpty());
+    QVERIFY(m_worker.call("GET", QStringLiteral("/v1/templates/old-sale")).json.contains(QStringLiteral("deleted_at")));
+    QVERIFY(window->findChild<QLineEdit *>(QStringLiteral("templateIdEdit"))->text().isEmpty());
+    QVERIFY(!archive->isEnabled());
+    QVERIFY(window->statusBar()->currentMessage().contains(QStringLiteral("archived")));
 }
 
 QTEST_MAIN(TemplateStudioTest)
