@@ -113,6 +113,14 @@ T *child(const QObject &root, const QString &name)
     return found;
 }
 
+/// Fills the sign-in form of `window` for `server` as the admin.
+void fillAdminSignIn(MainWindow &window, const QUrl &server, const QString &password)
+{
+    child<QLineEdit>(window, QStringLiteral("serverEdit"))->setText(server.toString());
+    child<QLineEdit>(window, QStringLiteral("loginEdit"))->setText(QStringLiteral("admin"));
+    child<QLineEdit>(window, QStringLiteral("passwordEdit"))->setText(password);
+}
+
 /// Calls the API as a test would from outside the console: waits for the answer, spinning the event loop.
 ApiAnswer callAndWait(ApiClient &api, const QByteArray &method, const QString &path, const QJsonValue &body = {})
 {
@@ -481,9 +489,7 @@ void ConsoleFlowTest::windowNeverBlocksOnASlowServer()
     window.show();
     QUrl slowUrl = m_url;
     slowUrl.setPort(port);
-    child<QLineEdit>(window, QStringLiteral("serverEdit"))->setText(slowUrl.toString());
-    child<QLineEdit>(window, QStringLiteral("loginEdit"))->setText(QStringLiteral("admin"));
-    child<QLineEdit>(window, QStringLiteral("passwordEdit"))->setText(kAdminPassword);
+    fillAdminSignIn(window, slowUrl, kAdminPassword);
 
     // The probe: a 10 ms timer on the console's thread; the longest gap between its ticks is the longest time
     // the window could not have handled input.
@@ -528,9 +534,7 @@ void ConsoleFlowTest::unreachableWorkerMessageClearsWhenItAnswersAgain()
     window.show();
     QUrl relayed = m_url;
     relayed.setPort(port);
-    child<QLineEdit>(window, QStringLiteral("serverEdit"))->setText(relayed.toString());
-    child<QLineEdit>(window, QStringLiteral("loginEdit"))->setText(QStringLiteral("admin"));
-    child<QLineEdit>(window, QStringLiteral("passwordEdit"))->setText(kAdminPassword);
+    fillAdminSignIn(window, relayed, kAdminPassword);
     child<QPushButton>(window, QStringLiteral("signInButton"))->click();
     QVERIFY(QTest::qWaitFor([&api] { return api.isSignedIn(); }, 20'000));
     auto *bar = child<QWidget>(window, QStringLiteral("messageBar"));
