@@ -16,7 +16,7 @@ namespace vestnik::test {
 class TestDatabase final
 {
 public:
-    /// The dialect this run tests: VESTNIK_TEST_DIALECT, else the one the executable was built for.
+    /// The dialect this run tests: VESTNIK_TEST_DIALECT (`postgres` or `sqlite`), else SQLite.
     static Dialect dialectUnderTest();
     /// Why the dialect under test cannot be used, or an empty string.
     static QString unavailableReason();
