@@ -11,6 +11,8 @@
 #include <QThread>
 #include <QUuid>
 
+#include <unordered_map>
+
 namespace vestnik {
 
 namespace {
@@ -50,6 +52,20 @@ void dropIfLost(QSqlDriver *driver, const QSqlError &error)
 
 } // namespace
 
+/// The statements one connection keeps prepared, by SQL, with the cache using each at the moment.
+struct Database::KeptStatements {
+    struct Entry {
+        Entry(QSqlQuery prepared, const StatementCache *firstUser) : query(std::move(prepared)), user(firstUser) {}
+        Q_DISABLE_COPY(Entry)
+        Entry(Entry &&) = default;
+        Entry &operator=(Entry &&) = default;
+
+        QSqlQuery query;
+        const StatementCache *user = nullptr;
+    };
+    std::unordered_map<QString, Entry> bySql;
+};
+
 QString dialectName(Dialect dialect)
 {
     return dialect == Dialect::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
@@ -87,6 +103,11 @@ Database::~Database()
 {
     // Only this thread's connection may be touched here; the others' names are just dropped (asking for
     // another thread's connection makes Qt warn).
+    {
+        // The kept statements go first: a statement outliving its connection's removal makes Qt warn.
+        const std::lock_guard lock(m_keptLock);
+        m_kept.clear();
+    }
     const QString currentName = connectionName();
     const QStringList names = QSqlDatabase::connectionNames();
     for (const QString &name : names) {
@@ -131,6 +152,7 @@ Result<QSqlDatabase> Database::connection() const
         QSqlDatabase db = QSqlDatabase::database(name, false);
         if (db.isOpen())
             return db;
+        forgetKeptStatements(name);
         if (!db.open())
             return sqlError(QStringLiteral("cannot reopen %1").arg(m_settings.describe()), db.lastError());
         return db;
@@ -235,13 +257,23 @@ Result<void> Database::selectByKeys(const QString &head, const QStringList &keys
                                     const QString &what,
                                     const std::function<Result<void>(const QSqlQuery &)> &row) const
 {
+    // The statements stay prepared for the next look-up of the same kind (StatementCache). So that a few do for
+    // every number of keys, a chunk's list is padded to 1, 2, 4, ... 64 or kKeysPerStatement values by repeating
+    // its last key, which `IN` answers once.
+    StatementCache statements(*this);
     for (qsizetype from = 0; from < keys.size(); from += kKeysPerStatement) {
         const QStringList chunk = keys.mid(from, kKeysPerStatement);
+        qsizetype width = 1;
+        while (width < chunk.size())
+            width *= 2;
+        width = qMin(width, qsizetype(kKeysPerStatement));
         QVariantList values;
-        values.reserve(chunk.size());
+        values.reserve(width);
         for (const QString &key : chunk)
             values << key;
-        Result<QSqlQuery> q = run(head + sqlvalues::placeholderRow(int(chunk.size())) + tail, values, what);
+        while (values.size() < width)
+            values << chunk.constLast();
+        Result<QSqlQuery> q = statements.run(head + sqlvalues::placeholderRow(int(width)) + tail, values, what);
         if (!q)
             return q.error();
         while (q->next()) {
@@ -252,26 +284,86 @@ Result<void> Database::selectByKeys(const QString &head, const QStringList &keys
     return {};
 }
 
+Database::KeptStatements &Database::keptStatements() const
+{
+    const QString name = connectionName();
+    const std::lock_guard lock(m_keptLock);
+    std::unique_ptr<KeptStatements> &kept = m_kept[name];
+    if (!kept)
+        kept = std::make_unique<KeptStatements>();
+    return *kept;
+}
+
+void Database::forgetKeptStatements(const QString &connection) const
+{
+    std::unique_ptr<KeptStatements> forgotten;
+    {
+        const std::lock_guard lock(m_keptLock);
+        auto it = m_kept.find(connection);
+        if (it == m_kept.end())
+            return;
+        forgotten = std::move(it->second);
+        m_kept.erase(it);
+    }
+}
+
+StatementCache::~StatementCache()
+{
+    if (m_borrowed.isEmpty())
+        return;
+    // Back to the connection, reset; unless the connection was opened again meanwhile and forgot them.
+    Database::KeptStatements &kept = m_database.keptStatements();
+    for (const QString &sql : std::as_const(m_borrowed)) {
+        auto it = kept.bySql.find(sql);
+        if (it == kept.bySql.end() || it->second.user != this)
+            continue;
+        it->second.query.finish();
+        it->second.user = nullptr;
+    }
+}
+
 Result<QSqlQuery> StatementCache::run(const QString &sql, const QVariantList &values, const QString &what)
 {
-    auto it = m_statements.find(sql);
-    if (it == m_statements.end()) {
-        Result<QSqlQuery> prepared = m_database.prepare(sql);
-        if (!prepared)
-            return makeError(ErrorCode::Database, what + QStringLiteral(": ") + prepared.error().message);
-        it = m_statements.insert(sql, std::move(*prepared));
-    } else if (it->isActive()) {
-        it->finish();
+    // First the connection: opening it again (after it was lost) forgets what it kept.
+    Result<QSqlDatabase> db = m_database.connection();
+    if (!db)
+        return makeError(ErrorCode::Database, what + QStringLiteral(": ") + db.error().message);
+    QSqlQuery *query = nullptr;
+    if (auto own = m_own.find(sql); own != m_own.end()) {
+        query = &own.value();
+    } else {
+        Database::KeptStatements &kept = m_database.keptStatements();
+        auto it = kept.bySql.find(sql);
+        if (it != kept.bySql.end() && (it->second.user == nullptr || it->second.user == this)) {
+            if (!it->second.user) {
+                it->second.user = this;
+                m_borrowed.append(sql);
+            }
+            query = &it->second.query;
+        } else {
+            Result<QSqlQuery> prepared = m_database.prepare(sql);
+            if (!prepared)
+                return makeError(ErrorCode::Database, what + QStringLiteral(": ") + prepared.error().message);
+            if (it == kept.bySql.end() && kept.bySql.size() < std::size_t(Database::kKeptStatements)) {
+                it = kept.bySql.try_emplace(sql, std::move(*prepared), this).first;
+                m_borrowed.append(sql);
+                query = &it->second.query;
+            } else {
+                query = &m_own.insert(sql, std::move(*prepared)).value();
+            }
+        }
     }
+    if (query->isActive())
+        query->finish();
     for (qsizetype i = 0; i < values.size(); ++i)
-        it->bindValue(int(i), values.at(i));
-    if (Result<void> done = Database::exec(*it, what); !done)
+        query->bindValue(int(i), values.at(i));
+    if (Result<void> done = Database::exec(*query, what); !done)
         return done.error();
-    // A handle on the cached statement for the caller to read (QSqlQuery copies share their result): the
-    // cache keeps the prepared statement for the next run, which is what it is for.
+    // A handle on the statement for the caller to read (QSqlQuery copies share their result): the statement
+    // stays prepared for the next run, which is what the cache is for.
     QT_WARNING_PUSH
     QT_WARNING_DISABLE_DEPRECATED
-    return *it;
+    return *query;
     QT_WARNING_POP
 }
 

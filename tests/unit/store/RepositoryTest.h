@@ -113,6 +113,13 @@ private Q_SLOTS:
     void statsFollowTheMinuteOfEachChange();
     void statsFilterByTemplateAndRule();
     void statsBeforeACutOffAreForgotten();
+
+    // RepositoryTestStatements.cpp: statements kept prepared on a connection across units of work
+    void statementsStayPreparedAcrossUnitsOfWork();
+    void nestedUnitsOfWorkDoNotShareAStatement();
+    void finishedUnitOfWorkHoldsNoRead();
+    void reopenedConnectionPreparesAgain();
+    void lookUpsOfEveryLengthShareAFewStatements();
     void deliveryRuleIdRoundTrips();
     void userAttributeKeysComeFromTheRecentUsers();
 

@@ -438,15 +438,18 @@ void TriggerStoreTest::commitIsAllOrNothing()
     else
         batch.scheduled.last().body = QByteArray();
 
-    // PostgreSQL keeps prepared statements per session, rolled back or not: a failed batch must not leave any.
+    // PostgreSQL keeps prepared statements per session, rolled back or not. The connection keeps a batch's
+    // statements for the next batch (StatementCache), so failed batches, however many, must not add more.
     const bool postgres = db().dialect() == Dialect::Postgres;
     const QString preparedCount = QStringLiteral("SELECT COUNT(*) FROM pg_prepared_statements");
-    const int preparedBefore = postgres ? scalar(preparedCount).toInt() : 0;
 
     const Result<void> committed = state.commit(batch, t + 1'000);
     VT_FAILS_WITH(committed, ErrorCode::Database);
     QVERIFY2(committed.error().message.contains(QStringLiteral("cannot schedule the deferred sends")),
              qPrintable(committed.error().message));
+    const int preparedAfterOne = postgres ? scalar(preparedCount).toInt() : 0;
+    for (int again = 0; again < 3; ++again)
+        VT_FAILS_WITH(state.commit(batch, t + 1'000), ErrorCode::Database);
 
     Result<std::optional<User>> knownUser = users.find(known);
     VT_OK(knownUser);
@@ -466,5 +469,5 @@ void TriggerStoreTest::commitIsAllOrNothing()
     if (!dropTable)
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM scheduled_sends")).toInt(), 0);
     if (postgres)
-        QCOMPARE(scalar(preparedCount).toInt(), preparedBefore);
+        QCOMPARE(scalar(preparedCount).toInt(), preparedAfterOne);
 }
