@@ -115,7 +115,8 @@ int main(int argc, char **argv)
                 devices->lookUp(parser.value(userOption));
         settle(api);
         if (name == QStringLiteral("templatesPage")) {
-            // The studio with the first template open, previewed for the sample user.
+            // The studio with the first template open, previewed for the sample user with the values the demo's
+            // "item added to cart" event carries.
             if (auto *templates = window.findChild<QListWidget *>(QStringLiteral("templateList"));
                 templates && templates->count() > 0) {
                 if (auto *sample = window.findChild<QLineEdit *>(QStringLiteral("sampleUserEdit"));
@@ -123,6 +124,8 @@ int main(int argc, char **argv)
                     sample->setText(parser.value(userOption));
                     Q_EMIT sample->editingFinished();
                 }
+                if (auto *variables = window.findChild<QLineEdit *>(QStringLiteral("sampleVariablesEdit")))
+                    variables->setText(QStringLiteral(R"({"название_товара": "Кофеварка", "количество": 3})"));
                 templates->setCurrentRow(0);
                 settle(api);
             }
