@@ -29,6 +29,7 @@
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSslCertificate>
@@ -112,6 +113,16 @@ T *child(const QObject &root, const QString &name)
         qFatal("no %s", qPrintable(name));
     return found;
 }
+
+/// The longest the console's event loop may stall while the worker answers slowly: 50 ms, the product's goal,
+/// which a plain build meets (20 ms measured). Under ASan + UBSan (CI) every instruction costs two to three
+/// times as much and 59 ms was seen once, so the limit there is 150 ms: still a tenth of the relay's 1.5 s delay,
+/// so a call that waited for the server would fail either way.
+#ifdef VESTNIK_SANITIZED_BUILD
+constexpr qint64 kLongestGapMs = 150;
+#else
+constexpr qint64 kLongestGapMs = 50;
+#endif
 
 /// Fills the sign-in form of `window` for `server` as the admin.
 void fillAdminSignIn(MainWindow &window, const QUrl &server, const QString &password)
@@ -477,6 +488,11 @@ void ConsoleFlowTest::windowNeverBlocksOnASlowServer()
     proxy->moveToThread(&proxyThread);
     connect(&proxyThread, &QThread::finished, proxy, &QObject::deleteLater);
     proxyThread.start();
+    // However the test ends, the relay's thread stops before it goes.
+    const auto stopProxy = qScopeGuard([&proxyThread] {
+        proxyThread.quit();
+        proxyThread.wait(10'000);
+    });
     quint16 port = 0;
     QMetaObject::invokeMethod(
         proxy, [proxy, &port] { port = proxy->listen(); }, Qt::BlockingQueuedConnection);
@@ -516,10 +532,10 @@ void ConsoleFlowTest::windowNeverBlocksOnASlowServer()
     QVERIFY2(waited.elapsed() >= 3000, qPrintable(QString::number(waited.elapsed())));
     // ...and the window kept handling events all along.
     qInfo("slow worker: %lld ms waited for answers, longest event-loop gap %lld ms", waited.elapsed(), longestGap);
-    QVERIFY2(longestGap < 50, qPrintable(QStringLiteral("longest event-loop gap %1 ms").arg(longestGap)));
+    QVERIFY2(
+        longestGap < kLongestGapMs,
+        qPrintable(QStringLiteral("longest event-loop gap %1 ms (limit %2 ms)").arg(longestGap).arg(kLongestGapMs)));
     window.close();
-    proxyThread.quit();
-    QVERIFY(proxyThread.wait(10'000));
 }
 
 void ConsoleFlowTest::unreachableWorkerMessageClearsWhenItAnswersAgain()
