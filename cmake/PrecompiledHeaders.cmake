@@ -59,7 +59,7 @@ function(vestnik_project_targets out)
     set(${out} ${found} PARENT_SCOPE)
 endfunction()
 
-# A donor target that precompiles the common headers with `options` added.
+# A donor target that precompiles the common headers; its compile options are those of the targets that reuse it.
 function(vestnik_pch_donor name)
     set(donor_source ${CMAKE_BINARY_DIR}/${name}.cpp)
     file(CONFIGURE OUTPUT ${donor_source} CONTENT "// The translation unit the precompiled headers are made for.\n")

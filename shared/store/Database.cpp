@@ -296,26 +296,21 @@ Database::KeptStatements &Database::keptStatements() const
 
 void Database::forgetKeptStatements(const QString &connection) const
 {
-    std::unique_ptr<KeptStatements> forgotten;
-    {
-        const std::lock_guard lock(m_keptLock);
-        auto it = m_kept.find(connection);
-        if (it == m_kept.end())
-            return;
-        forgotten = std::move(it->second);
-        m_kept.erase(it);
-    }
+    // The entry stays (caches hold it), emptied; the statements are destroyed after the lock is released.
+    std::unordered_map<QString, KeptStatements::Entry> forgotten;
+    const std::lock_guard lock(m_keptLock);
+    if (auto it = m_kept.find(connection); it != m_kept.end())
+        forgotten.swap(it->second->bySql);
 }
 
 StatementCache::~StatementCache()
 {
-    if (m_borrowed.isEmpty())
+    if (!m_kept)
         return;
     // Back to the connection, reset; unless the connection was opened again meanwhile and forgot them.
-    Database::KeptStatements &kept = m_database.keptStatements();
     for (const QString &sql : std::as_const(m_borrowed)) {
-        auto it = kept.bySql.find(sql);
-        if (it == kept.bySql.end() || it->second.user != this)
+        auto it = m_kept->bySql.find(sql);
+        if (it == m_kept->bySql.end() || it->second.user != this)
             continue;
         it->second.query.finish();
         it->second.user = nullptr;
@@ -324,33 +319,33 @@ StatementCache::~StatementCache()
 
 Result<QSqlQuery> StatementCache::run(const QString &sql, const QVariantList &values, const QString &what)
 {
-    // First the connection: opening it again (after it was lost) forgets what it kept.
-    Result<QSqlDatabase> db = m_database.connection();
-    if (!db)
-        return makeError(ErrorCode::Database, what + QStringLiteral(": ") + db.error().message);
+    if (!m_kept) {
+        // Once per cache, the connection first: opening it again (after it was lost) forgets what it kept.
+        Result<QSqlDatabase> db = m_database.connection();
+        if (!db)
+            return makeError(ErrorCode::Database, what + QStringLiteral(": ") + db.error().message);
+        m_kept = &m_database.keptStatements();
+    }
     QSqlQuery *query = nullptr;
     if (auto own = m_own.find(sql); own != m_own.end()) {
         query = &own.value();
+    } else if (auto it = m_kept->bySql.find(sql);
+               it != m_kept->bySql.end() && (it->second.user == nullptr || it->second.user == this)) {
+        if (!it->second.user) {
+            it->second.user = this;
+            m_borrowed.append(sql);
+        }
+        query = &it->second.query;
     } else {
-        Database::KeptStatements &kept = m_database.keptStatements();
-        auto it = kept.bySql.find(sql);
-        if (it != kept.bySql.end() && (it->second.user == nullptr || it->second.user == this)) {
-            if (!it->second.user) {
-                it->second.user = this;
-                m_borrowed.append(sql);
-            }
-            query = &it->second.query;
+        Result<QSqlQuery> prepared = m_database.prepare(sql);
+        if (!prepared)
+            return makeError(ErrorCode::Database, what + QStringLiteral(": ") + prepared.error().message);
+        // Looked up again: preparing may have opened the connection again, which empties what it kept.
+        if (!m_kept->bySql.contains(sql) && m_kept->bySql.size() < std::size_t(Database::kKeptStatements)) {
+            query = &m_kept->bySql.try_emplace(sql, std::move(*prepared), this).first->second.query;
+            m_borrowed.append(sql);
         } else {
-            Result<QSqlQuery> prepared = m_database.prepare(sql);
-            if (!prepared)
-                return makeError(ErrorCode::Database, what + QStringLiteral(": ") + prepared.error().message);
-            if (it == kept.bySql.end() && kept.bySql.size() < std::size_t(Database::kKeptStatements)) {
-                it = kept.bySql.try_emplace(sql, std::move(*prepared), this).first;
-                m_borrowed.append(sql);
-                query = &it->second.query;
-            } else {
-                query = &m_own.insert(sql, std::move(*prepared)).value();
-            }
+            query = &m_own.insert(sql, std::move(*prepared)).value();
         }
     }
     if (query->isActive())

@@ -81,9 +81,10 @@ private:
     explicit Database(DatabaseSettings settings);
     QString connectionName() const;
     Result<QSqlDatabase> openConnection(const QString &name) const;
-    /// The statements this thread's connection keeps prepared (see StatementCache).
+    /// The statements this thread's connection keeps prepared (see StatementCache); the same object for as long as
+    /// the Database lives.
     KeptStatements &keptStatements() const;
-    /// Drops what `connection` kept prepared: it is about to be opened again, and a new session knows none.
+    /// Empties what `connection` kept prepared: it is about to be opened again, and a new session knows none.
     void forgetKeptStatements(const QString &connection) const;
 
     DatabaseSettings m_settings;
@@ -113,6 +114,7 @@ private:
     const Database &m_database;
     QHash<QString, QSqlQuery> m_own; ///< prepared for this cache alone: the connection's was in use or it keeps enough
     QStringList m_borrowed;          ///< SQL of the connection's kept statements this cache uses
+    Database::KeptStatements *m_kept = nullptr; ///< this thread's connection's, found at the first run
 };
 
 /// A transaction on this thread's connection that rolls back unless committed.
