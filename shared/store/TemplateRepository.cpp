@@ -102,7 +102,9 @@ Result<bool> TemplateRepository::archive(const QString &templateId) const
 Result<QList<TemplateVersion>> TemplateRepository::selectVersions(const QString &where, const QVariantList &values,
                                                                   const QString &what) const
 {
-    Result<QSqlQuery> q = m_database.run(QStringLiteral("SELECT template_id, version, content, created_by, created_at"
+    // Kept prepared for the next read of the same kind (the senders resolve versions all the time).
+    StatementCache statements(m_database);
+    Result<QSqlQuery> q = statements.run(QStringLiteral("SELECT template_id, version, content, created_by, created_at"
                                                         " FROM template_versions WHERE ")
                                              + where,
                                          values, what);
@@ -135,6 +137,19 @@ Result<std::optional<TemplateVersion>> TemplateRepository::latest(const QString 
     if (found->isEmpty())
         return std::optional<TemplateVersion>();
     return std::optional<TemplateVersion>(found->constFirst());
+}
+
+Result<std::optional<int>> TemplateRepository::latestVersionNumber(const QString &templateId) const
+{
+    StatementCache statements(m_database);
+    Result<QSqlQuery> q = statements.run(
+        QStringLiteral("SELECT version FROM template_versions WHERE template_id = ? ORDER BY version DESC LIMIT 1"),
+        {templateId}, QStringLiteral("cannot read the latest version number of template %1").arg(templateId));
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return std::optional<int>();
+    return std::optional<int>(q->value(0).toInt());
 }
 
 Result<std::optional<TemplateVersion>> TemplateRepository::version(const QString &templateId, int version) const

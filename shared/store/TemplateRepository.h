@@ -36,6 +36,9 @@ public:
     Result<bool> archive(const QString &templateId) const;
     /// The newest version, or nothing for an unknown template.
     Result<std::optional<TemplateVersion>> latest(const QString &templateId) const;
+    /// The newest version's number, or nothing for an unknown template: what a sender asks for every batch, so it
+    /// reads no content and its statement stays prepared on the connection.
+    Result<std::optional<int>> latestVersionNumber(const QString &templateId) const;
     /// Version `version`, or nothing when there is no such version.
     Result<std::optional<TemplateVersion>> version(const QString &templateId, int version) const;
     /// Every version, oldest first.

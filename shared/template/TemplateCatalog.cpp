@@ -61,26 +61,27 @@ Result<TemplateCatalog::Resolved> TemplateCatalog::resolve(const QString &templa
                          QStringLiteral("template %1: version %2 does not exist (versions start at 1; 0 is the latest)")
                              .arg(templateId)
                              .arg(version));
-    if (version > 0) {
+    if (version == 0) {
+        // The latest: its number first, which is all a sender needs while the version is compiled here already.
+        Result<std::optional<int>> latest = m_repository.latestVersionNumber(templateId);
+        if (!latest)
+            return latest.error();
+        if (!*latest)
+            return makeError(ErrorCode::NotFound, QStringLiteral("no template %1").arg(templateId));
+        version = **latest;
+    }
+    {
         QMutexLocker locker(&m_mutex);
         if (const auto it = m_cache.find({templateId, version}); it != m_cache.end())
             return Resolved{version, it->second};
     }
-    Result<std::optional<TemplateVersion>> stored =
-        version > 0 ? m_repository.version(templateId, version) : m_repository.latest(templateId);
+    Result<std::optional<TemplateVersion>> stored = m_repository.version(templateId, version);
     if (!stored)
         return stored.error();
-    if (!*stored) {
+    if (!*stored)
         return makeError(ErrorCode::NotFound,
-                         version > 0 ? QStringLiteral("template %1 has no version %2").arg(templateId).arg(version)
-                                     : QStringLiteral("no template %1").arg(templateId));
-    }
+                         QStringLiteral("template %1 has no version %2").arg(templateId).arg(version));
     const int resolved = (*stored)->version;
-    {
-        QMutexLocker locker(&m_mutex);
-        if (const auto it = m_cache.find({templateId, resolved}); it != m_cache.end())
-            return Resolved{resolved, it->second};
-    }
     Result<PushTemplate> parsed = PushTemplate::fromJson((*stored)->content);
     if (!parsed) {
         return makeError(ErrorCode::Internal, QStringLiteral("stored template %1 version %2 is unreadable: %3")

@@ -120,6 +120,7 @@ private Q_SLOTS:
     void finishedUnitOfWorkHoldsNoRead();
     void reopenedConnectionPreparesAgain();
     void lookUpsOfEveryLengthShareAFewStatements();
+    void templateVersionLookUpsStayPrepared();
     void deliveryRuleIdRoundTrips();
     void userAttributeKeysComeFromTheRecentUsers();
 

@@ -1,6 +1,7 @@
 #include "RepositoryTest.h"
 #include "model/User.h"
 #include "store/Database.h"
+#include "store/TemplateRepository.h"
 #include "store/UserRepository.h"
 
 #include <QSqlQuery>
@@ -161,4 +162,33 @@ void RepositoryTest::lookUpsOfEveryLengthShareAFewStatements()
     // ...through the statements for 1, 2, 4, ... 64 and 100 ids, kept prepared: eight, not 100.
     if (db().dialect() == Dialect::Postgres)
         QCOMPARE(preparedOnServer(db(), QStringLiteral("FROM users WHERE id IN")), 8);
+}
+
+void RepositoryTest::templateVersionLookUpsStayPrepared()
+{
+    // A sender resolves the latest version of its jobs' templates every batch: the number alone, through a
+    // statement that stays prepared, and a version's content only when it is not compiled yet.
+    const TemplateRepository templates(db(), m_clock);
+    const QString t = QStringLiteral("cart-reminder");
+    VT_OK(templates.saveVersion(t, QStringLiteral("Корзина"),
+                                QJsonObject{{QStringLiteral("body"), QStringLiteral("1")}}, QStringLiteral("m")));
+    VT_OK(templates.saveVersion(t, QStringLiteral("Корзина"),
+                                QJsonObject{{QStringLiteral("body"), QStringLiteral("2")}}, QStringLiteral("m")));
+    for (int round = 0; round < 3; ++round) {
+        Result<std::optional<int>> latest = templates.latestVersionNumber(t);
+        VT_OK(latest);
+        QCOMPARE(latest->value_or(-1), 2);
+        Result<std::optional<TemplateVersion>> first = templates.version(t, 1);
+        VT_OK(first);
+        QVERIFY(first->has_value());
+        QCOMPARE((*first)->content.value(QStringLiteral("body")).toString(), QStringLiteral("1"));
+    }
+    Result<std::optional<int>> unknown = templates.latestVersionNumber(QStringLiteral("nope"));
+    VT_OK(unknown);
+    QVERIFY(!unknown->has_value());
+    if (db().dialect() == Dialect::Postgres) {
+        // One statement each, kept after every look-up instead of prepared and deallocated per call.
+        QCOMPARE(preparedOnServer(db(), QStringLiteral("SELECT version FROM template_versions")), 1);
+        QCOMPARE(preparedOnServer(db(), QStringLiteral("SELECT template_id, version, content")), 1);
+    }
 }
