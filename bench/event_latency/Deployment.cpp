@@ -57,9 +57,12 @@ QString Deployment::token(const QString &userId) const
     return QStringLiteral("lb_%1_%2:APA91b-").arg(m_run, userId) + QString(40, QLatin1Char('z'));
 }
 
-qint64 Deployment::workerPid() const
+QList<qint64> Deployment::workerPids() const
 {
-    return m_worker.processId();
+    QList<qint64> pids;
+    for (const std::unique_ptr<QProcess> &worker : m_workers)
+        pids.append(worker->processId());
+    return pids;
 }
 
 qint64 Deployment::simPid() const
@@ -140,11 +143,20 @@ Result<void> Deployment::seed(const QStringList &users)
     return {};
 }
 
-Result<void> Deployment::startWorker()
+Result<void> Deployment::startWorkers()
+{
+    if (!m_settings.splitRoles)
+        return startWorker(QStringLiteral("trigger,sender"), QStringLiteral("worker"));
+    if (Result<void> started = startWorker(QStringLiteral("trigger"), QStringLiteral("trigger")); !started)
+        return started;
+    return startWorker(QStringLiteral("sender"), QStringLiteral("sender"));
+}
+
+Result<void> Deployment::startWorker(const QString &roles, const QString &name)
 {
     const DatabaseSettings &pg = m_settings.postgres;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), m_settings.directory + QStringLiteral("/worker"));
+    env.insert(QStringLiteral("VESTNIK_WORKER_DATA_DIR"), m_settings.directory + QLatin1Char('/') + name);
     env.insert(QStringLiteral("VESTNIK_HTTP_PORT"), QStringLiteral("0"));
     env.insert(QStringLiteral("VESTNIK_LOG_LEVEL"), QStringLiteral("warning"));
     env.insert(QStringLiteral("VESTNIK_SECURITY_SEAL_KEY"), QString::fromLatin1(kSealKey.toHex()));
@@ -171,32 +183,36 @@ Result<void> Deployment::startWorker()
     env.insert(QStringLiteral("VESTNIK_BUS_GROUP_ID"), QStringLiteral("latbench-senders-") + m_run);
     env.insert(QStringLiteral("VESTNIK_BUS_TRIGGER_GROUP_ID"), QStringLiteral("latbench-triggers-") + m_run);
 
-    m_worker.setProcessEnvironment(env);
-    m_worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_worker.start(m_settings.workerBinary, {QStringLiteral("--roles"), QStringLiteral("trigger,sender")});
-    if (!m_worker.waitForStarted())
-        return benchError(QStringLiteral("cannot start %1: %2").arg(m_settings.workerBinary, m_worker.errorString()));
+    QProcess &worker = *m_workers.emplace_back(std::make_unique<QProcess>());
+    worker.setProcessEnvironment(env);
+    worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    worker.start(m_settings.workerBinary, {QStringLiteral("--roles"), roles});
+    if (!worker.waitForStarted())
+        return benchError(QStringLiteral("cannot start %1: %2").arg(m_settings.workerBinary, worker.errorString()));
     // The line on stdout comes after every role started.
     QByteArray output;
     waitUntil(
         [&] {
-            output += m_worker.readAllStandardOutput();
-            return m_worker.state() != QProcess::Running || output.contains("listening on");
+            output += worker.readAllStandardOutput();
+            return worker.state() != QProcess::Running || output.contains("listening on");
         },
         60'000);
-    if (m_worker.state() != QProcess::Running || !output.contains("listening on"))
-        return benchError(QStringLiteral("the worker did not start: %1").arg(QString::fromUtf8(output)));
+    if (worker.state() != QProcess::Running || !output.contains("listening on"))
+        return benchError(QStringLiteral("the worker (%1) did not start: %2").arg(roles, QString::fromUtf8(output)));
     return {};
 }
 
 void Deployment::tearDown()
 {
-    if (m_worker.state() != QProcess::NotRunning) {
-        ::kill(pid_t(m_worker.processId()), SIGTERM);
-        if (!m_worker.waitForFinished(30'000)) {
-            std::fprintf(stderr, "the worker did not stop in 30 s; killed\n");
-            m_worker.kill();
-            m_worker.waitForFinished(5'000);
+    for (const std::unique_ptr<QProcess> &worker : m_workers) {
+        if (worker->state() != QProcess::NotRunning)
+            ::kill(pid_t(worker->processId()), SIGTERM);
+    }
+    for (const std::unique_ptr<QProcess> &worker : m_workers) {
+        if (worker->state() != QProcess::NotRunning && !worker->waitForFinished(30'000)) {
+            std::fprintf(stderr, "a worker did not stop in 30 s; killed\n");
+            worker->kill();
+            worker->waitForFinished(5'000);
         }
     }
     if (m_sim.process.state() != QProcess::NotRunning) {
@@ -272,9 +288,9 @@ Result<QHash<QString, StageTimes>> Deployment::stageTimes() const
     while (triggered->next())
         times[triggered->value(0).toString()].triggeredAtMs = triggered->value(1).toLongLong();
     Result<QSqlQuery> stored =
-        m_database->run(QStringLiteral("SELECT d.user_id, e.at FROM deliveries d JOIN delivery_events e"
-                                       " ON e.notification_id = d.notification_id AND e.status = 'queued'"),
-                        {}, QStringLiteral("cannot read the deliveries"));
+        // A delivery row stands for its own 'queued' trail entry: created_at is when the dispatcher stored it.
+        m_database->run(QStringLiteral("SELECT user_id, created_at FROM deliveries"), {},
+                        QStringLiteral("cannot read the deliveries"));
     if (!stored)
         return stored.error();
     while (stored->next())

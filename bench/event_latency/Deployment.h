@@ -25,7 +25,8 @@ struct StageTimes {
 
 /// A Vestnik deployment for one benchmark run: a fresh PostgreSQL database seeded with an app whose FCM
 /// credential the simulator knows, a template, a trigger rule (cart.item_added -> the template) and one Android
-/// device per user; topics of its own; vestnik-sim; one vestnik-worker process with the roles trigger and sender.
+/// device per user; topics of its own; vestnik-sim; one vestnik-worker process with the roles trigger and sender, or
+/// one process per role.
 class Deployment final
 {
 public:
@@ -36,6 +37,7 @@ public:
         QString brokers;
         int partitions = 12;
         QString workerKafkaProperties; ///< bus.kafka_properties of the worker (name=value;...), may be empty
+        bool splitRoles = false;       ///< a worker process per role instead of one with both
         QString directory;             ///< scratch space: the simulator's files, the worker's data dir
     };
 
@@ -46,16 +48,16 @@ public:
     /// Starts the simulator (not pinned), creates and migrates the database and seeds it with `users`, and
     /// creates the events and sends topics with the broker's append times.
     Result<void> prepare(const QStringList &users);
-    /// Starts the worker and returns once it listens (every role started).
-    Result<void> startWorker();
-    /// Stops the worker (SIGTERM, graceful) and the simulator, and drops the database.
+    /// Starts the worker (or a worker per role) and returns once each listens (every role started).
+    Result<void> startWorkers();
+    /// Stops the workers (SIGTERM, graceful) and the simulator, and drops the database.
     void tearDown();
 
     QString eventsTopic() const;
     QString sendsTopic() const;
     /// The unique device token of a user.
     QString token(const QString &userId) const;
-    qint64 workerPid() const;
+    QList<qint64> workerPids() const;
     qint64 simPid() const;
 
     /// Accepted FCM requests the simulator recorded so far (only the totals are fetched).
@@ -70,11 +72,12 @@ public:
 private:
     Result<QByteArray> admin(const QByteArray &method, const QString &pathAndQuery);
     Result<void> seed(const QStringList &users);
+    Result<void> startWorker(const QString &roles, const QString &name);
 
     const Settings m_settings;
     const QString m_run;
     Sim m_sim;
-    QProcess m_worker;
+    std::vector<std::unique_ptr<QProcess>> m_workers;
     std::shared_ptr<Database> m_database;
     QNetworkAccessManager m_network;
 };

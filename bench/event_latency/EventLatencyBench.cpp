@@ -12,6 +12,7 @@
 //                       [--services-env $VESTNIK_RUN_DIR/services.env] [--worker build/worker/vestnik-worker]
 //                       [--sim build/simulator/vestnik-sim] [--partitions 12] [--warmup 200] [--timeout 300]
 //                       [--producer-properties name=value;...] [--worker-kafka-properties name=value;...]
+//                       [--split-roles]
 //
 // PostgreSQL and Kafka come from `scripts/services start all` (the connection settings from its services.env; the
 // Kafka pid from kafka/kafka.pid beside it). Each run uses a database and topics of its own and drops the database.
@@ -132,7 +133,7 @@ struct CpuSample {
 };
 
 struct Pids {
-    qint64 worker = 0;
+    QList<qint64> workers;
     qint64 sim = 0;
     qint64 kafka = 0;
     qint64 postmaster = 0;
@@ -140,7 +141,10 @@ struct Pids {
 
 CpuSample sampleCpu(const Pids &pids)
 {
-    return CpuSample{processCpuSeconds(pids.worker), processCpuSeconds(pids.sim), processCpuSeconds(pids.kafka),
+    double workers = 0;
+    for (const qint64 pid : pids.workers)
+        workers += processCpuSeconds(pid);
+    return CpuSample{workers, processCpuSeconds(pids.sim), processCpuSeconds(pids.kafka),
                      processTreeCpuSeconds(pids.postmaster), cpuSeconds()};
 }
 
@@ -150,7 +154,7 @@ void printCpu(const CpuSample &before, const CpuSample &after, double seconds, q
         const char *name;
         double used;
     } rows[] = {
-        {"vestnik-worker (trigger + sender)", after.worker - before.worker},
+        {"vestnik-worker (trigger + sender, all processes)", after.worker - before.worker},
         {"vestnik-sim", after.sim - before.sim},
         {"Kafka broker (java)", after.kafka - before.kafka},
         {"PostgreSQL (all server processes)", after.postgres - before.postgres},
@@ -233,6 +237,7 @@ struct Options {
     QString sim;
     QString producerProperties;
     QString workerKafkaProperties;
+    bool splitRoles = false;
 };
 
 } // namespace
@@ -275,8 +280,12 @@ int main(int argc, char **argv)
     const QCommandLineOption workerKafkaOption(QStringLiteral("worker-kafka-properties"),
                                                QStringLiteral("the worker's bus.kafka_properties (name=value;...)"),
                                                QStringLiteral("list"));
+    const QCommandLineOption splitOption(QStringLiteral("split-roles"),
+                                         QStringLiteral("one worker process per role (trigger, sender) instead of one "
+                                                        "process with both"));
     parser.addOptions({modeOption, rateOption, secondsOption, countOption, warmupOption, partitionsOption,
-                       timeoutOption, servicesOption, workerOption, simOption, producerOption, workerKafkaOption});
+                       timeoutOption, servicesOption, workerOption, simOption, producerOption, workerKafkaOption,
+                       splitOption});
     parser.process(app);
     Options o;
     o.throughput = parser.value(modeOption) == QStringLiteral("throughput");
@@ -293,6 +302,7 @@ int main(int argc, char **argv)
     o.sim = parser.value(simOption);
     o.producerProperties = parser.value(producerOption);
     o.workerKafkaProperties = parser.value(workerKafkaOption);
+    o.splitRoles = parser.isSet(splitOption);
     if (o.count <= 0 || o.rate <= 0 || o.warmup <= 0 || o.partitions <= 0)
         return fail(QStringLiteral("--rate, --seconds, --count, --warmup and --partitions must be positive"));
 
@@ -315,6 +325,7 @@ int main(int argc, char **argv)
     settings.brokers = services.value(QStringLiteral("VESTNIK_TEST_KAFKA_BROKERS"));
     settings.partitions = o.partitions;
     settings.workerKafkaProperties = o.workerKafkaProperties;
+    settings.splitRoles = o.splitRoles;
     Pids pids;
     pids.kafka = pidFromFile(servicesDir + QStringLiteral("/kafka/kafka.pid"));
     pids.postmaster = findPostmaster(servicesDir + QStringLiteral("/postgres/data"), settings.postgres.port);
@@ -342,9 +353,9 @@ int main(int argc, char **argv)
         users << QStringLiteral("u%1").arg(i);
     if (Result<void> prepared = deployment.prepare(warmUsers + users); !prepared)
         return fail(prepared.error().toString());
-    if (Result<void> started = deployment.startWorker(); !started)
+    if (Result<void> started = deployment.startWorkers(); !started)
         return fail(started.error().toString());
-    pids.worker = deployment.workerPid();
+    pids.workers = deployment.workerPids();
     pids.sim = deployment.simPid();
 
     KafkaProducer producer(KafkaProducer::Settings{settings.brokers, *producerProperties, 5ms});
@@ -450,9 +461,10 @@ int main(int argc, char **argv)
         std::printf("\nlatency mode: %d events/s for %d s (%d events, one per user), produced in %.2f s; the pacer "
                     "was at most %.1f ms behind its schedule\n",
                     o.rate, o.seconds, o.count, produceSeconds, latestUs / 1000.0);
-    std::printf("one worker (trigger,sender), %d partitions, bench producer properties: %s, worker "
+    std::printf("%s, %d partitions, bench producer properties: %s, worker "
                 "bus.kafka_properties: %s\n",
-                o.partitions, o.producerProperties.isEmpty() ? "librdkafka defaults" : qPrintable(o.producerProperties),
+                o.splitRoles ? "two worker processes (trigger; sender)" : "one worker (trigger,sender)", o.partitions,
+                o.producerProperties.isEmpty() ? "librdkafka defaults" : qPrintable(o.producerProperties),
                 o.workerKafkaProperties.isEmpty() ? "none" : qPrintable(o.workerKafkaProperties));
     std::printf("arrived: %lld of %d (%lld duplicates), produce failures: %d\n", static_cast<long long>(arrivedCount),
                 o.count, static_cast<long long>(duplicates), source.failed());
