@@ -203,12 +203,22 @@ Result<QSqlDatabase> Database::openConnection(const QString &name) const
     return db;
 }
 
+namespace {
+thread_local quint64 tlRequests = 0;
+} // namespace
+
+quint64 Database::requestsOnThisThread()
+{
+    return tlRequests;
+}
+
 Result<QSqlQuery> Database::prepare(const QString &sql) const
 {
     Result<QSqlDatabase> db = connection();
     if (!db)
         return db.error();
     QSqlQuery query(*db);
+    ++tlRequests;
     if (!query.prepare(sql)) {
         const QSqlError error = query.lastError();
         dropIfLost(db->driver(), error);
@@ -219,6 +229,7 @@ Result<QSqlQuery> Database::prepare(const QString &sql) const
 
 Result<void> Database::exec(QSqlQuery &query, const QString &what)
 {
+    ++tlRequests;
     if (!query.exec()) {
         const QSqlError error = query.lastError();
         dropIfLost(const_cast<QSqlDriver *>(query.driver()), error);
@@ -233,6 +244,7 @@ Result<void> Database::execute(const QString &sql, const QString &what) const
     if (!db)
         return db.error();
     QSqlQuery query(*db);
+    ++tlRequests;
     if (!query.exec(sql)) {
         const QSqlError error = query.lastError();
         dropIfLost(db->driver(), error);
@@ -370,6 +382,7 @@ Transaction::Transaction(const Database &database)
         return;
     }
     m_db = *db;
+    ++tlRequests;
     m_active = m_db.transaction();
     if (!m_active) {
         const QSqlError error = m_db.lastError();
@@ -380,8 +393,10 @@ Transaction::Transaction(const Database &database)
 
 Transaction::~Transaction()
 {
-    if (m_active)
+    if (m_active) {
+        ++tlRequests;
         m_db.rollback();
+    }
 }
 
 Result<void> Transaction::commit()
@@ -389,6 +404,7 @@ Result<void> Transaction::commit()
     if (!m_active)
         return m_error;
     m_active = false;
+    ++tlRequests;
     if (!m_db.commit()) {
         const QSqlError error = m_db.lastError();
         m_db.rollback();

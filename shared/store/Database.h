@@ -69,6 +69,11 @@ public:
     Result<void> selectByKeys(const QString &head, const QStringList &keys, const QString &tail, const QString &what,
                               const std::function<Result<void>(const QSqlQuery &)> &row) const;
 
+    /// How many requests this thread has made of its connections through this class and its helpers: prepares,
+    /// executions, BEGIN, COMMIT and ROLLBACK (not the DEALLOCATE Qt's driver sends when a prepared query goes).
+    /// On PostgreSQL each is a round trip to the server; tests and benchmarks count them.
+    static quint64 requestsOnThisThread();
+
     static constexpr int kKeysPerStatement = 100;
     /// How many statements a connection keeps prepared for StatementCache; beyond them a unit of work prepares
     /// its own.

@@ -235,6 +235,8 @@ Result<QSet<QString>> DeliveryRepository::insertAndClaim(const QList<StoredJob> 
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("a claim needs a worker id"));
     const qint64 now = m_clock.nowMs();
     const Claim claim{workerId, now + leaseMs};
+    if (m_database.dialect() == Dialect::Postgres)
+        return insertAndClaimInOneStatement(jobs, deliveries, now, claim);
     Transaction tx(m_database);
     if (!tx.isActive())
         return tx.error();
@@ -271,6 +273,132 @@ Result<QSet<QString>> DeliveryRepository::insertAndClaim(const QList<StoredJob> 
     }
     if (Result<void> counted = addStats(tally); !counted)
         return counted.error();
+    if (Result<void> done = tx.commit(); !done)
+        return done.error();
+    return claimed;
+}
+
+Result<QSet<QString>> DeliveryRepository::insertAndClaimInOneStatement(const QList<StoredJob> &jobs,
+                                                                       const QList<Delivery> &deliveries, qint64 nowMs,
+                                                                       const Claim &claim) const
+{
+    static const QString sql =
+        QStringLiteral(
+            "WITH new_jobs AS (INSERT INTO send_jobs (id, user_id, body, created_at)"
+            " SELECT id, user_id, body, CAST(? AS BIGINT)"
+            " FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[])) AS j (id, user_id, body)"
+            " ON CONFLICT (id) DO NOTHING),"
+            " fresh AS (INSERT INTO deliveries (notification_id, user_id, device_id, app_id, platform, template_id,"
+            " template_version, campaign_id, event_id, status, created_at, updated_at, job_id, expires_at,"
+            " claimed_by, claim_expires_at, rule_id, trail_flags)"
+            " SELECT notification_id, user_id, device_id, app_id, platform, template_id, template_version,"
+            " campaign_id, event_id, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), job_id, expires_at,"
+            " CAST(? AS TEXT), CAST(? AS BIGINT), rule_id, %1"
+            " FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]),"
+            " CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]),"
+            " CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]))"
+            " AS d (notification_id, user_id, device_id, app_id, platform, template_id, template_version,"
+            " campaign_id, event_id, job_id, expires_at, rule_id)"
+            " ON CONFLICT (notification_id) DO NOTHING"
+            " RETURNING notification_id, template_id, rule_id, created_at AS at),"
+            " counted AS (")
+            .arg(kTrailQueuedFromRow)
+        + StatsRepository::countRowsSql(DeliveryMetric::Queued, QStringLiteral("fresh"), QStringLiteral("TRUE"))
+        + QStringLiteral(") SELECT notification_id FROM fresh");
+
+    QStringList jobIds;
+    QStringList jobUsers;
+    QStringList jobBodies;
+    for (const StoredJob &job : jobs) {
+        if (job.id.isEmpty() || job.userId.isEmpty())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("a stored send job needs an id and a user"));
+        jobIds.append(job.id);
+        jobUsers.append(job.userId);
+        jobBodies.append(QString::fromUtf8(job.body));
+    }
+    // Optional texts are NULL when empty, as sqlvalues::nullableText() binds them one by one.
+    const auto nullable = [](const QString &text) { return text.isEmpty() ? QString() : text; };
+    QStringList ids;
+    QStringList users;
+    QStringList apps;
+    QStringList platforms;
+    QStringList templates;
+    QStringList campaigns;
+    QStringList events;
+    QStringList jobsOfRows;
+    QStringList rules;
+    QList<qint64> devices;
+    QList<std::optional<qint64>> versions;
+    QList<std::optional<qint64>> expiries;
+    for (const Delivery &d : deliveries) {
+        ids.append(d.notificationId);
+        users.append(d.userId);
+        devices.append(d.deviceId);
+        apps.append(d.appId);
+        platforms.append(platformName(d.platform));
+        templates.append(nullable(d.templateId));
+        versions.append(d.templateVersion ? std::optional<qint64>(*d.templateVersion) : std::nullopt);
+        campaigns.append(nullable(d.campaignId));
+        events.append(nullable(d.eventId));
+        jobsOfRows.append(nullable(d.jobId));
+        expiries.append(d.expiresAtMs);
+        rules.append(nullable(d.ruleId));
+    }
+    using sqlvalues::bigintArray;
+    using sqlvalues::textArray;
+    const QVariantList values{nowMs,
+                              textArray(jobIds),
+                              textArray(jobUsers),
+                              textArray(jobBodies),
+                              deliveryStatusName(DeliveryStatus::Sending),
+                              nowMs,
+                              nowMs,
+                              claim.workerId,
+                              claim.expiresAtMs,
+                              textArray(ids),
+                              textArray(users),
+                              bigintArray(devices),
+                              textArray(apps),
+                              textArray(platforms),
+                              textArray(templates),
+                              bigintArray(versions),
+                              textArray(campaigns),
+                              textArray(events),
+                              textArray(jobsOfRows),
+                              bigintArray(expiries),
+                              textArray(rules)};
+    Result<QSqlQuery> q = run(sql, values,
+                              QStringLiteral("cannot store %1 send jobs and insert %2 deliveries starting with %3")
+                                  .arg(jobs.size())
+                                  .arg(deliveries.size())
+                                  .arg(deliveries.isEmpty() ? QString() : deliveries.constFirst().notificationId));
+    if (!q)
+        return q.error();
+    QSet<QString> claimed;
+    claimed.reserve(deliveries.size());
+    while (q->next())
+        claimed.insert(q->value(0).toString());
+    q->finish();
+
+    // Rows that were there already: a repeated job. Only those still waiting ('queued') are claimed; sent or
+    // failed ones are done, retries belong to the retry scanner, claimed ones to their worker.
+    QStringList existing;
+    for (const Delivery &d : deliveries) {
+        if (!claimed.contains(d.notificationId) && !existing.contains(d.notificationId))
+            existing.append(d.notificationId);
+    }
+    if (existing.isEmpty())
+        return claimed;
+    Transaction tx(m_database);
+    if (!tx.isActive())
+        return tx.error();
+    for (qsizetype from = 0; from < existing.size(); from += kBatchRows) {
+        Result<QStringList> queued = claimQueued(existing.mid(from, kBatchRows), nowMs, claim);
+        if (!queued)
+            return queued.error();
+        for (const QString &id : std::as_const(*queued))
+            claimed.insert(id);
+    }
     if (Result<void> done = tx.commit(); !done)
         return done.error();
     return claimed;

@@ -140,6 +140,11 @@ private:
     Result<QStringList> insertChunk(const QList<Delivery> &chunk, qint64 nowMs, const Claim *claim,
                                     StatsRepository::Tally &tally) const;
     Result<QStringList> claimQueued(const QStringList &notificationIds, qint64 nowMs, const Claim &claim) const;
+    /// insertAndClaim() on PostgreSQL: the jobs, the new rows and their statistics in one statement (atomic by
+    /// itself, one round trip, one text for any number of rows); rows that existed already are claimed after it,
+    /// if still 'queued'.
+    Result<QSet<QString>> insertAndClaimInOneStatement(const QList<StoredJob> &jobs, const QList<Delivery> &deliveries,
+                                                       qint64 nowMs, const Claim &claim) const;
     /// One statement of recordSentBatch() (every notification id in it at most once); adds the ids of the rows
     /// it updated to `updated`.
     Result<void> recordSentChunk(const QList<SentReport> &chunk, qint64 nowMs, QSet<QString> &updated,

@@ -63,6 +63,55 @@ QString placeholderRow(int columns)
     return row;
 }
 
+QString textArray(const QStringList &values)
+{
+    QString literal = QStringLiteral("{");
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            literal += QLatin1Char(',');
+        const QString &value = values.at(i);
+        if (value.isNull()) {
+            literal += QStringLiteral("NULL");
+            continue;
+        }
+        // Quoted, so that nothing in the value (commas, braces, spaces, the word NULL) is read as syntax; inside
+        // the quotes only the quote and the backslash are escaped.
+        literal += QLatin1Char('"');
+        for (const QChar c : value) {
+            if (c == QLatin1Char('"') || c == QLatin1Char('\\'))
+                literal += QLatin1Char('\\');
+            literal += c;
+        }
+        literal += QLatin1Char('"');
+    }
+    literal += QLatin1Char('}');
+    return literal;
+}
+
+QString bigintArray(const QList<qint64> &values)
+{
+    QString literal = QStringLiteral("{");
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            literal += QLatin1Char(',');
+        literal += QString::number(values.at(i));
+    }
+    literal += QLatin1Char('}');
+    return literal;
+}
+
+QString bigintArray(const QList<std::optional<qint64>> &values)
+{
+    QString literal = QStringLiteral("{");
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            literal += QLatin1Char(',');
+        literal += values.at(i) ? QString::number(*values.at(i)) : QStringLiteral("NULL");
+    }
+    literal += QLatin1Char('}');
+    return literal;
+}
+
 QString placeholderRows(qsizetype rows, int columns)
 {
     const QString row = placeholderRow(columns);

@@ -3,7 +3,9 @@
 #include "util/Result.h"
 
 #include <QJsonObject>
+#include <QList>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 #include <optional>
@@ -36,5 +38,13 @@ Result<QJsonObject> jsonObject(const QVariant &value, const QString &what);
 QString placeholderRow(int columns);
 /// `rows` such rows, comma-separated: the VALUES of a multi-row INSERT.
 QString placeholderRows(qsizetype rows, int columns);
+
+/// A PostgreSQL array literal of texts ('{"a","b"}'), a null string as a NULL element; bound as one value and cast
+/// with CAST(? AS TEXT[]), so that a statement takes any number of rows through unnest() with one fixed text.
+QString textArray(const QStringList &values);
+/// A PostgreSQL array literal of numbers ('{1,2}'), for CAST(? AS BIGINT[]).
+QString bigintArray(const QList<qint64> &values);
+/// The same with NULL elements for nothing.
+QString bigintArray(const QList<std::optional<qint64>> &values);
 
 } // namespace vestnik::sqlvalues

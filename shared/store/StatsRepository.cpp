@@ -57,6 +57,28 @@ qint64 StatsRepository::minuteOf(qint64 atMs)
     return floor > atMs ? floor - kMinuteMs : floor;
 }
 
+QString StatsRepository::countRowsSql(DeliveryMetric metric, const QString &rows, const QString &condition)
+{
+    // minuteOf() in SQL: the floor also for times before 1970. Text compared as Tally's keys are (code units; the
+    // "C" collation orders UTF-8 by code points, the same outside the supplementary planes).
+    return QStringLiteral("INSERT INTO delivery_stats_minute (scope, template_id, rule_id, minute_start, %1)"
+                          " SELECT scope, template_key, rule_key, minute_key, COUNT(*) FROM (SELECT s.scope,"
+                          " CASE WHEN s.scope IN (%4, %5) THEN COALESCE(c.template_id, '') ELSE '' END AS template_key,"
+                          " CASE WHEN s.scope IN (%4, %6) THEN COALESCE(c.rule_id, '') ELSE '' END AS rule_key,"
+                          " c.at - ((c.at % %7) + %7) % %7 AS minute_key"
+                          " FROM %2 AS c CROSS JOIN (VALUES (%4), (%5), (%6), (%8)) AS s (scope) WHERE %3) AS k"
+                          " GROUP BY scope, template_key, rule_key, minute_key"
+                          " ORDER BY scope, template_key COLLATE \"C\", rule_key COLLATE \"C\", minute_key"
+                          " ON CONFLICT (scope, template_id, rule_id, minute_start) DO UPDATE SET"
+                          " %1 = delivery_stats_minute.%1 + excluded.%1")
+        .arg(deliveryMetricName(metric), rows, condition)
+        .arg(PerTemplateAndRule)
+        .arg(PerTemplate)
+        .arg(PerRule)
+        .arg(kMinuteMs)
+        .arg(Everything);
+}
+
 QList<StatsRepository::Statement> StatsRepository::upserts(const Tally &tally, qsizetype rowsPerStatement)
 {
     QList<Statement> statements;

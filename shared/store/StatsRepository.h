@@ -63,6 +63,11 @@ public:
 
     /// The start of the minute `atMs` falls in.
     static qint64 minuteOf(qint64 atMs);
+    /// PostgreSQL: an INSERT (for a WITH clause) that counts `metric` once for every row of `rows` (a WITH clause
+    /// before it, with the columns template_id, rule_id and `at`, the row's time in ms) that meets `condition`, at
+    /// every scope, as a Tally and upserts() do; in key order, as they lock. A statement that changes deliveries
+    /// counts them in the same statement, with no round trip of its own.
+    static QString countRowsSql(DeliveryMetric metric, const QString &rows, const QString &condition);
     /// The upserts (`rowsPerStatement` rows each, in key order) that add `tally` to the table; the caller runs
     /// them in the transaction of the changes they count.
     static QList<Statement> upserts(const Tally &tally, qsizetype rowsPerStatement);

@@ -6,8 +6,10 @@
 #include <QJsonDocument>
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 
 namespace vestnik {
 
@@ -31,6 +33,41 @@ Result<void> insertRows(StatementCache &statements, const QString &head, int col
             return q.error();
     }
     return {};
+}
+
+const QString kActivityConflict = QStringLiteral(" ON CONFLICT (user_id, event_type) DO UPDATE SET"
+                                                 " count = user_activity.count + excluded.count,"
+                                                 " first_at = CASE WHEN excluded.first_at < user_activity.first_at"
+                                                 " THEN excluded.first_at ELSE user_activity.first_at END,"
+                                                 " last_at = CASE WHEN excluded.last_at > user_activity.last_at"
+                                                 " THEN excluded.last_at ELSE user_activity.last_at END");
+
+struct ActivitySum {
+    qint64 count = 0;
+    qint64 first = 0;
+    qint64 last = 0;
+};
+
+/// Activity summed per (user, event type), in key order, so that one statement never touches a row twice.
+std::map<std::pair<QString, QString>, ActivitySum> activitySums(const QList<TriggerStateRepository::Activity> &activity)
+{
+    std::map<std::pair<QString, QString>, ActivitySum> sums;
+    for (const TriggerStateRepository::Activity &a : activity) {
+        ActivitySum &sum = sums[{a.userId, a.eventType}];
+        sum.first = sum.count == 0 ? a.atMs : std::min(sum.first, a.atMs);
+        sum.last = sum.count == 0 ? a.atMs : std::max(sum.last, a.atMs);
+        ++sum.count;
+    }
+    return sums;
+}
+
+/// Each (event type, field) once, in key order (two workers upserting the same fields lock them alike).
+std::set<std::pair<QString, QString>> distinctFields(const QList<TriggerStateRepository::EventField> &fields)
+{
+    std::set<std::pair<QString, QString>> distinct;
+    for (const TriggerStateRepository::EventField &f : fields)
+        distinct.emplace(f.eventType, f.field);
+    return distinct;
 }
 
 } // namespace
@@ -70,6 +107,8 @@ Result<QHash<QPair<qint64, QString>, QList<qint64>>> TriggerStateRepository::fir
 
 Result<void> TriggerStateRepository::commit(const Batch &batch, qint64 nowMs) const
 {
+    if (m_database.dialect() == Dialect::Postgres)
+        return commitInOneStatement(batch, nowMs);
     // The cache outlives the transaction: on PostgreSQL its statements can only be deallocated after the
     // rollback, not inside an aborted transaction (they would stay prepared for the session's lifetime).
     StatementCache statements(m_database);
@@ -117,33 +156,13 @@ Result<void> TriggerStateRepository::commit(const Batch &batch, qint64 nowMs) co
         }
     }
 
-    // Activity, summed per user and type so that one statement never touches a row twice.
-    struct Sum {
-        qint64 count = 0;
-        qint64 first = 0;
-        qint64 last = 0;
-    };
-    std::map<std::pair<QString, QString>, Sum> sums;
-    for (const Activity &a : batch.activity) {
-        Sum &sum = sums[{a.userId, a.eventType}];
-        sum.first = sum.count == 0 ? a.atMs : std::min(sum.first, a.atMs);
-        sum.last = sum.count == 0 ? a.atMs : std::max(sum.last, a.atMs);
-        ++sum.count;
-    }
     QList<QVariantList> activityRows;
-    for (const auto &[key, sum] : sums)
+    for (const auto &[key, sum] : activitySums(batch.activity))
         activityRows.append({key.first, key.second, sum.count, sum.first, sum.last});
     if (Result<void> done = insertRows(
             statements,
             QStringLiteral("INSERT INTO user_activity (user_id, event_type, count, first_at, last_at) VALUES "), 5,
-            activityRows,
-            QStringLiteral(" ON CONFLICT (user_id, event_type) DO UPDATE SET"
-                           " count = user_activity.count + excluded.count,"
-                           " first_at = CASE WHEN excluded.first_at < user_activity.first_at"
-                           " THEN excluded.first_at ELSE user_activity.first_at END,"
-                           " last_at = CASE WHEN excluded.last_at > user_activity.last_at"
-                           " THEN excluded.last_at ELSE user_activity.last_at END"),
-            QStringLiteral("cannot record the events' activity"));
+            activityRows, kActivityConflict, QStringLiteral("cannot record the events' activity"));
         !done)
         return done;
 
@@ -177,13 +196,9 @@ Result<void> TriggerStateRepository::commit(const Batch &batch, qint64 nowMs) co
         !done)
         return done;
 
-    // Each field once per statement, in key order (two workers upserting the same fields lock them alike).
-    std::map<std::pair<QString, QString>, int> fields;
-    for (const EventField &f : batch.eventFields)
-        fields.emplace(std::pair(f.eventType, f.field), 0);
     QList<QVariantList> fieldRows;
-    for (const auto &[key, unused] : fields)
-        fieldRows.append({key.first, key.second, nowMs});
+    for (const auto &[type, field] : distinctFields(batch.eventFields))
+        fieldRows.append({type, field, nowMs});
     if (Result<void> done = insertRows(
             statements, QStringLiteral("INSERT INTO event_fields (event_type, field, last_seen_at) VALUES "), 3,
             fieldRows,
@@ -192,6 +207,142 @@ Result<void> TriggerStateRepository::commit(const Batch &batch, qint64 nowMs) co
         !done)
         return done;
     return tx.commit();
+}
+
+Result<void> TriggerStateRepository::commitInOneStatement(const Batch &batch, qint64 nowMs) const
+{
+    // Each WITH clause writes one table from arrays bound as single values. PostgreSQL runs every clause once and
+    // to the end, all in the one statement: atomic without BEGIN and COMMIT. The clauses see the same snapshot and
+    // never the same row (users with attributes are not among the plain ones), and the foreign key from
+    // user_activity to users is checked at the statement's end, when the new users are there.
+    static const QString sql =
+        QStringLiteral(
+            "WITH plain_users AS (INSERT INTO users (id, created_at, updated_at)"
+            " SELECT id, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM unnest(CAST(? AS TEXT[])) AS u (id)"
+            " ON CONFLICT (id) DO NOTHING),"
+            " attributed_users AS (INSERT INTO users (id, attributes, created_at, updated_at)"
+            " SELECT id, CAST(attributes AS JSONB), CAST(? AS BIGINT), CAST(? AS BIGINT)"
+            " FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[])) AS u (id, attributes)"
+            " ON CONFLICT (id) DO UPDATE SET attributes = users.attributes || excluded.attributes,"
+            " updated_at = excluded.updated_at),"
+            " activity_rows AS (INSERT INTO user_activity (user_id, event_type, count, first_at, last_at)"
+            " SELECT * FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]),"
+            " CAST(? AS BIGINT[]))")
+        + kActivityConflict
+        + QStringLiteral(
+            "), processed_rows AS (INSERT INTO processed_events (event_id, received_at, jobs)"
+            " SELECT event_id, CAST(? AS BIGINT), jobs FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]))"
+            " AS p (event_id, jobs) ON CONFLICT (event_id) DO NOTHING),"
+            " fire_rows AS (INSERT INTO trigger_fires (rule_id, user_id, event_id, fired_at)"
+            " SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]))"
+            " ON CONFLICT (rule_id, user_id, event_id) DO NOTHING),"
+            " deferred_sends AS (INSERT INTO scheduled_sends (job_key, user_id, body, due_at)"
+            " SELECT * FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]))"
+            " ON CONFLICT (job_key) DO NOTHING),"
+            " field_rows AS (INSERT INTO event_fields (event_type, field, last_seen_at)"
+            " SELECT event_type, field, CAST(? AS BIGINT) FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]))"
+            " AS f (event_type, field)"
+            " ON CONFLICT (event_type, field) DO UPDATE SET last_seen_at = excluded.last_seen_at)"
+            " SELECT 1");
+
+    // In key order, so that two workers writing the same users lock them alike.
+    QStringList attributed = batch.attributes.keys();
+    std::sort(attributed.begin(), attributed.end());
+    QStringList attributes;
+    attributes.reserve(attributed.size());
+    for (const QString &user : std::as_const(attributed))
+        attributes.append(sqlvalues::jsonText(batch.attributes.value(user)));
+    QStringList plain;
+    for (const Activity &a : batch.activity) {
+        if (!batch.attributes.contains(a.userId))
+            plain.append(a.userId);
+    }
+    std::sort(plain.begin(), plain.end());
+    plain.erase(std::unique(plain.begin(), plain.end()), plain.end());
+
+    QStringList activityUsers;
+    QStringList activityTypes;
+    QList<qint64> counts;
+    QList<qint64> firsts;
+    QList<qint64> lasts;
+    for (const auto &[key, sum] : activitySums(batch.activity)) {
+        activityUsers.append(key.first);
+        activityTypes.append(key.second);
+        counts.append(sum.count);
+        firsts.append(sum.first);
+        lasts.append(sum.last);
+    }
+    QStringList processedIds;
+    QStringList processedJobs;
+    for (const Processed &p : batch.processed) {
+        processedIds.append(p.eventId);
+        processedJobs.append(QString::fromUtf8(p.jobs));
+    }
+    QList<qint64> fireRules;
+    QStringList fireUsers;
+    QStringList fireEvents;
+    QList<qint64> fireTimes;
+    for (const Fire &f : batch.fires) {
+        fireRules.append(f.ruleId);
+        fireUsers.append(f.userId);
+        fireEvents.append(f.eventId);
+        fireTimes.append(f.atMs);
+    }
+    QStringList jobKeys;
+    QStringList jobUsers;
+    QStringList jobBodies;
+    QList<qint64> dueTimes;
+    for (const Scheduled &scheduled : batch.scheduled) {
+        jobKeys.append(scheduled.jobKey);
+        jobUsers.append(scheduled.userId);
+        jobBodies.append(QString::fromUtf8(scheduled.body));
+        dueTimes.append(scheduled.dueAtMs);
+    }
+    QStringList fieldTypes;
+    QStringList fieldNames;
+    for (const auto &[type, field] : distinctFields(batch.eventFields)) {
+        fieldTypes.append(type);
+        fieldNames.append(field);
+    }
+
+    using sqlvalues::bigintArray;
+    using sqlvalues::textArray;
+    const QVariantList values{nowMs,
+                              nowMs,
+                              textArray(plain),
+                              nowMs,
+                              nowMs,
+                              textArray(attributed),
+                              textArray(attributes),
+                              textArray(activityUsers),
+                              textArray(activityTypes),
+                              bigintArray(counts),
+                              bigintArray(firsts),
+                              bigintArray(lasts),
+                              nowMs,
+                              textArray(processedIds),
+                              textArray(processedJobs),
+                              bigintArray(fireRules),
+                              textArray(fireUsers),
+                              textArray(fireEvents),
+                              bigintArray(fireTimes),
+                              textArray(jobKeys),
+                              textArray(jobUsers),
+                              textArray(jobBodies),
+                              bigintArray(dueTimes),
+                              nowMs,
+                              textArray(fieldTypes),
+                              textArray(fieldNames)};
+    // The cache keeps the statement prepared on the connection for the next batch.
+    StatementCache statements(m_database);
+    Result<QSqlQuery> q =
+        statements.run(sql, values,
+                       QStringLiteral("cannot record a batch of %1 events (users, activity, processed events, firings,"
+                                      " deferred sends, data fields)")
+                           .arg(batch.processed.size()));
+    if (!q)
+        return q.error();
+    return {};
 }
 
 Result<QMap<QString, QStringList>> TriggerStateRepository::eventFields(int limit) const

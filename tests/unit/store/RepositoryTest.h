@@ -91,6 +91,7 @@ private Q_SLOTS:
     void deliveryInsertAndClaimRepeatedJobClaimsOnlyQueued();
     void deliveryInsertAndClaimManyRowsAndJobs();
     void deliveryInsertAndClaimIsAllOrNothing();
+    void deliveryInsertAndClaimIsOneRequestOnPostgres();
     void deliverySentBatchRecordsAndReleasesClaims();
     void deliverySentBatchMatchesRecordSent_data();
     void deliverySentBatchMatchesRecordSent();

@@ -276,6 +276,72 @@ void RepositoryTest::deliveryInsertAndClaimIsAllOrNothing()
     QVERIFY(nothing->isEmpty());
 }
 
+void RepositoryTest::deliveryInsertAndClaimIsOneRequestOnPostgres()
+{
+    if (dialect() != Dialect::Postgres)
+        QSKIP("one statement per batch is PostgreSQL's way; SQLite stores in its own process");
+    // The sender's last step before it sends, on every event's path: one round trip whatever the number of rows,
+    // writing what insertBatch() writes (apart from the claim) and counting as a Tally counts.
+    const DeliveryRepository deliveries(db(), m_clock);
+    const qint64 t = m_clock.nowMs();
+    QList<Delivery> rows;
+    for (int i = 0; i < 9; ++i) {
+        Delivery d = delivery(QStringLiteral("n%1").arg(i));
+        d.deviceId = 100 + i;
+        d.platform = i % 2 == 0 ? Platform::Android : Platform::Ios;
+        if (i % 3 == 0) {
+            d.templateId.clear();
+            d.templateVersion.reset();
+        } else if (i == 5) {
+            d.templateId = QStringLiteral("шаблон {\"5\"}, \\n");
+        }
+        if (i % 2 == 1)
+            d.ruleId = QStringLiteral("r%1").arg(i % 3);
+        if (i != 4)
+            d.expiresAtMs = t + 1'000 * i;
+        d.eventId = i == 7 ? QString() : QStringLiteral("e-%1").arg(i);
+        d.jobId = QStringLiteral("job-%1").arg(i % 2);
+        rows << d;
+    }
+    const QString statsSql = QStringLiteral("SELECT scope, template_id, rule_id, minute_start, queued"
+                                            " FROM delivery_stats_minute ORDER BY 1, 2, 3, 4");
+    const QString rowsSql = QStringLiteral(
+        "SELECT notification_id, user_id, device_id, app_id, platform, template_id, template_version, campaign_id,"
+        " event_id, created_at, updated_at, job_id, expires_at, rule_id, trail_flags FROM deliveries"
+        " WHERE notification_id LIKE 'n%' ORDER BY notification_id");
+    const auto clear = [this] {
+        VT_OK(db().execute(QStringLiteral("DELETE FROM deliveries"), QStringLiteral("test: clear")));
+        VT_OK(db().execute(QStringLiteral("DELETE FROM delivery_stats_minute"), QStringLiteral("test: clear")));
+    };
+    VT_OK(deliveries.insertBatch(rows)); // counted through a Tally
+    const QByteArrayList tallied = rawColumns(statsSql);
+    const QByteArrayList inserted = rawColumns(rowsSql);
+    QVERIFY(!tallied.isEmpty());
+    clear();
+    VT_OK(deliveries.insertAndClaim({}, {delivery(QStringLiteral("warm-up"))}, kWorker, kLeaseMs));
+    clear();
+    if (QTest::currentTestFailed())
+        return;
+
+    const QList<DeliveryRepository::StoredJob> jobs{storedJob(QStringLiteral("job-0"), R"({"a":"{\"x\"}"})"),
+                                                    storedJob(QStringLiteral("job-1"), "{}")};
+    const quint64 before = Database::requestsOnThisThread();
+    Result<QSet<QString>> claimed = deliveries.insertAndClaim(jobs, rows, kWorker, kLeaseMs);
+    QCOMPARE(Database::requestsOnThisThread() - before, quint64(1));
+    VT_OK(claimed);
+    QCOMPARE(claimed->size(), rows.size());
+    QCOMPARE(rawColumns(rowsSql), inserted);
+    QCOMPARE(rawColumns(statsSql), tallied);
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'sending' AND claimed_by = ?"
+                                   " AND claim_expires_at = ?"),
+                    {kWorker, t + kLeaseMs})
+                 .toInt(),
+             int(rows.size()));
+    Result<QHash<QString, QByteArray>> bodies = deliveries.jobBodies({QStringLiteral("job-0")});
+    VT_OK(bodies);
+    QCOMPARE(bodies->value(QStringLiteral("job-0")), QByteArray(R"({"a":"{\"x\"}"})"));
+}
+
 void RepositoryTest::deliverySentBatchRecordsAndReleasesClaims()
 {
     const DeliveryRepository deliveries(db(), m_clock);

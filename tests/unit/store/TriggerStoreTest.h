@@ -51,6 +51,8 @@ private Q_SLOTS:
     void forgetTakesOnlyOlderRows();
     void commitIsAllOrNothing_data();
     void commitIsAllOrNothing();
+    void commitKeepsAwkwardTextsAsTheyAre();
+    void commitIsOneRequestOnPostgres();
 
 private:
     const vestnik::Database &db() const { return m_test->database(); }
