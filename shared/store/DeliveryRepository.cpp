@@ -92,6 +92,29 @@ const QString &storedStageSql()
     return sql;
 }
 
+/// The UPDATE of recordSentBatch() from a WITH clause `sent` (sent_id, message_id, sent_time), each row once; takes
+/// the 'sent' stage, the status name and the time of the change. The status moves forward only, as in
+/// recordStatus(); the first 'sent' time stays; the claim ends. A row whose trail so far is only its 'queued' stands
+/// for this 'sent' too; any other gets a stored entry.
+const QString &sentUpdateSql()
+{
+    static const QString sql =
+        QStringLiteral("UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
+        + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?,"
+                         " newly_reached = CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END,"
+                         " sent_at = COALESCE(sent_at, sent.sent_time),"
+                         " provider_message_id = COALESCE(sent.message_id, provider_message_id)")
+        + kKeepsFirstSentDetail
+        + QStringLiteral(", trail_flags = CASE WHEN trail_flags = %1 THEN %2 ELSE trail_flags | %3 END,"
+                         " claimed_by = NULL, claim_expires_at = NULL"
+                         " FROM sent WHERE notification_id = sent.sent_id"
+                         " RETURNING notification_id, trail_flags, newly_reached, template_id, rule_id, sent_at")
+              .arg(kTrailQueuedFromRow)
+              .arg(kTrailQueuedFromRow | kTrailSentFromRow)
+              .arg(kTrailStoredEntries);
+    return sql;
+}
+
 // The column that keeps the first time a status was reported, if it has one.
 QString timestampColumn(DeliveryStatus status)
 {
@@ -568,6 +591,13 @@ Result<int> DeliveryRepository::recordSentBatch(const QList<SentReport> &reports
     if (reports.isEmpty())
         return 0;
     const qint64 now = m_clock.nowMs();
+    if (m_database.dialect() == Dialect::Postgres) {
+        QSet<QString> ids;
+        for (const SentReport &report : reports)
+            ids.insert(report.notificationId);
+        if (ids.size() == reports.size()) // else a row's second report needs a statement after the first
+            return recordSentInOneStatement(reports, now);
+    }
     Transaction tx(m_database);
     if (!tx.isActive())
         return tx.error();
@@ -599,6 +629,44 @@ Result<int> DeliveryRepository::recordSentBatch(const QList<SentReport> &reports
     return int(updated.size());
 }
 
+Result<int> DeliveryRepository::recordSentInOneStatement(const QList<SentReport> &reports, qint64 nowMs) const
+{
+    // The update, the trail entries of rows whose 'sent' cannot be read from the row, and the statistics of rows
+    // sent for the first time (in the minute they were accepted): one statement, atomic by itself.
+    static const QString sql =
+        QStringLiteral("WITH sent (sent_id, message_id, sent_time) AS (SELECT * FROM unnest(CAST(? AS TEXT[]),"
+                       " CAST(? AS TEXT[]), CAST(? AS BIGINT[]))), updated AS (")
+        + QString(sentUpdateSql()).replace(QStringLiteral("rule_id, sent_at"), QStringLiteral("rule_id, sent_at AS at"))
+        + QStringLiteral("), stored_entries AS (INSERT INTO delivery_events (notification_id, status, at, detail)"
+                         " SELECT sent.sent_id, CAST(? AS TEXT), sent.sent_time, COALESCE(sent.message_id, '')"
+                         " FROM updated JOIN sent ON sent.sent_id = updated.notification_id"
+                         " WHERE updated.trail_flags <> %1), counted AS (")
+              .arg(kTrailQueuedFromRow | kTrailSentFromRow)
+        + StatsRepository::countRowsSql(DeliveryMetric::Sent, QStringLiteral("updated"),
+                                        QStringLiteral("c.newly_reached = 1"))
+        + QStringLiteral(") SELECT COUNT(*) FROM updated");
+    QStringList ids;
+    QStringList messageIds;
+    QList<qint64> times;
+    for (const SentReport &report : reports) {
+        ids.append(report.notificationId);
+        messageIds.append(report.providerMessageId.isEmpty() ? QString() : report.providerMessageId);
+        times.append(report.atMs);
+    }
+    const QString sent = deliveryStatusName(DeliveryStatus::Sent);
+    Result<QSqlQuery> q = run(sql,
+                              {sqlvalues::textArray(ids), sqlvalues::textArray(messageIds),
+                               sqlvalues::bigintArray(times), stage(DeliveryStatus::Sent), sent, nowMs, sent},
+                              QStringLiteral("cannot record %1 sent deliveries starting with %2")
+                                  .arg(reports.size())
+                                  .arg(reports.constFirst().notificationId));
+    if (!q)
+        return q.error();
+    const int updated = q->next() ? q->value(0).toInt() : 0;
+    q->finish();
+    return updated;
+}
+
 Result<void> DeliveryRepository::recordSentChunk(const QList<SentReport> &chunk, qint64 nowMs, QSet<QString> &updated,
                                                  StatsRepository::Tally &tally) const
 {
@@ -614,20 +682,7 @@ Result<void> DeliveryRepository::recordSentChunk(const QList<SentReport> &chunk,
         values << report.notificationId << sqlvalues::nullableText(report.providerMessageId) << report.atMs;
     }
     values << stage(DeliveryStatus::Sent) << deliveryStatusName(DeliveryStatus::Sent) << nowMs;
-    static const QString assignments =
-        QStringLiteral(") UPDATE deliveries SET status = CASE WHEN ") + storedStageSql()
-        + QStringLiteral(" <= ? THEN ? ELSE status END, updated_at = ?,"
-                         " newly_reached = CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END,"
-                         " sent_at = COALESCE(sent_at, sent.sent_time),"
-                         " provider_message_id = COALESCE(sent.message_id, provider_message_id)")
-        + kKeepsFirstSentDetail
-        + QStringLiteral(", trail_flags = CASE WHEN trail_flags = %1 THEN %2 ELSE trail_flags | %3 END,"
-                         " claimed_by = NULL, claim_expires_at = NULL"
-                         " FROM sent WHERE notification_id = sent.sent_id"
-                         " RETURNING notification_id, trail_flags, newly_reached, template_id, rule_id, sent_at")
-              .arg(kTrailQueuedFromRow)
-              .arg(kTrailQueuedFromRow | kTrailSentFromRow)
-              .arg(kTrailStoredEntries);
+    static const QString assignments = QStringLiteral(") ") + sentUpdateSql();
     const QString sql = QStringLiteral("WITH sent (sent_id, message_id, sent_time) AS (VALUES ")
                         + rows.join(QStringLiteral(", ")) + assignments;
     Result<QSqlQuery> q = run(sql, values,

@@ -149,6 +149,8 @@ private:
     /// it updated to `updated`.
     Result<void> recordSentChunk(const QList<SentReport> &chunk, qint64 nowMs, QSet<QString> &updated,
                                  StatsRepository::Tally &tally) const;
+    /// recordSentBatch() on PostgreSQL when no row has two reports: one statement.
+    Result<int> recordSentInOneStatement(const QList<SentReport> &reports, qint64 nowMs) const;
     Result<void> appendSentEvents(const QList<SentReport> &reports, const QSet<QString> &ids) const;
     Result<void> appendEvents(const QStringList &notificationIds, DeliveryStatus status, qint64 atMs,
                               const QString &detail) const;

@@ -92,6 +92,7 @@ private Q_SLOTS:
     void deliveryInsertAndClaimManyRowsAndJobs();
     void deliveryInsertAndClaimIsAllOrNothing();
     void deliveryInsertAndClaimIsOneRequestOnPostgres();
+    void deliverySentBatchIsOneRequestOnPostgres();
     void deliverySentBatchRecordsAndReleasesClaims();
     void deliverySentBatchMatchesRecordSent_data();
     void deliverySentBatchMatchesRecordSent();

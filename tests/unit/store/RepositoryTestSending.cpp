@@ -342,6 +342,55 @@ void RepositoryTest::deliveryInsertAndClaimIsOneRequestOnPostgres()
     QCOMPARE(bodies->value(QStringLiteral("job-0")), QByteArray(R"({"a":"{\"x\"}"})"));
 }
 
+void RepositoryTest::deliverySentBatchIsOneRequestOnPostgres()
+{
+    if (dialect() != Dialect::Postgres)
+        QSKIP("one statement per batch is PostgreSQL's way; SQLite stores in its own process");
+    // Recording accepted pushes occupies the sender between sends: one round trip per batch, with the trail entry
+    // of a row whose 'sent' cannot be read from it and the statistics of rows sent for the first time.
+    const DeliveryRepository deliveries(db(), m_clock);
+    const qint64 t = m_clock.nowMs();
+    QList<Delivery> rows;
+    for (int i = 0; i < 6; ++i)
+        rows << delivery(QStringLiteral("s%1").arg(i));
+    VT_OK(deliveries.insertAndClaim({}, rows, kWorker, kLeaseMs));
+    VT_OK(deliveries.recordSentBatch({{QStringLiteral("s0"), t, QStringLiteral("m-0")}})); // prepares
+    // The app's report came first: this row's 'sent' is stored as an entry of its own.
+    VT_OK(deliveries.recordReport(QStringLiteral("s1"), DeliveryStatus::Delivered, t + 5, QString()));
+
+    const quint64 before = Database::requestsOnThisThread();
+    Result<int> updated = deliveries.recordSentBatch({{QStringLiteral("s1"), t + 10, QStringLiteral("m-1")},
+                                                      {QStringLiteral("s2"), t + 20, QString()},
+                                                      {QStringLiteral("s0"), t + 30, QStringLiteral("m-0-again")},
+                                                      {QStringLiteral("ghost"), t + 40, QStringLiteral("m-g")},
+                                                      {QStringLiteral("s3"), t + 50, QStringLiteral("m-3")}});
+    QCOMPARE(Database::requestsOnThisThread() - before, quint64(1));
+    VT_OK(updated);
+    QCOMPARE(*updated, 4);
+
+    QCOMPARE(statusOf(QStringLiteral("s1")), DeliveryStatus::Delivered);
+    QCOMPARE(statusOf(QStringLiteral("s2")), DeliveryStatus::Sent);
+    QCOMPARE(statusOf(QStringLiteral("s4")), DeliveryStatus::Sending);
+    Result<std::optional<Delivery>> s0 = deliveries.find(QStringLiteral("s0"));
+    VT_OK(s0);
+    QCOMPARE((*s0)->sentAtMs, std::optional<qint64>(t));
+    QCOMPARE((*s0)->providerMessageId, QStringLiteral("m-0-again"));
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM delivery_events WHERE notification_id = 's1'"
+                                   " AND status = 'sent' AND at = ? AND detail = 'm-1'"),
+                    {t + 10})
+                 .toInt(),
+             1);
+    QCOMPARE(
+        scalar(QStringLiteral("SELECT COUNT(*) FROM delivery_events WHERE notification_id IN ('s2', 's3')")).toInt(),
+        0);
+    // Sent for the first time: s0 (before), s1, s2 and s3, each once, at every scope.
+    QCOMPARE(scalar(QStringLiteral("SELECT SUM(sent) FROM delivery_stats_minute WHERE scope = 3")).toInt(), 4);
+    QCOMPARE(scalar(QStringLiteral("SELECT SUM(sent) FROM delivery_stats_minute WHERE scope = 0"
+                                   " AND template_id = 'welcome' AND rule_id = ''"))
+                 .toInt(),
+             4);
+}
+
 void RepositoryTest::deliverySentBatchRecordsAndReleasesClaims()
 {
     const DeliveryRepository deliveries(db(), m_clock);
