@@ -160,7 +160,12 @@ Result<void> Worker::startBus()
             KafkaBus::parseProperties(m_config.string(QStringLiteral("bus.kafka_properties")));
         if (!properties)
             return properties.error();
-        m_bus = std::make_unique<KafkaBus>(KafkaBus::Settings{brokers, *properties});
+        const QString producerKey = QStringLiteral("bus.kafka_producer_properties");
+        Result<QHash<QString, QString>> producerProperties =
+            KafkaBus::parseProperties(m_config.string(producerKey), producerKey);
+        if (!producerProperties)
+            return producerProperties.error();
+        m_bus = std::make_unique<KafkaBus>(KafkaBus::Settings{brokers, *properties, *producerProperties});
     }
     m_producer = m_bus->makeProducer();
     if (Result<void> started = m_producer->start(); !started)

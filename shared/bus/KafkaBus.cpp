@@ -5,7 +5,7 @@
 
 namespace vestnik {
 
-Result<QHash<QString, QString>> KafkaBus::parseProperties(const QString &text)
+Result<QHash<QString, QString>> KafkaBus::parseProperties(const QString &text, const QString &key)
 {
     QHash<QString, QString> properties;
     const QStringList pairs = text.split(QLatin1Char(';'), Qt::SkipEmptyParts);
@@ -14,7 +14,7 @@ Result<QHash<QString, QString>> KafkaBus::parseProperties(const QString &text)
         if (equals <= 0 || pair.left(equals).trimmed().isEmpty())
             // Only the start of the pair: the value may be a secret.
             return makeError(ErrorCode::InvalidConfig,
-                             QStringLiteral("bus.kafka_properties: \"%1\" is not name=value").arg(pair.left(20)));
+                             QStringLiteral("%1: \"%2\" is not name=value").arg(key, pair.left(20)));
         properties.insert(pair.left(equals).trimmed(), pair.mid(equals + 1).trimmed());
     }
     return properties;
@@ -22,8 +22,10 @@ Result<QHash<QString, QString>> KafkaBus::parseProperties(const QString &text)
 
 std::unique_ptr<BusProducer> KafkaBus::makeProducer(QObject *parent)
 {
+    QHash<QString, QString> properties = m_settings.properties;
+    properties.insert(m_settings.producerProperties);
     return std::make_unique<KafkaProducer>(
-        KafkaProducer::Settings{m_settings.brokers, m_settings.properties, m_settings.pollInterval}, parent);
+        KafkaProducer::Settings{m_settings.brokers, properties, m_settings.pollInterval}, parent);
 }
 
 std::unique_ptr<BusConsumer> KafkaBus::makeConsumer(BusConsumer::Settings settings, BusConsumer::Handler handler,

@@ -14,6 +14,9 @@ public:
     struct Settings {
         QString brokers;
         QHash<QString, QString> properties;
+        /// For the producers only, over `properties` (linger.ms, compression.type, batch.size: consumers warn about
+        /// producer properties).
+        QHash<QString, QString> producerProperties;
         std::chrono::milliseconds pollInterval{5};
         std::chrono::milliseconds commitInterval{1000};
     };
@@ -22,7 +25,8 @@ public:
 
     /// "name=value;name=value" (the `bus.kafka_properties` form) into properties; the error names the pair
     /// that is not name=value.
-    static Result<QHash<QString, QString>> parseProperties(const QString &text);
+    static Result<QHash<QString, QString>> parseProperties(const QString &text,
+                                                           const QString &key = QStringLiteral("bus.kafka_properties"));
 
     QString kind() const override { return QStringLiteral("kafka"); }
     std::unique_ptr<BusProducer> makeProducer(QObject *parent = nullptr) override;

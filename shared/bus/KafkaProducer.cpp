@@ -26,6 +26,9 @@ Result<void> KafkaProducer::start()
     properties.insert(QStringLiteral("bootstrap.servers"), m_settings.brokers);
     properties.insert(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
     properties.insert(QStringLiteral("acks"), QStringLiteral("all"));
+    if (!properties.contains(QStringLiteral("linger.ms"))
+        && !properties.contains(QStringLiteral("queue.buffering.max.ms")))
+        properties.insert(QStringLiteral("linger.ms"), QString::number(kDefaultLingerMs));
     Result<kafka::ConfPtr> conf = kafka::makeConf(properties);
     if (!conf)
         return conf.error();
@@ -72,6 +75,18 @@ void KafkaProducer::onDelivery(rd_kafka_t *, const rd_kafka_message_t *message, 
                                                           QString::fromUtf8(rd_kafka_err2str(message->err)))));
     else
         (*callback)(Result<void>());
+}
+
+QString KafkaProducer::effectiveProperty(const QString &name) const
+{
+    if (!m_handle)
+        return QString();
+    const QByteArray key = name.toUtf8();
+    char value[512];
+    size_t size = sizeof(value);
+    if (rd_kafka_conf_get(rd_kafka_conf(m_handle.get()), key.constData(), value, &size) != RD_KAFKA_CONF_OK)
+        return QString();
+    return QString::fromUtf8(value);
 }
 
 void KafkaProducer::poll()

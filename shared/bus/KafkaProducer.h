@@ -26,10 +26,15 @@ public:
     struct Settings {
         QString brokers;
         /// Any other librdkafka property (SSL, SASL incl. OAUTHBEARER, linger.ms), passed through as given.
+        /// Without linger.ms (or its alias queue.buffering.max.ms) the producer waits kDefaultLingerMs.
         QHash<QString, QString> properties;
         std::chrono::milliseconds pollInterval{5};
     };
     static constexpr int kAnyPartition = -1; ///< RD_KAFKA_PARTITION_UA: by the key's hash
+    /// How long a message waits for others to the same partition before its request goes. librdkafka's default,
+    /// 5 ms, is on every event's path twice (the event, its send job); 0 sends a request per message, which cost
+    /// the broker more than the wait saved (bench/README.md, event_latency).
+    static constexpr int kDefaultLingerMs = 1;
 
     explicit KafkaProducer(Settings settings, QObject *parent = nullptr);
     ~KafkaProducer() override;
@@ -49,6 +54,8 @@ public:
     /// Creates a topic if it is missing.
     Result<void> ensureTopic(const QString &topic, int partitions, std::chrono::milliseconds timeout) override;
     int outstanding() const override;
+    /// The value librdkafka runs `name` with (after start()); empty before start() or for an unknown property.
+    QString effectiveProperty(const QString &name) const;
 
 private:
     static void onDelivery(rd_kafka_t *handle, const rd_kafka_message_t *message, void *opaque);

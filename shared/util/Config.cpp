@@ -144,6 +144,9 @@ QList<ConfigKey> buildSchema()
         string(QStringLiteral("bus.kafka_properties"), QString(),
                QStringLiteral("More librdkafka properties as name=value;name=value (security.protocol, sasl.*, ssl.*)"),
                true),
+        string(QStringLiteral("bus.kafka_producer_properties"), QString(),
+               QStringLiteral("librdkafka properties for the producers only, over bus.kafka_properties (linger.ms, "
+                              "default 1; compression.type; batch.size)")),
         string(QStringLiteral("bus.group_id"), QStringLiteral("vestnik-senders"),
                QStringLiteral("Consumer group of the senders: the workers of one deployment share it")),
         string(QStringLiteral("bus.trigger_group_id"), QStringLiteral("vestnik-triggers"),
