@@ -165,7 +165,9 @@ Result<void> Worker::startBus()
             KafkaBus::parseProperties(m_config.string(producerKey), producerKey);
         if (!producerProperties)
             return producerProperties.error();
-        m_bus = std::make_unique<KafkaBus>(KafkaBus::Settings{brokers, *properties, *producerProperties});
+        KafkaBus::Settings settings{brokers, *properties};
+        settings.producerProperties = std::move(*producerProperties);
+        m_bus = std::make_unique<KafkaBus>(std::move(settings));
     }
     m_producer = m_bus->makeProducer();
     if (Result<void> started = m_producer->start(); !started)

@@ -14,11 +14,11 @@ public:
     struct Settings {
         QString brokers;
         QHash<QString, QString> properties;
-        /// For the producers only, over `properties` (linger.ms, compression.type, batch.size: consumers warn about
-        /// producer properties).
-        QHash<QString, QString> producerProperties;
         std::chrono::milliseconds pollInterval{5};
         std::chrono::milliseconds commitInterval{1000};
+        /// For the producers only, over `properties` (linger.ms, compression.type, batch.size: consumers warn about
+        /// producer properties).
+        QHash<QString, QString> producerProperties{};
     };
 
     explicit KafkaBus(Settings settings) : m_settings(std::move(settings)) {}

@@ -56,11 +56,12 @@ void KafkaProducerSettingsTest::lingerGivenIsKept()
 
 void KafkaProducerSettingsTest::busProducerPropertiesOverTheSharedOnes()
 {
-    KafkaBus bus(KafkaBus::Settings{kNoBroker,
-                                    {{QStringLiteral("linger.ms"), QStringLiteral("3")},
-                                     {QStringLiteral("client.id"), QStringLiteral("vestnik-test")}},
-                                    {{QStringLiteral("linger.ms"), QStringLiteral("2")},
-                                     {QStringLiteral("compression.type"), QStringLiteral("lz4")}}});
+    KafkaBus::Settings settings{kNoBroker,
+                                {{QStringLiteral("linger.ms"), QStringLiteral("3")},
+                                 {QStringLiteral("client.id"), QStringLiteral("vestnik-test")}}};
+    settings.producerProperties = {{QStringLiteral("linger.ms"), QStringLiteral("2")},
+                                   {QStringLiteral("compression.type"), QStringLiteral("lz4")}};
+    KafkaBus bus(std::move(settings));
     std::unique_ptr<BusProducer> made = bus.makeProducer();
     auto *producer = dynamic_cast<KafkaProducer *>(made.get());
     QVERIFY(producer);
