@@ -275,7 +275,8 @@ int main(int argc, char **argv)
                                        QStringLiteral("path"), buildDir + QStringLiteral("/simulator/vestnik-sim"));
     const QCommandLineOption producerOption(QStringLiteral("producer-properties"),
                                             QStringLiteral("librdkafka properties of the bench's producer "
-                                                           "(name=value;...); none: librdkafka's defaults"),
+                                                           "(name=value;...); none: Vestnik's KafkaProducer defaults "
+                                                           "(linger.ms=1; librdkafka's own is 5)"),
                                             QStringLiteral("list"));
     const QCommandLineOption workerKafkaOption(QStringLiteral("worker-kafka-properties"),
                                                QStringLiteral("the worker's bus.kafka_properties (name=value;...)"),
@@ -461,10 +462,11 @@ int main(int argc, char **argv)
         std::printf("\nlatency mode: %d events/s for %d s (%d events, one per user), produced in %.2f s; the pacer "
                     "was at most %.1f ms behind its schedule\n",
                     o.rate, o.seconds, o.count, produceSeconds, latestUs / 1000.0);
-    std::printf("%s, %d partitions, bench producer properties: %s, worker "
+    std::printf("%s, %d partitions, bench producer properties: %s (linger.ms=%s), worker "
                 "bus.kafka_properties: %s\n",
                 o.splitRoles ? "two worker processes (trigger; sender)" : "one worker (trigger,sender)", o.partitions,
-                o.producerProperties.isEmpty() ? "librdkafka defaults" : qPrintable(o.producerProperties),
+                o.producerProperties.isEmpty() ? "defaults" : qPrintable(o.producerProperties),
+                qPrintable(producer.effectiveProperty(QStringLiteral("linger.ms"))),
                 o.workerKafkaProperties.isEmpty() ? "none" : qPrintable(o.workerKafkaProperties));
     std::printf("arrived: %lld of %d (%lld duplicates), produce failures: %d\n", static_cast<long long>(arrivedCount),
                 o.count, static_cast<long long>(duplicates), source.failed());
