@@ -93,6 +93,7 @@ private Q_SLOTS:
     void deliveryInsertAndClaimIsAllOrNothing();
     void deliveryInsertAndClaimIsOneRequestOnPostgres();
     void deliverySentBatchIsOneRequestOnPostgres();
+    void keptStatementsFollowTheTablesGrowth();
     void deliverySentBatchRecordsAndReleasesClaims();
     void deliverySentBatchMatchesRecordSent_data();
     void deliverySentBatchMatchesRecordSent();
