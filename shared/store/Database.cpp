@@ -11,6 +11,7 @@
 #include <QThread>
 #include <QUuid>
 
+#include <atomic>
 #include <unordered_map>
 
 namespace vestnik {
@@ -55,13 +56,16 @@ void dropIfLost(QSqlDriver *driver, const QSqlError &error)
 /// The statements one connection keeps prepared, by SQL, with the cache using each at the moment.
 struct Database::KeptStatements {
     struct Entry {
-        Entry(QSqlQuery prepared, const StatementCache *firstUser) : query(std::move(prepared)), user(firstUser) {}
+        Entry(QSqlQuery prepared, const StatementCache *firstUser)
+            : query(std::move(prepared)), user(firstUser), preparedAt(std::chrono::steady_clock::now())
+        {}
         Q_DISABLE_COPY(Entry)
         Entry(Entry &&) = default;
         Entry &operator=(Entry &&) = default;
 
         QSqlQuery query;
         const StatementCache *user = nullptr;
+        std::chrono::steady_clock::time_point preparedAt;
     };
     std::unordered_map<QString, Entry> bySql;
 };
@@ -195,12 +199,7 @@ Result<QSqlDatabase> Database::openConnection(const QString &name) const
     const QStringList setup =
         sqlite ? QStringList{QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
                              QStringLiteral("PRAGMA foreign_keys=ON")}
-               // Statements stay prepared for the connection's life (StatementCache). PostgreSQL would soon run each on
-               // a generic plan made once, with the sizes of the tables then: one made while `deliveries` was small
-               // scans all of it for every batch of 'sent' reports long after it has grown. A plan made for each
-               // execution costs its planning, and always uses the key's index.
-               : QStringList{QStringLiteral("SET TIME ZONE 'UTC'"),
-                             QStringLiteral("SET plan_cache_mode = force_custom_plan")};
+               : QStringList{QStringLiteral("SET TIME ZONE 'UTC'")};
     for (const QString &statement : setup) {
         if (!pragma.exec(statement))
             return sqlError(QStringLiteral("cannot set up connection (%1)").arg(statement), pragma.lastError());
@@ -215,6 +214,20 @@ thread_local quint64 tlRequests = 0;
 quint64 Database::requestsOnThisThread()
 {
     return tlRequests;
+}
+
+namespace {
+std::atomic<qint64> gKeptStatementLifetimeMs{60'000};
+} // namespace
+
+void Database::setKeptStatementLifetime(std::chrono::milliseconds lifetime)
+{
+    gKeptStatementLifetimeMs = lifetime.count();
+}
+
+std::chrono::milliseconds Database::keptStatementLifetime()
+{
+    return std::chrono::milliseconds(gKeptStatementLifetimeMs.load());
 }
 
 Result<QSqlQuery> Database::prepare(const QString &sql) const
@@ -343,6 +356,10 @@ Result<QSqlQuery> StatementCache::run(const QString &sql, const QVariantList &va
             return makeError(ErrorCode::Database, what + QStringLiteral(": ") + db.error().message);
         m_kept = &m_database.keptStatements();
     }
+    if (auto stale = m_kept->bySql.find(sql);
+        stale != m_kept->bySql.end() && stale->second.user == nullptr
+        && std::chrono::steady_clock::now() - stale->second.preparedAt >= Database::keptStatementLifetime())
+        m_kept->bySql.erase(stale); // planned for the tables as they were: prepared again below
     QSqlQuery *query = nullptr;
     if (auto own = m_own.find(sql); own != m_own.end()) {
         query = &own.value();

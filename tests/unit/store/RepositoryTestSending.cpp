@@ -1,6 +1,7 @@
 #include "RepositoryTest.h"
 #include "store/DeliveryRepository.h"
 
+#include <QScopeGuard>
 #include <QSet>
 
 using namespace vestnik;
@@ -395,8 +396,8 @@ void RepositoryTest::keptStatementsFollowTheTablesGrowth()
 {
     if (dialect() != Dialect::Postgres)
         QSKIP("plans are PostgreSQL's; SQLite plans each statement when it is prepared, by its indexes");
-    // A statement kept prepared from a worker's first batches, when `deliveries` held a few rows, must not scan the
-    // whole table once it has grown: each 'sent' batch would read every delivery ever made.
+    // A statement kept prepared from a worker's first batches, when `deliveries` held a few rows, must not go on
+    // scanning the whole table once it has grown: each 'sent' batch would read every delivery ever made.
     const DeliveryRepository deliveries(db(), m_clock);
     const qint64 t = m_clock.nowMs();
     QList<Delivery> few;
@@ -411,6 +412,10 @@ void RepositoryTest::keptStatementsFollowTheTablesGrowth()
         many << delivery(QStringLiteral("many-%1").arg(i, 4, 10, QLatin1Char('0')));
     VT_OK(deliveries.insertAndClaim({}, many, kWorker, kLeaseMs));
 
+    // Kept statements are prepared again after a while (a minute by default); here at once.
+    const std::chrono::milliseconds lifetime = Database::keptStatementLifetime();
+    Database::setKeptStatementLifetime(std::chrono::milliseconds::zero());
+    const auto restore = qScopeGuard([lifetime] { Database::setKeptStatementLifetime(lifetime); });
     // This session's scans not yet reported: the statement runs inside the transaction, so its count stays here.
     const QString scans = QStringLiteral("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'deliveries'");
     Transaction tx(db());
