@@ -217,7 +217,7 @@ quint64 Database::requestsOnThisThread()
 }
 
 namespace {
-std::atomic<qint64> gKeptStatementLifetimeMs{60'000};
+std::atomic<qint64> gKeptStatementLifetimeMs{10'000};
 } // namespace
 
 void Database::setKeptStatementLifetime(std::chrono::milliseconds lifetime)

@@ -79,8 +79,8 @@ public:
     /// How many statements a connection keeps prepared for StatementCache; beyond them a unit of work prepares
     /// its own.
     static constexpr int kKeptStatements = 512;
-    /// How long a statement a connection keeps for StatementCache is used before it is prepared again (default one
-    /// minute). PostgreSQL soon runs a prepared statement on a generic plan, made once with the sizes its tables had
+    /// How long a statement a connection keeps for StatementCache is used before it is prepared again (default ten
+    /// seconds). PostgreSQL soon runs a prepared statement on a generic plan, made once with the sizes its tables had
     /// then, until an ANALYZE: one made while `deliveries` was small scans the whole table for every batch of 'sent'
     /// reports long after it has grown. Preparing again bounds that to this long.
     static void setKeptStatementLifetime(std::chrono::milliseconds lifetime);

@@ -412,7 +412,7 @@ void RepositoryTest::keptStatementsFollowTheTablesGrowth()
         many << delivery(QStringLiteral("many-%1").arg(i, 4, 10, QLatin1Char('0')));
     VT_OK(deliveries.insertAndClaim({}, many, kWorker, kLeaseMs));
 
-    // Kept statements are prepared again after a while (a minute by default); here at once.
+    // Kept statements are prepared again after a while (ten seconds by default); here at once.
     const std::chrono::milliseconds lifetime = Database::keptStatementLifetime();
     Database::setKeptStatementLifetime(std::chrono::milliseconds::zero());
     const auto restore = qScopeGuard([lifetime] { Database::setKeptStatementLifetime(lifetime); });
