@@ -406,9 +406,12 @@ Result<QSet<QString>> DeliveryRepository::insertAndClaimInOneStatement(const QLi
     // Rows that were there already: a repeated job. Only those still waiting ('queued') are claimed; sent or
     // failed ones are done, retries belong to the retry scanner, claimed ones to their worker.
     QStringList existing;
+    QSet<QString> listed;
     for (const Delivery &d : deliveries) {
-        if (!claimed.contains(d.notificationId) && !existing.contains(d.notificationId))
+        if (!claimed.contains(d.notificationId) && !listed.contains(d.notificationId)) {
+            listed.insert(d.notificationId);
             existing.append(d.notificationId);
+        }
     }
     if (existing.isEmpty())
         return claimed;
