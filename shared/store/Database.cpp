@@ -209,16 +209,13 @@ Result<QSqlDatabase> Database::openConnection(const QString &name) const
 
 namespace {
 thread_local quint64 tlRequests = 0;
+std::atomic<qint64> gKeptStatementLifetimeMs{10'000};
 } // namespace
 
 quint64 Database::requestsOnThisThread()
 {
     return tlRequests;
 }
-
-namespace {
-std::atomic<qint64> gKeptStatementLifetimeMs{10'000};
-} // namespace
 
 void Database::setKeptStatementLifetime(std::chrono::milliseconds lifetime)
 {

@@ -639,7 +639,7 @@ Result<int> DeliveryRepository::recordSentInOneStatement(const QList<SentReport>
     static const QString sql =
         QStringLiteral("WITH sent (sent_id, message_id, sent_time) AS (SELECT * FROM unnest(CAST(? AS TEXT[]),"
                        " CAST(? AS TEXT[]), CAST(? AS BIGINT[]))), updated AS (")
-        + QString(sentUpdateSql()).replace(QStringLiteral("rule_id, sent_at"), QStringLiteral("rule_id, sent_at AS at"))
+        + sentUpdateSql() + QStringLiteral(" AS at") // the last column returned is sent_at
         + QStringLiteral("), stored_entries AS (INSERT INTO delivery_events (notification_id, status, at, detail)"
                          " SELECT sent.sent_id, CAST(? AS TEXT), sent.sent_time, COALESCE(sent.message_id, '')"
                          " FROM updated JOIN sent ON sent.sent_id = updated.notification_id"

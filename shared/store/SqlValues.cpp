@@ -63,16 +63,30 @@ QString placeholderRow(int columns)
     return row;
 }
 
-QString textArray(const QStringList &values)
+namespace {
+
+/// "{a,b}" with `element` appending each value.
+template<typename Value, typename Append>
+QString arrayLiteral(const QList<Value> &values, Append element)
 {
     QString literal = QStringLiteral("{");
     for (qsizetype i = 0; i < values.size(); ++i) {
         if (i > 0)
             literal += QLatin1Char(',');
-        const QString &value = values.at(i);
+        element(literal, values.at(i));
+    }
+    literal += QLatin1Char('}');
+    return literal;
+}
+
+} // namespace
+
+QString textArray(const QStringList &values)
+{
+    return arrayLiteral(values, [](QString &literal, const QString &value) {
         if (value.isNull()) {
             literal += QStringLiteral("NULL");
-            continue;
+            return;
         }
         // Quoted, so that nothing in the value (commas, braces, spaces, the word NULL) is read as syntax; inside
         // the quotes only the quote and the backslash are escaped.
@@ -83,33 +97,19 @@ QString textArray(const QStringList &values)
             literal += c;
         }
         literal += QLatin1Char('"');
-    }
-    literal += QLatin1Char('}');
-    return literal;
+    });
 }
 
 QString bigintArray(const QList<qint64> &values)
 {
-    QString literal = QStringLiteral("{");
-    for (qsizetype i = 0; i < values.size(); ++i) {
-        if (i > 0)
-            literal += QLatin1Char(',');
-        literal += QString::number(values.at(i));
-    }
-    literal += QLatin1Char('}');
-    return literal;
+    return arrayLiteral(values, [](QString &literal, qint64 value) { literal += QString::number(value); });
 }
 
 QString bigintArray(const QList<std::optional<qint64>> &values)
 {
-    QString literal = QStringLiteral("{");
-    for (qsizetype i = 0; i < values.size(); ++i) {
-        if (i > 0)
-            literal += QLatin1Char(',');
-        literal += values.at(i) ? QString::number(*values.at(i)) : QStringLiteral("NULL");
-    }
-    literal += QLatin1Char('}');
-    return literal;
+    return arrayLiteral(values, [](QString &literal, const std::optional<qint64> &value) {
+        literal += value ? QString::number(*value) : QStringLiteral("NULL");
+    });
 }
 
 QString placeholderRows(qsizetype rows, int columns)
