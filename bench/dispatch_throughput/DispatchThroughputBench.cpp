@@ -175,12 +175,14 @@ int main(int argc, char **argv)
             dispatcher.submit(job(submitted++), completion);
     };
     const double cpuStart = cpuSeconds();
+    const quint64 requestsStart = Database::requestsOnThisThread();
     QElapsedTimer wall;
     wall.start();
     topUp();
     waitUntil([&] { return done == count - 1; }, 1'800'000);
     const double seconds = double(wall.nsecsElapsed()) / 1e9;
     const double cpu = cpuSeconds() - cpuStart;
+    const quint64 requests = Database::requestsOnThisThread() - requestsStart;
 
     Result<QMap<DeliveryStatus, qint64>> counts = engine.deliveries.countsByStatus();
     const qint64 recordedSent = counts ? counts->value(DeliveryStatus::Sent) : -1;
@@ -189,6 +191,8 @@ int main(int argc, char **argv)
                 postgres ? "postgres" : "sqlite", done, inflight, done / seconds, cpu * 1e6 / std::max(done, 1),
                 double(std::max<qint64>(0, peakRss - rssBefore)) / inflight / 1024.0, failures,
                 static_cast<long long>(recordedSent));
+    std::printf("database requests: %llu, %.3f per push\n", static_cast<unsigned long long>(requests),
+                double(requests) / std::max(done, 1));
     if (admin)
         (void)admin->execute(QStringLiteral("DROP SCHEMA ") + schema + QStringLiteral(" CASCADE"),
                              QStringLiteral("drop the schema"));

@@ -199,28 +199,37 @@ void Dispatcher::processJobs()
         }
     }
     QPointer<Dispatcher> self(this);
-    m_deps.directory.activeDevices(userIds, [self, batch = std::move(batch)](Result<DeviceDirectory::Devices> devices) {
-        if (self)
-            self->storeAndSend(batch, std::move(devices));
-    });
+    m_deps.directory.activeDevicesAndUsers(
+        userIds, [self, batch = std::move(batch)](Result<DeviceDirectory::DevicesAndUsers> found) {
+            if (self)
+                self->storeAndSend(batch, std::move(found));
+        });
 }
 
-void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QList<Device>>> devices)
+void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<DeviceDirectory::DevicesAndUsers> found)
 {
-    if (!devices) {
+    if (!found) {
         for (const JobPtr &job : jobs)
-            failJob(job, devices.error(), false);
+            failJob(job, found.error(), false);
         return;
     }
-    QStringList userIds;
-    for (const JobPtr &job : jobs)
-        userIds.append(job->job->userId);
-    Result<QHash<QString, User>> users = m_deps.users.findMany(userIds);
-    if (!users) {
-        for (const JobPtr &job : jobs)
-            failJob(job, users.error(), false);
-        return;
+    const DeviceDirectory::Devices *devices = &found->devices;
+    if (!found->users) {
+        // A directory that does not read the users with their devices: they are read here.
+        QStringList userIds;
+        for (const JobPtr &job : jobs) {
+            if (devices->contains(job->job->userId))
+                userIds.append(job->job->userId);
+        }
+        Result<QHash<QString, User>> read = m_deps.users.findMany(userIds);
+        if (!read) {
+            for (const JobPtr &job : jobs)
+                failJob(job, read.error(), false);
+            return;
+        }
+        found->users = std::move(*read);
     }
+    const QHash<QString, User> *users = &*found->users;
 
     const qint64 now = m_deps.clock.nowMs();
     std::vector<JobPtr> accepted;

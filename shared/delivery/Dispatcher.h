@@ -1,6 +1,7 @@
 #pragma once
 
 #include "delivery/AppProvider.h"
+#include "delivery/DeviceDirectory.h"
 #include "model/Delivery.h"
 #include "model/Device.h"
 #include "model/SendJob.h"
@@ -22,7 +23,6 @@ namespace vestnik {
 class CircuitBreaker;
 class Clock;
 class DeliveryObserver;
-class DeviceDirectory;
 class OutcomeRecorder;
 class ProviderClients;
 class TemplateCatalog;
@@ -128,7 +128,7 @@ private:
     using TaskPtr = std::shared_ptr<Task>;
 
     void processJobs();
-    void storeAndSend(std::vector<JobPtr> jobs, Result<QHash<QString, QList<Device>>> devices);
+    void storeAndSend(std::vector<JobPtr> jobs, Result<DeviceDirectory::DevicesAndUsers> found);
     void resolveRedispatch(QList<Delivery> claimed);
     void prepareAndSend(const TaskPtr &task);
     void sendOrWait(const TaskPtr &task);

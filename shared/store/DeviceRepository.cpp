@@ -138,6 +138,37 @@ Result<QHash<QString, QList<Device>>> DeviceRepository::activeForUsers(const QSt
     return devices;
 }
 
+Result<DeviceRepository::DevicesAndUsers> DeviceRepository::activeWithUsers(const QStringList &userIds) const
+{
+    // The user columns follow the device's; a device of a user without a row (none is registered so) has nulls
+    // there.
+    static const QString head = QStringLiteral("SELECT ") + sqlvalues::qualified(kColumns, QStringLiteral("d"))
+                                + QStringLiteral(", ") + UserRepository::columns(QStringLiteral("u"))
+                                + QStringLiteral(" FROM devices d LEFT JOIN users u ON u.id = d.user_id"
+                                                 " WHERE d.active AND d.user_id IN ");
+    static const int kFirstUserColumn = int(kColumns.count(QLatin1Char(','))) + 1;
+    DevicesAndUsers found;
+    Result<void> read =
+        m_database.selectByKeys(head, userIds, QStringLiteral(" ORDER BY d.id"),
+                                QStringLiteral("cannot read the devices and rows of %1 users").arg(userIds.size()),
+                                [this, &found](const QSqlQuery &q) -> Result<void> {
+                                    Result<Device> device = deviceFrom(q);
+                                    if (!device)
+                                        return device.error();
+                                    if (!q.isNull(kFirstUserColumn) && !found.users.contains(device->userId)) {
+                                        Result<User> user = UserRepository::fromRow(q, kFirstUserColumn);
+                                        if (!user)
+                                            return user.error();
+                                        found.users.insert(device->userId, std::move(*user));
+                                    }
+                                    found.devices[device->userId].append(std::move(*device));
+                                    return {};
+                                });
+    if (!read)
+        return read.error();
+    return found;
+}
+
 Result<std::optional<Device>> DeviceRepository::findOne(const QString &where, const QVariantList &values,
                                                         const QString &what) const
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Device.h"
+#include "model/User.h"
 #include "util/Result.h"
 
 #include <QHash>
@@ -40,6 +41,14 @@ public:
     /// The active devices of several users in one query per 100 users, by user id (users without any are
     /// absent), each user's by id.
     Result<QHash<QString, QList<Device>>> activeForUsers(const QStringList &userIds) const;
+    /// What activeWithUsers() reads.
+    struct DevicesAndUsers {
+        QHash<QString, QList<Device>> devices; ///< as activeForUsers() answers
+        QHash<QString, User> users;            ///< the rows of the users in `devices`, by id
+    };
+    /// activeForUsers() and the rows of the users that have active devices, together: one query per 100 users
+    /// instead of two, which a sender's look-up per batch is.
+    Result<DevicesAndUsers> activeWithUsers(const QStringList &userIds) const;
     /// The device with this id, or nothing.
     Result<std::optional<Device>> find(qint64 deviceId) const;
     /// The device of an app's token (active or not), or nothing.

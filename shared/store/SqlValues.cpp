@@ -125,4 +125,12 @@ QString placeholderRows(qsizetype rows, int columns)
     return all;
 }
 
+QString qualified(const QString &columns, const QString &alias)
+{
+    QStringList names = columns.split(QLatin1Char(','));
+    for (QString &name : names)
+        name = alias + QLatin1Char('.') + name.trimmed();
+    return names.join(QStringLiteral(", "));
+}
+
 } // namespace vestnik::sqlvalues

@@ -38,6 +38,8 @@ Result<QJsonObject> jsonObject(const QVariant &value, const QString &what);
 QString placeholderRow(int columns);
 /// `rows` such rows, comma-separated: the VALUES of a multi-row INSERT.
 QString placeholderRows(qsizetype rows, int columns);
+/// A comma-separated column list ("id, user_id") with each name qualified by `alias` ("d.id, d.user_id"), for a join.
+QString qualified(const QString &columns, const QString &alias);
 
 /// A PostgreSQL array literal of texts ('{"a","b"}'), a null string as a NULL element; bound as one value and cast
 /// with CAST(? AS TEXT[]), so that a statement takes any number of rows through unnest() with one fixed text.

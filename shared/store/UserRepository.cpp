@@ -56,23 +56,28 @@ namespace {
 
 const QString kUserColumns = QStringLiteral("id, locale, timezone, attributes, created_at, updated_at");
 
-Result<User> userFrom(const QSqlQuery &q)
+} // namespace
+
+QString UserRepository::columns(const QString &alias)
 {
-    const QString id = q.value(0).toString();
-    Result<QJsonObject> attributes = sqlvalues::jsonObject(q.value(3), QStringLiteral("user %1").arg(id));
+    return alias.isEmpty() ? kUserColumns : sqlvalues::qualified(kUserColumns, alias);
+}
+
+Result<User> UserRepository::fromRow(const QSqlQuery &q, int first)
+{
+    const QString id = q.value(first).toString();
+    Result<QJsonObject> attributes = sqlvalues::jsonObject(q.value(first + 3), QStringLiteral("user %1").arg(id));
     if (!attributes)
         return attributes.error();
     User user;
     user.id = id;
-    user.locale = q.value(1).toString();
-    user.timezone = q.value(2).toString();
+    user.locale = q.value(first + 1).toString();
+    user.timezone = q.value(first + 2).toString();
     user.attributes = *attributes;
-    user.createdAtMs = q.value(4).toLongLong();
-    user.updatedAtMs = q.value(5).toLongLong();
+    user.createdAtMs = q.value(first + 4).toLongLong();
+    user.updatedAtMs = q.value(first + 5).toLongLong();
     return user;
 }
-
-} // namespace
 
 Result<std::optional<User>> UserRepository::find(const QString &id) const
 {
@@ -83,7 +88,7 @@ Result<std::optional<User>> UserRepository::find(const QString &id) const
         return q.error();
     if (!q->next())
         return std::optional<User>();
-    Result<User> user = userFrom(*q);
+    Result<User> user = fromRow(*q);
     if (!user)
         return user.error();
     return std::optional<User>(std::move(*user));
@@ -95,7 +100,7 @@ Result<QHash<QString, User>> UserRepository::findMany(const QStringList &ids) co
     Result<void> read = m_database.selectByKeys(
         QStringLiteral("SELECT ") + kUserColumns + QStringLiteral(" FROM users WHERE id IN "), ids, QString(),
         QStringLiteral("cannot read %1 users").arg(ids.size()), [&users](const QSqlQuery &q) -> Result<void> {
-            Result<User> user = userFrom(q);
+            Result<User> user = fromRow(q);
             if (!user)
                 return user.error();
             users.insert(user->id, std::move(*user));

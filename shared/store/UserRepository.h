@@ -9,6 +9,8 @@
 
 #include <optional>
 
+class QSqlQuery;
+
 namespace vestnik {
 
 class Clock;
@@ -32,6 +34,11 @@ public:
     };
 
     UserRepository(const Database &database, const Clock &clock);
+
+    /// The columns fromRow() reads, each qualified by `alias` unless it is empty (for a join).
+    static QString columns(const QString &alias = QString());
+    /// The user in the columns() of `query` that begin at column `first`.
+    static Result<User> fromRow(const QSqlQuery &query, int first = 0);
 
     /// Creates the user or replaces locale, timezone and attributes; keeps the creation time.
     Result<void> upsert(const User &user) const;

@@ -71,6 +71,28 @@ SendJob eventJob(const QString &eventId, const QString &userId, const nlohmann::
     return job;
 }
 
+/// The registry's devices without their users' rows, as a directory over the Auth Service answers: the dispatcher
+/// reads the users itself.
+class DevicesOnlyDirectory final : public DeviceDirectory
+{
+public:
+    DevicesOnlyDirectory(DeviceDirectory &registry, int &lookups) : m_registry(registry), m_lookups(lookups) {}
+
+    void activeDevices(const QStringList &userIds, DevicesCallback callback) override
+    {
+        ++m_lookups;
+        m_registry.activeDevices(userIds, std::move(callback));
+    }
+    void device(const QString &userId, qint64 deviceId, DeviceCallback callback) override
+    {
+        m_registry.device(userId, deviceId, std::move(callback));
+    }
+
+private:
+    DeviceDirectory &m_registry;
+    int &m_lookups;
+};
+
 } // namespace
 
 class DispatcherTest final : public QObject
@@ -83,6 +105,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
 
+    void rendersPerLocaleAndSendsOncePerDevice_data();
     void rendersPerLocaleAndSendsOncePerDevice();
     void repeatedJobSendsNothingTwice();
     void outcomeClassesOfFcm();
@@ -100,7 +123,7 @@ private Q_SLOTS:
 
 private:
     ProviderClients::Settings providerSettings() const;
-    void restart();
+    void restart(DeliveryEngine::DirectoryFactory directory = {});
     void addUser(const QString &userId, const QString &locale, const QJsonObject &attributes = {});
     qint64 addDevice(const QString &userId, Platform platform, const QString &token, const QString &locale = {});
     QList<Dispatcher::JobReport> dispatch(const QList<SendJob> &jobs);
@@ -212,11 +235,12 @@ ProviderClients::Settings DispatcherTest::providerSettings() const
     return test::simProviderSettings(*m_sim);
 }
 
-void DispatcherTest::restart()
+void DispatcherTest::restart(DeliveryEngine::DirectoryFactory directory)
 {
     m_rt.reset();
-    m_rt = std::make_unique<DeliveryEngine>(m_db->database(), *m_sealer, *m_clock,
-                                            test::engineSettings(providerSettings()));
+    DeliveryEngine::Settings settings = test::engineSettings(providerSettings());
+    settings.directory = std::move(directory);
+    m_rt = std::make_unique<DeliveryEngine>(m_db->database(), *m_sealer, *m_clock, std::move(settings));
 }
 
 void DispatcherTest::addUser(const QString &userId, const QString &locale, const QJsonObject &attributes)
@@ -292,8 +316,22 @@ QMap<QString, int> DispatcherTest::statusCounts()
     return counts;
 }
 
+void DispatcherTest::rendersPerLocaleAndSendsOncePerDevice_data()
+{
+    QTest::addColumn<bool>("directoryReadsUsers");
+    QTest::newRow("the registry reads devices and users together") << true;
+    QTest::newRow("a directory without the users") << false;
+}
+
 void DispatcherTest::rendersPerLocaleAndSendsOncePerDevice()
 {
+    QFETCH(bool, directoryReadsUsers);
+    int directoryLookups = 0;
+    if (!directoryReadsUsers) {
+        restart([&directoryLookups](QNetworkAccessManager &, DeviceDirectory &registry) {
+            return std::make_unique<DevicesOnlyDirectory>(registry, directoryLookups);
+        });
+    }
     addUser(QStringLiteral("anna"), QStringLiteral("ru-RU"), {{QStringLiteral("имя"), QStringLiteral("Анна")}});
     addUser(QStringLiteral("john"), QStringLiteral("en-GB"), {{QStringLiteral("имя"), QStringLiteral("John")}});
     const qint64 annaPhone = addDevice(QStringLiteral("anna"), Platform::Android, fcmToken(1));
@@ -311,6 +349,7 @@ void DispatcherTest::rendersPerLocaleAndSendsOncePerDevice()
         QCOMPARE(report.sent, report.devices);
     }
     QCOMPARE(reports.at(0).devices + reports.at(1).devices, 3);
+    QCOMPARE(directoryLookups, directoryReadsUsers ? 0 : 1);
 
     // The user's locale for a device without one, the device's own where it has one.
     const QJsonObject fcm = recording(QStringLiteral("fcm"));

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void deviceApnsInvalidationRule_data();
     void deviceApnsInvalidationRule();
     void deviceActiveForUsersInChunks();
+    void deviceActiveWithUsersReadsBothInOneQueryPerChunk();
     void deviceUpdateChangesTokenKeepingId();
 
     // RepositoryTestTemplates.cpp

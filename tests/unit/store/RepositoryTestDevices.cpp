@@ -1,5 +1,7 @@
 #include "RepositoryTest.h"
+#include "store/Database.h"
 #include "store/DeviceRepository.h"
+#include "store/UserRepository.h"
 
 #include <QFile>
 
@@ -264,6 +266,72 @@ void RepositoryTest::deviceActiveForUsersInChunks()
     Result<QHash<QString, QList<Device>>> none = devices.activeForUsers({});
     VT_OK(none);
     QVERIFY(none->isEmpty());
+}
+
+void RepositoryTest::deviceActiveWithUsersReadsBothInOneQueryPerChunk()
+{
+    createApp();
+    const DeviceRepository devices(db(), m_clock, sealer());
+    const UserRepository users(db(), m_clock);
+    // 130 users (two statements of 100): every third without devices, every fifth with a deactivated second
+    // device, every other one with a locale, a timezone and attributes (quotes and Cyrillic included).
+    constexpr int kUsers = 130;
+    const auto userId = [](int i) { return QStringLiteral("user-%1").arg(i, 3, 10, QLatin1Char('0')); };
+    QStringList asked;
+    for (int i = 0; i < kUsers; ++i) {
+        asked << userId(i);
+        if (i % 2 == 0) {
+            User user;
+            user.id = userId(i);
+            user.locale = QStringLiteral("ru-RU");
+            user.timezone = QStringLiteral("Europe/Moscow");
+            user.attributes = {{QStringLiteral("имя"), QStringLiteral("Анна \"%1\"").arg(i)},
+                               {QStringLiteral("level"), i}};
+            VT_OK(users.upsert(user));
+        } else {
+            VT_OK(users.ensureExists(userId(i)));
+        }
+        if (i % 3 == 0)
+            continue;
+        VT_OK(devices.registerDevice(userId(i), kApp, Platform::Android, QStringLiteral("token-%1").arg(i)));
+        if (i % 5 == 0) {
+            Result<qint64> second =
+                devices.registerDevice(userId(i), kApp, Platform::Ios, QStringLiteral("second-%1").arg(i));
+            VT_OK(second);
+            VT_OK(devices.deactivate(*second, QStringLiteral("Unregistered")));
+        }
+    }
+    asked << QStringLiteral("ghost");
+
+    // Counted with the statements prepared already, as they are after a sender's first batch.
+    VT_OK(devices.activeWithUsers(asked));
+    quint64 before = Database::requestsOnThisThread();
+    Result<DeviceRepository::DevicesAndUsers> found = devices.activeWithUsers(asked);
+    const quint64 joined = Database::requestsOnThisThread() - before;
+    VT_OK(found);
+    QCOMPARE(joined, quint64(2));
+
+    // The same devices as activeForUsers(), and the same user rows as findMany() for the users that have any,
+    // which take a request more per chunk.
+    VT_OK(devices.activeForUsers(asked));
+    before = Database::requestsOnThisThread();
+    Result<QHash<QString, QList<Device>>> alone = devices.activeForUsers(asked);
+    VT_OK(alone);
+    const quint64 devicesAlone = Database::requestsOnThisThread() - before;
+    QCOMPARE(devicesAlone, quint64(2));
+    QCOMPARE(found->devices, *alone);
+    QCOMPARE(found->devices.size(), kUsers - (kUsers + 2) / 3);
+    Result<QHash<QString, User>> rows = users.findMany(alone->keys());
+    VT_OK(rows);
+    QCOMPARE(found->users, *rows);
+    QCOMPARE(found->users.size(), found->devices.size());
+    QCOMPARE(found->users.value(userId(4)).attributes.value(QStringLiteral("имя")).toString(),
+             QStringLiteral("Анна \"4\""));
+    QVERIFY(!found->users.contains(userId(3))); // no devices
+
+    Result<DeviceRepository::DevicesAndUsers> none = devices.activeWithUsers({});
+    VT_OK(none);
+    QVERIFY(none->devices.isEmpty() && none->users.isEmpty());
 }
 
 void RepositoryTest::deviceUpdateChangesTokenKeepingId()
