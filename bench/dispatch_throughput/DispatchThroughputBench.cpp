@@ -134,12 +134,13 @@ int main(int argc, char **argv)
 
     QElapsedTimer setup;
     setup.start();
-    for (int i = 0; i < count; ++i) {
+    // User 0 is the warm-up's; users 1 to `count` are measured.
+    for (int i = 0; i <= count; ++i) {
         if (!engine.devices.registerDevice(QStringLiteral("user-%1").arg(i), QStringLiteral("shop"), Platform::Android,
                                            deviceToken(i), QStringLiteral("ru-RU")))
             return fail(QStringLiteral("cannot register device %1").arg(i));
     }
-    std::printf("registered %d devices in %.1f s\n", count, double(setup.elapsed()) / 1000.0);
+    std::printf("registered %d devices in %.1f s\n", count + 1, double(setup.elapsed()) / 1000.0);
     Dispatcher &dispatcher = engine.dispatcher;
 
     const auto job = [](int i) {
@@ -171,7 +172,7 @@ int main(int argc, char **argv)
         topUp();
     };
     topUp = [&] {
-        while (submitted < count && submitted - 1 - done < inflight)
+        while (submitted <= count && submitted - 1 - done < inflight)
             dispatcher.submit(job(submitted++), completion);
     };
     const double cpuStart = cpuSeconds();
@@ -179,7 +180,7 @@ int main(int argc, char **argv)
     QElapsedTimer wall;
     wall.start();
     topUp();
-    waitUntil([&] { return done == count - 1; }, 1'800'000);
+    waitUntil([&] { return done == count; }, 1'800'000);
     const double seconds = double(wall.nsecsElapsed()) / 1e9;
     const double cpu = cpuSeconds() - cpuStart;
     const quint64 requests = Database::requestsOnThisThread() - requestsStart;
@@ -187,7 +188,7 @@ int main(int argc, char **argv)
     Result<QMap<DeliveryStatus, qint64>> counts = engine.deliveries.countsByStatus();
     const qint64 recordedSent = counts ? counts->value(DeliveryStatus::Sent) : -1;
     std::printf("dispatcher on %s: %d pushes, %d jobs in flight: %.0f pushes/s, %.2f us CPU per push, "
-                "%.2f KB per in-flight push, %d failures, %lld rows 'sent'\n",
+                "%.2f KB per in-flight push, %d failures, %lld rows 'sent' (with the warm-up's)\n",
                 postgres ? "postgres" : "sqlite", done, inflight, done / seconds, cpu * 1e6 / std::max(done, 1),
                 double(std::max<qint64>(0, peakRss - rssBefore)) / inflight / 1024.0, failures,
                 static_cast<long long>(recordedSent));
@@ -198,5 +199,5 @@ int main(int argc, char **argv)
                              QStringLiteral("drop the schema"));
     sim.process.terminate();
     sim.process.waitForFinished(10'000);
-    return failures == 0 && recordedSent == count ? 0 : 1;
+    return failures == 0 && recordedSent == count + 1 ? 0 : 1;
 }
