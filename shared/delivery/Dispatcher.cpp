@@ -215,13 +215,8 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<DeviceDirectory::
     }
     const DeviceDirectory::Devices *devices = &found->devices;
     if (!found->users) {
-        // A directory that does not read the users with their devices: they are read here.
-        QStringList userIds;
-        for (const JobPtr &job : jobs) {
-            if (devices->contains(job->job->userId))
-                userIds.append(job->job->userId);
-        }
-        Result<QHash<QString, User>> read = m_deps.users.findMany(userIds);
+        // A directory that does not read the users with their devices: those with devices are read here.
+        Result<QHash<QString, User>> read = m_deps.users.findMany(devices->keys());
         if (!read) {
             for (const JobPtr &job : jobs)
                 failJob(job, read.error(), false);

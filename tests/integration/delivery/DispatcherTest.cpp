@@ -93,6 +93,36 @@ private:
     int &m_lookups;
 };
 
+/// The registry's answer with every user's name changed: what the dispatcher renders shows whether it used the users
+/// that came with the devices or read them again.
+class RenamingDirectory final : public DeviceDirectory
+{
+public:
+    explicit RenamingDirectory(DeviceDirectory &registry) : m_registry(registry) {}
+
+    void activeDevices(const QStringList &userIds, DevicesCallback callback) override
+    {
+        m_registry.activeDevices(userIds, std::move(callback));
+    }
+    void activeDevicesAndUsers(const QStringList &userIds, DevicesAndUsersCallback callback) override
+    {
+        m_registry.activeDevicesAndUsers(userIds, [callback = std::move(callback)](Result<DevicesAndUsers> found) {
+            if (found && found->users) {
+                for (User &user : *found->users)
+                    user.attributes.insert(QStringLiteral("имя"), QStringLiteral("Вера"));
+            }
+            callback(std::move(found));
+        });
+    }
+    void device(const QString &userId, qint64 deviceId, DeviceCallback callback) override
+    {
+        m_registry.device(userId, deviceId, std::move(callback));
+    }
+
+private:
+    DeviceDirectory &m_registry;
+};
+
 } // namespace
 
 class DispatcherTest final : public QObject
@@ -107,6 +137,7 @@ private Q_SLOTS:
 
     void rendersPerLocaleAndSendsOncePerDevice_data();
     void rendersPerLocaleAndSendsOncePerDevice();
+    void usersComeWithTheirDevicesFromTheRegistry();
     void repeatedJobSendsNothingTwice();
     void outcomeClassesOfFcm();
     void outcomeClassesOfApns();
@@ -145,6 +176,7 @@ private:
     std::unique_ptr<ManualClock> m_clock;
     std::optional<Sealer> m_sealer;
     std::unique_ptr<DeliveryEngine> m_rt;
+    int m_directoryLookups = 0; ///< activeDevices() calls a DevicesOnlyDirectory answered
 };
 
 void DispatcherTest::initTestCase()
@@ -326,10 +358,10 @@ void DispatcherTest::rendersPerLocaleAndSendsOncePerDevice_data()
 void DispatcherTest::rendersPerLocaleAndSendsOncePerDevice()
 {
     QFETCH(bool, directoryReadsUsers);
-    int directoryLookups = 0;
+    m_directoryLookups = 0;
     if (!directoryReadsUsers) {
-        restart([&directoryLookups](QNetworkAccessManager &, DeviceDirectory &registry) {
-            return std::make_unique<DevicesOnlyDirectory>(registry, directoryLookups);
+        restart([this](QNetworkAccessManager &, DeviceDirectory &registry) {
+            return std::make_unique<DevicesOnlyDirectory>(registry, m_directoryLookups);
         });
     }
     addUser(QStringLiteral("anna"), QStringLiteral("ru-RU"), {{QStringLiteral("имя"), QStringLiteral("Анна")}});
@@ -349,7 +381,7 @@ void DispatcherTest::rendersPerLocaleAndSendsOncePerDevice()
         QCOMPARE(report.sent, report.devices);
     }
     QCOMPARE(reports.at(0).devices + reports.at(1).devices, 3);
-    QCOMPARE(directoryLookups, directoryReadsUsers ? 0 : 1);
+    QCOMPARE(m_directoryLookups, directoryReadsUsers ? 0 : 1);
 
     // The user's locale for a device without one, the device's own where it has one.
     const QJsonObject fcm = recording(QStringLiteral("fcm"));
@@ -393,6 +425,37 @@ void DispatcherTest::rendersPerLocaleAndSendsOncePerDevice()
     QCOMPARE(trail->at(0).status, DeliveryStatus::Queued);
     QCOMPARE(trail->at(1).status, DeliveryStatus::Sent);
     QCOMPARE(m_rt->dispatcher.counters().sent, 3);
+}
+
+void DispatcherTest::usersComeWithTheirDevicesFromTheRegistry()
+{
+    addUser(QStringLiteral("anna"), QStringLiteral("ru-RU"), {{QStringLiteral("имя"), QStringLiteral("Анна")}});
+    QVERIFY(addDevice(QStringLiteral("anna"), Platform::Android, fcmToken(1)) > 0);
+
+    // The registry answers with the users' rows.
+    std::optional<Result<DeviceDirectory::DevicesAndUsers>> found;
+    m_rt->directory.activeDevicesAndUsers(
+        {QStringLiteral("anna"), QStringLiteral("nobody")},
+        [&found](Result<DeviceDirectory::DevicesAndUsers> answer) { found = std::move(answer); });
+    QVERIFY(found.has_value());
+    VT_OK(*found);
+    QCOMPARE((*found)->devices.value(QStringLiteral("anna")).size(), 1);
+    QVERIFY((*found)->users.has_value());
+    QCOMPARE((*found)->users->size(), 1);
+    QCOMPARE((*found)->users->value(QStringLiteral("anna")).attributes.value(QStringLiteral("имя")).toString(),
+             QStringLiteral("Анна"));
+
+    // The dispatcher renders with the users that came with the devices: it does not read them again.
+    restart([](QNetworkAccessManager &, DeviceDirectory &registry) {
+        return std::make_unique<RenamingDirectory>(registry);
+    });
+    const QList<Dispatcher::JobReport> reports =
+        dispatch({eventJob(QStringLiteral("evt-1"), QStringLiteral("anna"), {{"название_товара", "Чайник"}})});
+    QCOMPARE(reports.size(), 1);
+    QCOMPARE(reports.at(0).sent, 1);
+    const QJsonObject message = test::lastFcmMessage(recording(QStringLiteral("fcm")).value(fcmToken(1)).toObject());
+    QCOMPARE(message.value(QStringLiteral("notification")).toObject().value(QStringLiteral("title")).toString(),
+             QStringLiteral("Вера, товар снова в наличии"));
 }
 
 void DispatcherTest::repeatedJobSendsNothingTwice()
