@@ -213,10 +213,10 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<DeviceDirectory::
             failJob(job, found.error(), false);
         return;
     }
-    const DeviceDirectory::Devices *devices = &found->devices;
+    const DeviceDirectory::Devices &devices = found->devices;
     if (!found->users) {
         // A directory that does not read the users with their devices: those with devices are read here.
-        Result<QHash<QString, User>> read = m_deps.users.findMany(devices->keys());
+        Result<QHash<QString, User>> read = m_deps.users.findMany(devices.keys());
         if (!read) {
             for (const JobPtr &job : jobs)
                 failJob(job, read.error(), false);
@@ -224,7 +224,7 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<DeviceDirectory::
         }
         found->users = std::move(*read);
     }
-    const QHash<QString, User> *users = &*found->users;
+    const QHash<QString, User> &users = *found->users;
 
     const qint64 now = m_deps.clock.nowMs();
     std::vector<JobPtr> accepted;
@@ -264,7 +264,7 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<DeviceDirectory::
         row.createdAtMs = sendJob.createdAtMs;
         const qint64 createdSeconds = sendJob.createdAtMs / 1000;
         const std::size_t firstTask = tasks.size();
-        for (const Device &device : devices->value(sendJob.userId)) {
+        for (const Device &device : devices.value(sendJob.userId)) {
             if (!sendJob.appId.isEmpty() && device.appId != sendJob.appId)
                 continue;
             const std::optional<Provider> provider = providerFor(device.platform);
@@ -305,8 +305,8 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<DeviceDirectory::
         }
         storedJobs.append({jobKey, sendJob.userId, sendJob.toJson()});
         if (tasks.size() > firstTask) {
-            const auto user = users->constFind(sendJob.userId);
-            std::shared_ptr<const Recipient> recipient = recipientFrom(user == users->cend() ? nullptr : &*user);
+            const auto user = users.constFind(sendJob.userId);
+            std::shared_ptr<const Recipient> recipient = recipientFrom(user == users.cend() ? nullptr : &*user);
             const auto content =
                 std::make_shared<const Content>(Content{std::make_shared<const SendJob>(std::move(sendJob)),
                                                         std::move(recipient), resolved->compiled, std::move(row)});

@@ -353,30 +353,33 @@ Result<QSqlQuery> StatementCache::run(const QString &sql, const QVariantList &va
             return makeError(ErrorCode::Database, what + QStringLiteral(": ") + db.error().message);
         m_kept = &m_database.keptStatements();
     }
-    if (auto stale = m_kept->bySql.find(sql);
-        stale != m_kept->bySql.end() && stale->second.user == nullptr
-        && std::chrono::steady_clock::now() - stale->second.preparedAt >= Database::keptStatementLifetime())
-        m_kept->bySql.erase(stale); // planned for the tables as they were: prepared again below
     QSqlQuery *query = nullptr;
     if (auto own = m_own.find(sql); own != m_own.end()) {
         query = &own.value();
-    } else if (auto it = m_kept->bySql.find(sql);
-               it != m_kept->bySql.end() && (it->second.user == nullptr || it->second.user == this)) {
-        if (!it->second.user) {
-            it->second.user = this;
-            m_borrowed.append(sql);
-        }
-        query = &it->second.query;
     } else {
-        Result<QSqlQuery> prepared = m_database.prepare(sql);
-        if (!prepared)
-            return makeError(ErrorCode::Database, what + QStringLiteral(": ") + prepared.error().message);
-        // Looked up again: preparing may have opened the connection again, which empties what it kept.
-        if (!m_kept->bySql.contains(sql) && m_kept->bySql.size() < std::size_t(Database::kKeptStatements)) {
-            query = &m_kept->bySql.try_emplace(sql, std::move(*prepared), this).first->second.query;
-            m_borrowed.append(sql);
+        auto kept = m_kept->bySql.find(sql);
+        if (kept != m_kept->bySql.end() && kept->second.user == nullptr
+            && std::chrono::steady_clock::now() - kept->second.preparedAt >= Database::keptStatementLifetime()) {
+            m_kept->bySql.erase(kept); // planned for the tables as they were: prepared again below
+            kept = m_kept->bySql.end();
+        }
+        if (kept != m_kept->bySql.end() && (kept->second.user == nullptr || kept->second.user == this)) {
+            if (!kept->second.user) {
+                kept->second.user = this;
+                m_borrowed.append(sql);
+            }
+            query = &kept->second.query;
         } else {
-            query = &m_own.insert(sql, std::move(*prepared)).value();
+            Result<QSqlQuery> prepared = m_database.prepare(sql);
+            if (!prepared)
+                return makeError(ErrorCode::Database, what + QStringLiteral(": ") + prepared.error().message);
+            // Looked up again: preparing may have opened the connection again, which empties what it kept.
+            if (!m_kept->bySql.contains(sql) && m_kept->bySql.size() < std::size_t(Database::kKeptStatements)) {
+                query = &m_kept->bySql.try_emplace(sql, std::move(*prepared), this).first->second.query;
+                m_borrowed.append(sql);
+            } else {
+                query = &m_own.insert(sql, std::move(*prepared)).value();
+            }
         }
     }
     if (query->isActive())
