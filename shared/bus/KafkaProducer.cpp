@@ -3,6 +3,7 @@
 #include "util/Logging.h"
 
 #include <memory>
+#include <utility>
 
 namespace vestnik {
 
@@ -22,6 +23,16 @@ Result<void> KafkaProducer::start()
 {
     if (m_handle)
         return {};
+    Result<kafka::HandlePtr> handle = makeHandle();
+    if (!handle)
+        return handle.error();
+    m_handle = std::move(*handle);
+    m_poller.start();
+    return {};
+}
+
+Result<kafka::HandlePtr> KafkaProducer::makeHandle()
+{
     QHash<QString, QString> properties = m_settings.properties;
     properties.insert(QStringLiteral("bootstrap.servers"), m_settings.brokers);
     properties.insert(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
@@ -33,12 +44,9 @@ Result<void> KafkaProducer::start()
     if (!conf)
         return conf.error();
     rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaProducer::onDelivery);
-    Result<kafka::HandlePtr> handle = kafka::makeHandle(RD_KAFKA_PRODUCER, std::move(*conf));
-    if (!handle)
-        return handle.error();
-    m_handle = std::move(*handle);
-    m_poller.start();
-    return {};
+    rd_kafka_conf_set_error_cb(conf->get(), &KafkaProducer::onError);
+    rd_kafka_conf_set_opaque(conf->get(), this);
+    return kafka::makeHandle(RD_KAFKA_PRODUCER, std::move(*conf));
 }
 
 void KafkaProducer::produce(const QString &topic, int partition, const QByteArray &key, const QByteArray &value,
@@ -56,6 +64,8 @@ void KafkaProducer::produce(const QString &topic, int partition, const QByteArra
                           RD_KAFKA_V_VALUE(const_cast<char *>(value.constData()), size_t(value.size())),
                           RD_KAFKA_V_OPAQUE(callback.get()), RD_KAFKA_V_END);
     if (error) {
+        if (error == RD_KAFKA_RESP_ERR__FATAL)
+            scheduleRestart();
         (*callback)(makeError(
             ErrorCode::Broker,
             QStringLiteral("cannot produce to %1: %2").arg(topic, QString::fromUtf8(rd_kafka_err2str(error)))));
@@ -75,6 +85,57 @@ void KafkaProducer::onDelivery(rd_kafka_t *, const rd_kafka_message_t *message, 
                                                           QString::fromUtf8(rd_kafka_err2str(message->err)))));
     else
         (*callback)(Result<void>());
+}
+
+void KafkaProducer::onError(rd_kafka_t *, int error, const char *reason, void *opaque)
+{
+    // Served by rd_kafka_poll() (or rd_kafka_flush()) on the owner's thread.
+    auto *self = static_cast<KafkaProducer *>(opaque);
+    if (error == RD_KAFKA_RESP_ERR__FATAL) {
+        self->scheduleRestart();
+        return;
+    }
+    // What librdkafka recovers from by itself (a broker away, a connection lost): for the log only.
+    qCWarning(lcBus).noquote() << "producer:" << QString::fromUtf8(reason);
+}
+
+void KafkaProducer::scheduleRestart()
+{
+    if (m_restartScheduled)
+        return;
+    m_restartScheduled = true;
+    QTimer::singleShot(0, this, &KafkaProducer::restart);
+}
+
+void KafkaProducer::restart()
+{
+    m_restartScheduled = false;
+    if (!m_handle)
+        return;
+    char reason[512] = {};
+    const rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(m_handle.get(), reason, sizeof(reason));
+    if (fatal == RD_KAFKA_RESP_ERR_NO_ERROR)
+        return;
+    Result<kafka::HandlePtr> fresh = makeHandle();
+    if (!fresh) {
+        qCCritical(lcBus).noquote() << "the producer hit a fatal error and cannot start over:" << fresh.error().message
+                                    << "- trying again in a second";
+        m_restartScheduled = true;
+        QTimer::singleShot(std::chrono::seconds(1), this, &KafkaProducer::restart);
+        return;
+    }
+    kafka::HandlePtr old = std::exchange(m_handle, std::move(*fresh));
+    ++m_restarts;
+    const int unconfirmed = rd_kafka_outq_len(old.get());
+    qCCritical(lcBus).noquote() << "the producer hit a fatal error (" << QString::fromUtf8(rd_kafka_err2name(fatal))
+                                << ":" << QString::fromUtf8(reason) << "); it starts over with a new one, and the"
+                                << unconfirmed << "messages it had not confirmed are offered again by their senders";
+    // Everything the old one holds is reported as not delivered (its callbacks may send again at once: through
+    // the new one). Answers to requests in flight are not waited for: a message may be stored and offered again.
+    rd_kafka_purge(old.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    if (rd_kafka_flush(old.get(), 5000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        qCCritical(lcBus) << "the failed producer still held" << rd_kafka_outq_len(old.get())
+                          << "messages after its purge; their senders are not told";
 }
 
 QString KafkaProducer::effectiveProperty(const QString &name) const

@@ -17,6 +17,11 @@ namespace vestnik {
 /// An idempotent Kafka producer (`enable.idempotence=true`, `acks=all`) on the owner's thread: every message's
 /// delivery report is checked and handed to its callback, so a caller acknowledges its own input only once
 /// what it produced is durable in the broker.
+///
+/// A fatal error (the idempotent producer lost its sequence with the broker, say after a broker restart) leaves
+/// a librdkafka producer refusing every message for good. This one then starts over with a new librdkafka
+/// producer: what the old one had not confirmed is reported as not delivered, so its senders offer it again
+/// through the new one, which may store a message twice (never lose one).
 class KafkaProducer final : public BusProducer
 {
     Q_OBJECT
@@ -56,14 +61,23 @@ public:
     int outstanding() const override;
     /// The value librdkafka runs `name` with (after start()); empty before start() or for an unknown property.
     QString effectiveProperty(const QString &name) const;
+    /// How many times a fatal error made this producer start over with a new librdkafka producer.
+    int restarts() const { return m_restarts; }
 
 private:
     static void onDelivery(rd_kafka_t *handle, const rd_kafka_message_t *message, void *opaque);
+    static void onError(rd_kafka_t *handle, int error, const char *reason, void *opaque);
+    Result<kafka::HandlePtr> makeHandle();
     void poll();
+    /// Starts over after a fatal error, in the next event-loop turn (never inside a librdkafka callback).
+    void scheduleRestart();
+    void restart();
 
     const Settings m_settings;
     kafka::HandlePtr m_handle;
     QTimer m_poller;
+    bool m_restartScheduled = false;
+    int m_restarts = 0;
 };
 
 } // namespace vestnik
