@@ -23,7 +23,9 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
+#include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -83,8 +85,10 @@ private:
     struct Run {
         QString name;
         QString database;
+        DatabaseSettings databaseSettings;
         QProcessEnvironment env;
         std::vector<std::unique_ptr<QProcess>> workers;
+        QStringList urls; ///< each worker's API, beside `workers`
         int expectedPushes = 0;
         int poison = 0;
     };
@@ -99,9 +103,14 @@ private:
     bool startWorker(Run &run);
     bool produceEvents(const Run &run, int poisonEvery);
     int acceptedSoFar() const;
+    /// Waits (up to 5 minutes) until the simulator accepted `count` pushes in all.
+    bool acceptedReach(const Run &run, int count) const;
     Tally tally(const Run &run) const;
     /// Waits (up to 5 minutes) until every user's phone received every push meant for it.
     bool everyPushArrives(const Run &run) const;
+    /// When a wait fails: what the phones are missing, the deliveries' states in the database and what each
+    /// worker says of itself (/healthz), so that a failure in CI tells where the pushes stopped.
+    void explain(const Run &run) const;
     bool stopAll(Run &run);
     bool services(const QString &action, const QString &service) const;
     /// The dead letters of the run by the event they stand for ("partition/offset"), each with its reason. A
@@ -150,6 +159,7 @@ bool EventFlowTest::prepare(Run &run)
     const Result<DatabaseSettings> settings = test::createPostgresDatabase(run.database);
     if (!settings)
         return false;
+    run.databaseSettings = *settings;
     Result<std::shared_ptr<Database>> database = Database::open(*settings);
     Result<Sealer> sealer = Sealer::fromKey(kSealKey);
     if (!database || !sealer || !Migrator(**database).migrate())
@@ -229,6 +239,8 @@ bool EventFlowTest::startWorker(Run &run)
         60s, 50ms);
     if (!listening || worker->state() != QProcess::Running)
         return false;
+    static const QRegularExpression url(QStringLiteral(R"(listening on (https?://\S+:\d+))"));
+    run.urls.append(url.match(QString::fromUtf8(output)).captured(1));
     run.workers.push_back(std::move(worker));
     return true;
 }
@@ -287,6 +299,14 @@ int EventFlowTest::acceptedSoFar() const
         .toInt();
 }
 
+bool EventFlowTest::acceptedReach(const Run &run, int count) const
+{
+    if (waitFor([&] { return acceptedSoFar() >= count; }, 300s, 20ms))
+        return true;
+    explain(run);
+    return false;
+}
+
 EventFlowTest::Tally EventFlowTest::tally(const Run &run) const
 {
     Tally t;
@@ -314,8 +334,57 @@ bool EventFlowTest::everyPushArrives(const Run &run) const
 {
     if (waitFor([&] { return tally(run).complete == kUsers; }, 300s, 2s))
         return true;
-    qWarning("%d of %d users received all their pushes", tally(run).complete, kUsers);
+    explain(run);
     return false;
+}
+
+void EventFlowTest::explain(const Run &run) const
+{
+    const Tally t = tally(run);
+    qWarning("%d of %d users received all their pushes: %d tokens, %d distinct, %d duplicates; the simulator "
+             "accepted %d",
+             t.complete, kUsers, t.tokens, t.distinct, t.duplicates, acceptedSoFar());
+    const QJsonObject fcm =
+        test::adminCall(m_sim->admin, QStringLiteral("GET"), QStringLiteral("/admin/deliveries?service=fcm"))
+            .json()
+            .value(QStringLiteral("fcm"))
+            .toObject();
+    int shown = 0;
+    for (int user = 0; user < kUsers && shown < 5; ++user) {
+        const QJsonObject ids =
+            fcm.value(token(run.name, user)).toObject().value(QStringLiteral("collapse_ids")).toObject();
+        if (ids.size() == kEventsPerUser)
+            continue;
+        ++shown;
+        qWarning("user u%d received %lld: %s", user, qlonglong(ids.size()),
+                 QJsonDocument(ids).toJson(QJsonDocument::Compact).constData());
+    }
+    if (Result<std::shared_ptr<Database>> database = Database::open(run.databaseSettings)) {
+        const qint64 now = SystemClock::instance().nowMs();
+        Result<QSqlQuery> deliveries = (*database)->run(
+            QStringLiteral(
+                "SELECT status, count(*), min(next_attempt_at), max(attempts) FROM deliveries GROUP BY status"),
+            {}, QStringLiteral("flow test diagnostics"));
+        while (deliveries && deliveries->next())
+            qWarning("deliveries %s: %lld (the earliest next attempt %s, attempts up to %d)",
+                     qPrintable(deliveries->value(0).toString()), deliveries->value(1).toLongLong(),
+                     deliveries->value(2).isNull()
+                         ? "none"
+                         : qPrintable(QStringLiteral("in %1 ms").arg(deliveries->value(2).toLongLong() - now)),
+                     deliveries->value(3).toInt());
+        Result<QSqlQuery> processed = (*database)->run(QStringLiteral("SELECT count(*) FROM processed_events"), {},
+                                                       QStringLiteral("flow test diagnostics"));
+        if (processed && processed->next())
+            qWarning("events the triggers processed: %lld", processed->value(0).toLongLong());
+    }
+    for (std::size_t i = 0; i < run.workers.size(); ++i) {
+        const bool running = run.workers[i]->state() == QProcess::Running;
+        const test::HttpExchange health =
+            running ? test::curl(
+                QString(), {QStringLiteral("--insecure"), run.urls.value(qsizetype(i)) + QStringLiteral("/healthz")})
+                    : test::HttpExchange();
+        qWarning("worker %zu (%s): %s", i, running ? "running" : "exited", health.body.constData());
+    }
 }
 
 bool EventFlowTest::stopAll(Run &run)
@@ -378,7 +447,7 @@ void EventFlowTest::threeWorkersDeliverEachPushOnceAndDeadLetterPoison()
         QVERIFY(startWorker(run));
     constexpr int kPoisonEvery = 100; // 1 %
     QVERIFY(produceEvents(run, kPoisonEvery));
-    QVERIFY2(waitFor([&] { return acceptedSoFar() >= run.expectedPushes; }, 300s),
+    QVERIFY2(acceptedReach(run, run.expectedPushes),
              qPrintable(QStringLiteral("%1 of %2 pushes arrived").arg(acceptedSoFar()).arg(run.expectedPushes)));
     QVERIFY(stopAll(run));
 
@@ -407,7 +476,7 @@ void EventFlowTest::workerKilledMidwayLosesNothing()
     for (int i = 0; i < 3; ++i)
         QVERIFY(startWorker(run));
     QVERIFY(produceEvents(run, 0));
-    QVERIFY(waitFor([&] { return acceptedSoFar() >= run.expectedPushes / 4; }, 300s, 20ms));
+    QVERIFY(acceptedReach(run, run.expectedPushes / 4));
     QProcess &victim = *run.workers.front();
     ::kill(pid_t(victim.processId()), SIGKILL);
     QVERIFY(victim.waitForFinished(10'000));
@@ -435,7 +504,7 @@ void EventFlowTest::brokerStoppedForTwentySecondsLosesNothing()
     for (int i = 0; i < 2; ++i)
         QVERIFY(startWorker(run));
     QVERIFY(produceEvents(run, 0));
-    QVERIFY(waitFor([&] { return acceptedSoFar() >= run.expectedPushes / 5; }, 300s, 20ms));
+    QVERIFY(acceptedReach(run, run.expectedPushes / 5));
     QVERIFY(services(QStringLiteral("stop"), QStringLiteral("kafka")));
     const int atStop = acceptedSoFar();
     QElapsedTimer down;
@@ -462,7 +531,7 @@ void EventFlowTest::postgresRestartedLosesNothing()
     for (int i = 0; i < 2; ++i)
         QVERIFY(startWorker(run));
     QVERIFY(produceEvents(run, 0));
-    QVERIFY(waitFor([&] { return acceptedSoFar() >= run.expectedPushes / 5; }, 300s, 20ms));
+    QVERIFY(acceptedReach(run, run.expectedPushes / 5));
     QVERIFY(services(QStringLiteral("stop"), QStringLiteral("postgres")));
     const int atStop = acceptedSoFar();
     QVERIFY(services(QStringLiteral("start"), QStringLiteral("postgres")));
