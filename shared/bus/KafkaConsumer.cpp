@@ -124,6 +124,7 @@ void KafkaConsumer::disableWakeUps()
 
 void KafkaConsumer::stop()
 {
+    m_startingOver = false;
     if (!m_handle)
         return;
     m_poller.stop();
@@ -211,8 +212,10 @@ void KafkaConsumer::poll()
                 continue;
             const QString text = QString::fromUtf8(rd_kafka_message_errstr(message.get()));
             qCWarning(lcBus).noquote() << "consumer of" << m_settings.groupId << ":" << text;
-            if (message->err == RD_KAFKA_RESP_ERR__FATAL)
+            if (message->err == RD_KAFKA_RESP_ERR__FATAL) {
                 Q_EMIT failed(text);
+                scheduleRestart();
+            }
             continue;
         }
         const TopicPartition where{QString::fromUtf8(rd_kafka_topic_name(message->rkt)), message->partition};
@@ -241,6 +244,57 @@ void KafkaConsumer::poll()
     }
     if (m_handle && m_poller.isActive())
         QTimer::singleShot(0, this, &KafkaConsumer::poll);
+}
+
+void KafkaConsumer::scheduleRestart()
+{
+    if (m_restartScheduled)
+        return;
+    m_restartScheduled = true;
+    QTimer::singleShot(0, this, &KafkaConsumer::restart);
+}
+
+void KafkaConsumer::restart()
+{
+    m_restartScheduled = false;
+    if (!m_handle)
+        return;
+    const std::optional<QString> fatal = kafka::fatalError(m_handle.get());
+    if (!fatal)
+        return;
+    ++m_restarts;
+    qCCritical(lcBus).noquote() << "the consumer of" << m_settings.groupId << "hit a fatal error (" << *fatal
+                                << "); it starts over as a new member, and what was not committed comes again";
+    discardHandle();
+    m_startingOver = true;
+    startOver();
+}
+
+void KafkaConsumer::startOver()
+{
+    if (!m_startingOver || m_handle)
+        return; // stopped meanwhile, or started
+    if (Result<void> started = start(); !started) {
+        qCCritical(lcBus).noquote() << "the consumer of" << m_settings.groupId
+                                    << "cannot start over:" << started.error().message << "- trying again in a second";
+        QTimer::singleShot(std::chrono::seconds(1), this, &KafkaConsumer::startOver);
+        return;
+    }
+    m_startingOver = false;
+}
+
+void KafkaConsumer::discardHandle()
+{
+    m_poller.stop();
+    disableWakeUps();
+    rd_kafka_destroy_flags(m_handle.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    // Acknowledgements still to come carry the old assignments' epochs, which no new assignment gets.
+    for (const TopicPartition &p : m_tracker.partitions())
+        m_tracker.revoke(p);
+    m_assigned.clear();
+    m_paused.clear();
+    m_nextOffsets.clear();
+    m_epochs.clear();
 }
 
 void KafkaConsumer::acknowledge(const TopicPartition &where, qint64 offset, quint64 epoch)

@@ -29,6 +29,10 @@ namespace vestnik {
 /// unacknowledged is paused (and the message that would exceed it is fetched again later) instead of buffering
 /// without bound. An acknowledgement for a partition that was revoked since is ignored: the partition's new
 /// owner handles the message again.
+///
+/// A fatal error (the group fenced this member off, say) leaves a librdkafka consumer handing out nothing more
+/// for good. This one then starts over as a new member: what was not committed comes again, from the group's
+/// committed offsets, and acknowledgements of what the failed member handed out are ignored.
 class KafkaConsumer final : public BusConsumer
 {
     Q_OBJECT
@@ -63,6 +67,8 @@ public:
     /// Per assigned partition, the high watermark librdkafka last saw minus the next offset the handler is to get
     /// (partitions that handed nothing out yet, or whose watermark is not known yet, do not count).
     std::optional<qint64> lag() const override;
+    /// How many times a fatal error made this consumer start over as a new member of its group.
+    int restarts() const { return m_restarts; }
 
 private:
     static void onRebalance(rd_kafka_t *handle, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions,
@@ -75,6 +81,14 @@ private:
     void storeCommittable(const QList<TopicPartition> &partitions);
     void pause(const TopicPartition &where, qint64 refetchFrom);
     void resume(const TopicPartition &where);
+    /// Drops the librdkafka consumer without leaving the group or committing (a failed one can do neither) and
+    /// forgets its partitions.
+    void discardHandle();
+    /// Starts over after a fatal error, in the next event-loop turn (never inside a librdkafka callback).
+    void scheduleRestart();
+    void restart();
+    /// Starts the consumer again after a fatal error, every second until it starts or stop() is called.
+    void startOver();
 
     const Settings m_settings;
     const Handler m_handler;
@@ -90,6 +104,9 @@ private:
     std::unique_ptr<QSocketNotifier> m_wake;
     int m_wakeRead = -1;
     int m_wakeWrite = -1;
+    bool m_restartScheduled = false;
+    bool m_startingOver = false;
+    int m_restarts = 0;
 };
 
 } // namespace vestnik

@@ -30,6 +30,15 @@ Result<HandlePtr> makeHandle(rd_kafka_type_t type, ConfPtr conf)
     return HandlePtr(handle);
 }
 
+std::optional<QString> fatalError(rd_kafka_t *handle)
+{
+    std::array<char, 512> reason{};
+    const rd_kafka_resp_err_t error = rd_kafka_fatal_error(handle, reason.data(), reason.size());
+    if (error == RD_KAFKA_RESP_ERR_NO_ERROR)
+        return std::nullopt;
+    return QString::fromUtf8(rd_kafka_err2name(error)) + QStringLiteral(": ") + QString::fromUtf8(reason.data());
+}
+
 Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor, int timeoutMs)
 {
     std::array<char, 512> error{};

@@ -7,6 +7,7 @@
 
 #include <librdkafka/rdkafka.h>
 #include <memory>
+#include <optional>
 
 namespace vestnik::kafka {
 
@@ -37,6 +38,9 @@ Result<ConfPtr> makeConf(const QHash<QString, QString> &properties);
 
 /// Creates a producer or consumer; takes ownership of `conf` only on success, as librdkafka does.
 Result<HandlePtr> makeHandle(rd_kafka_type_t type, ConfPtr conf);
+
+/// The fatal error a client is in ("NAME: reason"), after which librdkafka serves it no more; nothing if none.
+std::optional<QString> fatalError(rd_kafka_t *handle);
 
 /// Creates a topic (no error if it exists), waiting up to `timeoutMs` for the broker's answer.
 Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor, int timeoutMs);

@@ -112,9 +112,8 @@ void KafkaProducer::restart()
     m_restartScheduled = false;
     if (!m_handle)
         return;
-    char reason[512] = {};
-    const rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(m_handle.get(), reason, sizeof(reason));
-    if (fatal == RD_KAFKA_RESP_ERR_NO_ERROR)
+    const std::optional<QString> fatal = kafka::fatalError(m_handle.get());
+    if (!fatal)
         return;
     Result<kafka::HandlePtr> fresh = makeHandle();
     if (!fresh) {
@@ -127,9 +126,9 @@ void KafkaProducer::restart()
     kafka::HandlePtr old = std::exchange(m_handle, std::move(*fresh));
     ++m_restarts;
     const int unconfirmed = rd_kafka_outq_len(old.get());
-    qCCritical(lcBus).noquote() << "the producer hit a fatal error (" << QString::fromUtf8(rd_kafka_err2name(fatal))
-                                << ":" << QString::fromUtf8(reason) << "); it starts over with a new one, and the"
-                                << unconfirmed << "messages it had not confirmed are offered again by their senders";
+    qCCritical(lcBus).noquote() << "the producer hit a fatal error (" << *fatal
+                                << "); it starts over with a new one, and the" << unconfirmed
+                                << "messages it had not confirmed are offered again by their senders";
     // Everything the old one holds is reported as not delivered (its callbacks may send again at once: through
     // the new one). Answers to requests in flight are not waited for: a message may be stored and offered again.
     rd_kafka_purge(old.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);

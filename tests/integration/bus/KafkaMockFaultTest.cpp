@@ -1,10 +1,10 @@
 // KafkaProducer and KafkaConsumer against librdkafka's in-process mock cluster, for the faults a single real
 // broker cannot stage: Produce requests that fail, a group coordinator that goes away while offsets are
 // committed (and one that is still away when the consumer stops), a partition leader that goes down or moves,
-// Fetch requests that fail, a rebalance with work unacknowledged, and a Produce answer that makes the idempotent
-// producer fail for good. Each case asserts what the bus promises: every message's fate reported, nothing lost,
-// nothing stored or handed out twice (except what a producer that failed for good had sent), order kept per key,
-// and only acknowledged work committed.
+// Fetch requests that fail, a rebalance with work unacknowledged, a Produce answer that makes the idempotent
+// producer fail for good, and a group that fences a consumer off. Each case asserts what the bus promises: every
+// message's fate reported, nothing lost, nothing stored or handed out twice (except what a client that failed for
+// good had sent or handled), order kept per key, and only acknowledged work committed.
 #include "MockCluster.h"
 #include "TestResults.h"
 #include "bus/KafkaConsumer.h"
@@ -14,6 +14,7 @@
 #include <QList>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
 
@@ -106,6 +107,7 @@ private Q_SLOTS:
     void failedFetchRequestsNeitherLoseNorRepeatMessages();
     void unacknowledgedMessagesOfARevokedPartitionGoToItsNewOwner();
     void aFatalProducerErrorStartsANewProducerAndLosesNothing();
+    void aFencedConsumerStartsOverAndLosesNothing();
 
 private:
     KafkaConsumer::Settings consumerSettings(const QString &group, const QString &topic) const;
@@ -618,6 +620,51 @@ void KafkaMockFaultTest::aFatalProducerErrorStartsANewProducerAndLosesNothing()
     VT_OK(consumer.start());
     QTRY_COMPARE_WITH_TIMEOUT(stored.size(), kMessages, 30'000);
     qInfo("%d reported as not delivered and sent again; %d stored for %d messages", notDelivered, received, kMessages);
+    consumer.stop();
+}
+
+void KafkaMockFaultTest::aFencedConsumerStartsOverAndLosesNothing()
+{
+    constexpr int kPerPartition = 100;
+    const QString topic = QStringLiteral("vestnik.mock.fenced");
+    const QString group = QStringLiteral("vestnik-mock-fenced");
+    QVERIFY(m_cluster->createTopic(topic, {2, 3, 2}));
+    QCOMPARE(rd_kafka_mock_coordinator_set(m_cluster->get(), "group", group.toUtf8().constData(), 1),
+             RD_KAFKA_RESP_ERR_NO_ERROR);
+    Deliveries deliveries;
+    KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), producerProperties(), 5ms});
+    VT_OK(producer.start());
+    produceNumbered(producer, topic, 0, kPerPartition, deliveries);
+    QTRY_COMPARE_WITH_TIMEOUT(deliveries.reported(), kPartitions * kPerPartition, 15'000);
+    QVERIFY2(deliveries.failed == 0, qPrintable(deliveries.firstError));
+
+    QSet<QByteArray> handled;
+    int received = 0;
+    KafkaConsumer consumer(consumerSettings(group, topic), [&](const BusMessage &message, const BusConsumer::Ack &ack) {
+        handled.insert(message.value);
+        ++received;
+        ack();
+    });
+    QSignalSpy failures(&consumer, &BusConsumer::failed);
+    VT_OK(consumer.start());
+    QTRY_COMPARE_WITH_TIMEOUT(handled.size(), kPartitions * kPerPartition, 20'000);
+
+    // The coordinator answers the next heartbeat with FENCED_INSTANCE_ID (another process took this member's
+    // static identity), which librdkafka makes fatal: that consumer hands out nothing more. Then more messages come.
+    QCOMPARE(rd_kafka_mock_broker_push_request_error_rtts(m_cluster->get(), 1, api::kHeartbeat, 1,
+                                                          RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID, 0),
+             RD_KAFKA_RESP_ERR_NO_ERROR);
+    QTRY_COMPARE_WITH_TIMEOUT(consumer.restarts(), 1, 15'000);
+    QCOMPARE(failures.size(), 1);
+    QVERIFY2(failures.first().first().toString().contains(QStringLiteral("fenced"), Qt::CaseInsensitive),
+             qPrintable(failures.first().first().toString()));
+    produceNumbered(producer, topic, kPerPartition, kPerPartition, deliveries);
+    QTRY_COMPARE_WITH_TIMEOUT(deliveries.reported(), 2 * kPartitions * kPerPartition, 15'000);
+    QVERIFY2(deliveries.failed == 0, qPrintable(deliveries.firstError));
+
+    // The new member gets every message; what the failed one handled after the last commit may come twice.
+    QTRY_COMPARE_WITH_TIMEOUT(handled.size(), 2 * kPartitions * kPerPartition, 30'000);
+    qInfo("%d messages handed out for %d", received, 2 * kPartitions * kPerPartition);
     consumer.stop();
 }
 

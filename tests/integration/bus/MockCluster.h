@@ -16,6 +16,7 @@ constexpr int16_t kProduce = 0;
 constexpr int16_t kFetch = 1;
 constexpr int16_t kOffsetCommit = 8;
 constexpr int16_t kFindCoordinator = 10;
+constexpr int16_t kHeartbeat = 12;
 } // namespace api
 
 /// librdkafka's in-process mock cluster (brokers 1..n on loopback), kept by a client handle of its own: faults a
