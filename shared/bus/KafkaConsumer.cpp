@@ -52,6 +52,7 @@ Result<void> KafkaConsumer::start()
 {
     if (m_handle)
         return {};
+    m_held = false;
     QHash<QString, QString> properties = m_settings.properties;
     properties.insert(QStringLiteral("bootstrap.servers"), m_settings.brokers);
     properties.insert(QStringLiteral("group.id"), m_settings.groupId);
@@ -127,6 +128,10 @@ void KafkaConsumer::stop()
     m_startingOver = false;
     if (!m_handle)
         return;
+    if (kafka::fatalError(m_handle.get())) {
+        discardHandle(); // it can neither commit nor leave its group
+        return;
+    }
     m_poller.stop();
     if (m_wake)
         m_wake->setEnabled(false);
@@ -143,6 +148,7 @@ void KafkaConsumer::stop()
 
 void KafkaConsumer::hold()
 {
+    m_held = true;
     m_poller.stop();
     if (m_wake)
         m_wake->setEnabled(false);
@@ -262,6 +268,15 @@ void KafkaConsumer::restart()
     const std::optional<QString> fatal = kafka::fatalError(m_handle.get());
     if (!fatal)
         return;
+    if (m_settings.properties.contains(QStringLiteral("group.instance.id"))) {
+        // Fenced off by a member with the same static identity: starting over would fence that one in turn, and
+        // so on, each time handing out again what was not committed.
+        qCCritical(lcBus).noquote() << "the consumer of" << m_settings.groupId << "hit a fatal error (" << *fatal
+                                    << "); with a static group.instance.id it stops instead of starting over: give"
+                                    << "each consumer its own";
+        discardHandle();
+        return;
+    }
     ++m_restarts;
     qCCritical(lcBus).noquote() << "the consumer of" << m_settings.groupId << "hit a fatal error (" << *fatal
                                 << "); it starts over as a new member, and what was not committed comes again";
@@ -274,6 +289,7 @@ void KafkaConsumer::startOver()
 {
     if (!m_startingOver || m_handle)
         return; // stopped meanwhile, or started
+    const bool held = m_held;
     if (Result<void> started = start(); !started) {
         qCCritical(lcBus).noquote() << "the consumer of" << m_settings.groupId
                                     << "cannot start over:" << started.error().message << "- trying again in a second";
@@ -281,6 +297,8 @@ void KafkaConsumer::startOver()
         return;
     }
     m_startingOver = false;
+    if (held)
+        hold(); // a shutdown is draining: the new member takes nothing either
 }
 
 void KafkaConsumer::discardHandle()

@@ -30,9 +30,11 @@ namespace vestnik {
 /// without bound. An acknowledgement for a partition that was revoked since is ignored: the partition's new
 /// owner handles the message again.
 ///
-/// A fatal error (the group fenced this member off, say) leaves a librdkafka consumer handing out nothing more
-/// for good. This one then starts over as a new member: what was not committed comes again, from the group's
-/// committed offsets, and acknowledgements of what the failed member handed out are ignored.
+/// A fatal error (the group fenced this member off) leaves a librdkafka consumer unable to commit or leave its
+/// group. This one then starts over as a new member: what was not committed comes again, from the group's
+/// committed offsets, and acknowledgements of what the failed member handed out are ignored. With a static
+/// `group.instance.id` it stops instead (another member with the same identity fenced it; starting over would
+/// fence that one in turn): `failed` says so.
 class KafkaConsumer final : public BusConsumer
 {
     Q_OBJECT
@@ -106,6 +108,7 @@ private:
     int m_wakeWrite = -1;
     bool m_restartScheduled = false;
     bool m_startingOver = false;
+    bool m_held = false; ///< hold() was called since start()
     int m_restarts = 0;
 };
 

@@ -2,10 +2,21 @@
 
 #include "util/Logging.h"
 
+#include <QDeadlineTimer>
+
+#include <algorithm>
 #include <memory>
 #include <utility>
 
 namespace vestnik {
+
+namespace {
+
+/// Restarts after fatal errors that follow each other wait this long at first, twice as long each time after.
+constexpr std::chrono::milliseconds kFirstRestartDelay{1000};
+constexpr std::chrono::milliseconds kMaxRestartDelay{60'000};
+
+} // namespace
 
 KafkaProducer::KafkaProducer(Settings settings, QObject *parent) : BusProducer(parent), m_settings(std::move(settings))
 {
@@ -95,8 +106,22 @@ void KafkaProducer::onError(rd_kafka_t *, int error, const char *reason, void *o
         self->scheduleRestart();
         return;
     }
-    // What librdkafka recovers from by itself (a broker away, a connection lost): for the log only.
-    qCWarning(lcBus).noquote() << "producer:" << QString::fromUtf8(reason);
+    const QString text =
+        QStringLiteral("producer: %1: %2")
+            .arg(QString::fromUtf8(rd_kafka_err2name(rd_kafka_resp_err_t(error))), QString::fromUtf8(reason));
+    switch (error) {
+    case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+    case RD_KAFKA_RESP_ERR__SSL:
+    case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+        // The configuration or the broker's ACLs need fixing: nothing gets through until then.
+        qCCritical(lcBus).noquote() << text;
+        break;
+    default:
+        // What librdkafka recovers from by itself (a broker away, a connection lost): for the log only.
+        qCWarning(lcBus).noquote() << text;
+    }
 }
 
 void KafkaProducer::scheduleRestart()
@@ -104,7 +129,7 @@ void KafkaProducer::scheduleRestart()
     if (m_restartScheduled)
         return;
     m_restartScheduled = true;
-    QTimer::singleShot(0, this, &KafkaProducer::restart);
+    QTimer::singleShot(m_restartDelay, this, &KafkaProducer::restart);
 }
 
 void KafkaProducer::restart()
@@ -125,6 +150,11 @@ void KafkaProducer::restart()
     }
     kafka::HandlePtr old = std::exchange(m_handle, std::move(*fresh));
     ++m_restarts;
+    const auto now = std::chrono::steady_clock::now();
+    m_restartDelay = m_lastRestart && now - *m_lastRestart < kMaxRestartDelay
+                         ? std::clamp(m_restartDelay * 2, kFirstRestartDelay, kMaxRestartDelay)
+                         : std::chrono::milliseconds::zero();
+    m_lastRestart = now;
     const int unconfirmed = rd_kafka_outq_len(old.get());
     qCCritical(lcBus).noquote() << "the producer hit a fatal error (" << *fatal
                                 << "); it starts over with a new one, and the" << unconfirmed
@@ -132,9 +162,10 @@ void KafkaProducer::restart()
     // Everything the old one holds is reported as not delivered (its callbacks may send again at once: through
     // the new one). Answers to requests in flight are not waited for: a message may be stored and offered again.
     rd_kafka_purge(old.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    if (rd_kafka_flush(old.get(), 5000) != RD_KAFKA_RESP_ERR_NO_ERROR)
-        qCCritical(lcBus) << "the failed producer still held" << rd_kafka_outq_len(old.get())
-                          << "messages after its purge; their senders are not told";
+    rd_kafka_poll(old.get(), 0);
+    if (rd_kafka_outq_len(old.get()) > 0)
+        m_retired.push_back(std::move(old)); // polled until its reports are out
+    Q_EMIT restarted();
 }
 
 QString KafkaProducer::effectiveProperty(const QString &name) const
@@ -153,6 +184,10 @@ void KafkaProducer::poll()
 {
     if (m_handle)
         rd_kafka_poll(m_handle.get(), 0);
+    for (auto it = m_retired.begin(); it != m_retired.end();) {
+        rd_kafka_poll(it->get(), 0);
+        it = rd_kafka_outq_len(it->get()) == 0 ? m_retired.erase(it) : std::next(it);
+    }
 }
 
 bool KafkaProducer::flush(std::chrono::milliseconds timeout)
@@ -160,7 +195,11 @@ bool KafkaProducer::flush(std::chrono::milliseconds timeout)
     if (!m_handle)
         return true;
     // rd_kafka_flush serves the delivery callbacks on this thread while it waits.
-    return rd_kafka_flush(m_handle.get(), int(timeout.count())) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    const QDeadlineTimer deadline(timeout);
+    for (const kafka::HandlePtr &retired : m_retired)
+        rd_kafka_flush(retired.get(), int(deadline.remainingTime()));
+    return rd_kafka_flush(m_handle.get(), int(deadline.remainingTime())) == RD_KAFKA_RESP_ERR_NO_ERROR
+           && outstanding() == 0;
 }
 
 Result<void> KafkaProducer::ensureTopic(const QString &topic, int partitions, std::chrono::milliseconds timeout)
@@ -172,7 +211,10 @@ Result<void> KafkaProducer::ensureTopic(const QString &topic, int partitions, st
 
 int KafkaProducer::outstanding() const
 {
-    return m_handle ? rd_kafka_outq_len(m_handle.get()) : 0;
+    int count = m_handle ? rd_kafka_outq_len(m_handle.get()) : 0;
+    for (const kafka::HandlePtr &retired : m_retired)
+        count += rd_kafka_outq_len(retired.get());
+    return count;
 }
 
 } // namespace vestnik

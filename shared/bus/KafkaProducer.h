@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <vector>
 
 namespace vestnik {
 
@@ -64,6 +66,10 @@ public:
     /// How many times a fatal error made this producer start over with a new librdkafka producer.
     int restarts() const { return m_restarts; }
 
+Q_SIGNALS:
+    /// A fatal error made this producer start over with a new librdkafka producer.
+    void restarted();
+
 private:
     static void onDelivery(rd_kafka_t *handle, const rd_kafka_message_t *message, void *opaque);
     static void onError(rd_kafka_t *handle, int error, const char *reason, void *opaque);
@@ -75,9 +81,15 @@ private:
 
     const Settings m_settings;
     kafka::HandlePtr m_handle;
+    /// Producers that failed for good, polled until each reported every message it held.
+    std::vector<kafka::HandlePtr> m_retired;
     QTimer m_poller;
     bool m_restartScheduled = false;
     int m_restarts = 0;
+    /// Before the next restart: none at first, then growing while restarts follow each other (a fatal error a new
+    /// producer meets again, such as a missing IdempotentWrite permission, must not make a busy loop).
+    std::chrono::milliseconds m_restartDelay{0};
+    std::optional<std::chrono::steady_clock::time_point> m_lastRestart;
 };
 
 } // namespace vestnik

@@ -60,7 +60,7 @@ public:
     virtual std::optional<qint64> lag() const = 0;
 
 Q_SIGNALS:
-    /// An error the consumer does not recover from by itself.
+    /// A fatal error of the consumer (it starts over by itself where it can; see the implementation).
     void failed(const QString &message);
 
 protected:
