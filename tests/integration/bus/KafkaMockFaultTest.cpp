@@ -19,7 +19,6 @@
 #include <QTest>
 #include <QTimer>
 
-#include <functional>
 #include <memory>
 
 using namespace vestnik;
@@ -63,6 +62,27 @@ struct Received {
         offsets[message.where.partition].append(message.offset);
         values[message.where.partition].append(message.value);
         ++count;
+    }
+};
+
+/// Sends numbered messages the way the worker's senders do: one reported as not delivered is offered again a
+/// moment later, until the producer confirms it.
+struct RetryingSender {
+    KafkaProducer &producer;
+    QString topic;
+    QSet<int> confirmed;
+    int notDelivered = 0;
+
+    void send(int n)
+    {
+        producer.send(topic, QByteArray("k"), QByteArray::number(n), [this, n](Result<void> result) {
+            if (result) {
+                confirmed.insert(n);
+                return;
+            }
+            ++notDelivered;
+            QTimer::singleShot(50ms, &producer, [this, n] { send(n); });
+        });
     }
 };
 
@@ -592,25 +612,13 @@ void KafkaMockFaultTest::aFatalProducerErrorStartsANewProducerAndLosesNothing()
     KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), producerProperties(), 5ms});
     VT_OK(producer.start());
 
-    // Senders as the worker's are: a message reported as not delivered is offered again a moment later.
-    QSet<int> confirmed;
-    int notDelivered = 0;
-    std::function<void(int)> send = [&](int n) {
-        producer.send(topic, QByteArray("k"), QByteArray::number(n), [&, n](Result<void> result) {
-            if (result) {
-                confirmed.insert(n);
-                return;
-            }
-            ++notDelivered;
-            QTimer::singleShot(50ms, &producer, [&send, n] { send(n); });
-        });
-    };
+    RetryingSender sender{producer, topic, {}, 0};
     for (int n = 0; n < kMessages; ++n)
-        send(n);
-    QTRY_COMPARE_WITH_TIMEOUT(confirmed.size(), kMessages, 30'000);
+        sender.send(n);
+    QTRY_COMPARE_WITH_TIMEOUT(sender.confirmed.size(), kMessages, 30'000);
     QCOMPARE(m_cluster->pendingErrors(1, api::kProduce), 0); // the fault was served
     QCOMPARE(producer.restarts(), 1);
-    QVERIFY(notDelivered > 0); // what the failed producer held was reported, not dropped
+    QVERIFY(sender.notDelivered > 0); // what the failed producer held was reported, not dropped
 
     // Every message is in the topic; one the failed producer sent may be there twice.
     QSet<int> stored;
@@ -623,7 +631,8 @@ void KafkaMockFaultTest::aFatalProducerErrorStartsANewProducerAndLosesNothing()
                            });
     VT_OK(consumer.start());
     QTRY_COMPARE_WITH_TIMEOUT(stored.size(), kMessages, 30'000);
-    qInfo("%d reported as not delivered and sent again; %d stored for %d messages", notDelivered, received, kMessages);
+    qInfo("%d reported as not delivered and sent again; %d stored for %d messages", sender.notDelivered, received,
+          kMessages);
     consumer.stop();
 }
 
@@ -641,22 +650,14 @@ void KafkaMockFaultTest::aFatalErrorThatComesBackSlowsTheRestartsDown()
                  RD_KAFKA_RESP_ERR_NO_ERROR);
     KafkaProducer producer(KafkaProducer::Settings{m_cluster->bootstraps(), producerProperties(), 5ms});
     VT_OK(producer.start());
-    QSet<int> confirmed;
-    std::function<void(int)> send = [&](int n) {
-        producer.send(topic, QByteArray("k"), QByteArray::number(n), [&, n](Result<void> result) {
-            if (result)
-                confirmed.insert(n);
-            else
-                QTimer::singleShot(50ms, &producer, [&send, n] { send(n); });
-        });
-    };
+    RetryingSender sender{producer, topic, {}, 0};
     QElapsedTimer clock;
     clock.start();
     QList<qint64> restartedAt;
     connect(&producer, &KafkaProducer::restarted, this, [&] { restartedAt.append(clock.elapsed()); });
     for (int n = 0; n < kMessages; ++n)
-        send(n);
-    QTRY_COMPARE_WITH_TIMEOUT(confirmed.size(), kMessages, 30'000);
+        sender.send(n);
+    QTRY_COMPARE_WITH_TIMEOUT(sender.confirmed.size(), kMessages, 30'000);
     QCOMPARE(producer.restarts(), kFatalErrors);
     QCOMPARE(restartedAt.size(), kFatalErrors);
     QCOMPARE(m_cluster->pendingErrors(1, api::kProduce), 0);
