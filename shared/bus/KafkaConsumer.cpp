@@ -61,6 +61,7 @@ Result<void> KafkaConsumer::start()
     properties.insert(QStringLiteral("auto.commit.interval.ms"), QString::number(m_settings.commitInterval.count()));
     if (!properties.contains(QStringLiteral("auto.offset.reset")))
         properties.insert(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
+    kafka::setLatencyDefaults(properties);
     Result<kafka::ConfPtr> conf = kafka::makeConf(properties);
     if (!conf)
         return conf.error();

@@ -69,6 +69,8 @@ public:
     /// Per assigned partition, the high watermark librdkafka last saw minus the next offset the handler is to get
     /// (partitions that handed nothing out yet, or whose watermark is not known yet, do not count).
     std::optional<qint64> lag() const override;
+    /// The value librdkafka runs `name` with (while running); empty when stopped or for an unknown property.
+    QString effectiveProperty(const QString &name) const { return kafka::effectiveProperty(m_handle.get(), name); }
     /// How many times a fatal error made this consumer start over as a new member of its group.
     int restarts() const { return m_restarts; }
 

@@ -19,6 +19,12 @@ Result<ConfPtr> makeConf(const QHash<QString, QString> &properties)
     return conf;
 }
 
+void setLatencyDefaults(QHash<QString, QString> &properties)
+{
+    if (!properties.contains(QStringLiteral("socket.nagle.disable")))
+        properties.insert(QStringLiteral("socket.nagle.disable"), QStringLiteral("true"));
+}
+
 Result<HandlePtr> makeHandle(rd_kafka_type_t type, ConfPtr conf)
 {
     std::array<char, 512> error{};
@@ -37,6 +43,18 @@ std::optional<QString> fatalError(rd_kafka_t *handle)
     if (error == RD_KAFKA_RESP_ERR_NO_ERROR)
         return std::nullopt;
     return QString::fromUtf8(rd_kafka_err2name(error)) + QStringLiteral(": ") + QString::fromUtf8(reason.data());
+}
+
+QString effectiveProperty(rd_kafka_t *handle, const QString &name)
+{
+    if (!handle)
+        return QString();
+    const QByteArray key = name.toUtf8();
+    std::array<char, 512> value{};
+    size_t size = value.size();
+    if (rd_kafka_conf_get(rd_kafka_conf(handle), key.constData(), value.data(), &size) != RD_KAFKA_CONF_OK)
+        return QString();
+    return QString::fromUtf8(value.data());
 }
 
 Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor, int timeoutMs)

@@ -36,11 +36,19 @@ using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, HandleDeleter>;
 /// SSL and SASL settings pass straight through); the error names the property that was refused.
 Result<ConfPtr> makeConf(const QHash<QString, QString> &properties);
 
+/// Sets what every Vestnik client of the broker runs with unless `properties` gives it: `socket.nagle.disable=true`.
+/// A request is a few hundred bytes, and with Nagle's algorithm the kernel may hold one back while the connection
+/// still waits for the acknowledgement of the one before (bench/README.md, event_latency, measures both settings).
+void setLatencyDefaults(QHash<QString, QString> &properties);
+
 /// Creates a producer or consumer; takes ownership of `conf` only on success, as librdkafka does.
 Result<HandlePtr> makeHandle(rd_kafka_type_t type, ConfPtr conf);
 
 /// The fatal error a client is in ("NAME: reason"), after which librdkafka serves it no more; nothing if none.
 std::optional<QString> fatalError(rd_kafka_t *handle);
+
+/// The value librdkafka runs `handle` with for property `name` (its default if none was set); empty if unknown.
+QString effectiveProperty(rd_kafka_t *handle, const QString &name);
 
 /// Creates a topic (no error if it exists), waiting up to `timeoutMs` for the broker's answer.
 Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor, int timeoutMs);

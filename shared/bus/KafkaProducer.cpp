@@ -51,6 +51,7 @@ Result<kafka::HandlePtr> KafkaProducer::makeHandle()
     if (!properties.contains(QStringLiteral("linger.ms"))
         && !properties.contains(QStringLiteral("queue.buffering.max.ms")))
         properties.insert(QStringLiteral("linger.ms"), QString::number(kDefaultLingerMs));
+    kafka::setLatencyDefaults(properties);
     Result<kafka::ConfPtr> conf = kafka::makeConf(properties);
     if (!conf)
         return conf.error();
@@ -170,14 +171,7 @@ void KafkaProducer::restart()
 
 QString KafkaProducer::effectiveProperty(const QString &name) const
 {
-    if (!m_handle)
-        return QString();
-    const QByteArray key = name.toUtf8();
-    char value[512];
-    size_t size = sizeof(value);
-    if (rd_kafka_conf_get(rd_kafka_conf(m_handle.get()), key.constData(), value, &size) != RD_KAFKA_CONF_OK)
-        return QString();
-    return QString::fromUtf8(value);
+    return kafka::effectiveProperty(m_handle.get(), name);
 }
 
 void KafkaProducer::poll()

@@ -146,7 +146,7 @@ QList<ConfigKey> buildSchema()
                true),
         string(QStringLiteral("bus.kafka_producer_properties"), QString(),
                QStringLiteral("librdkafka properties for the producers only, over bus.kafka_properties (linger.ms, "
-                              "default 1; compression.type; batch.size)")),
+                              "default 0; compression.type; batch.size)")),
         string(QStringLiteral("bus.group_id"), QStringLiteral("vestnik-senders"),
                QStringLiteral("Consumer group of the senders: the workers of one deployment share it")),
         string(QStringLiteral("bus.trigger_group_id"), QStringLiteral("vestnik-triggers"),
