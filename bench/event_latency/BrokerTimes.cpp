@@ -59,6 +59,44 @@ Result<void> createAppendTimeTopics(const QString &brokers, const QStringList &t
     return {};
 }
 
+Result<void> deleteTopics(const QString &brokers, const QStringList &topics)
+{
+    Result<kafka::ConfPtr> conf = kafka::makeConf({{QStringLiteral("bootstrap.servers"), brokers}});
+    if (!conf)
+        return conf.error();
+    Result<kafka::HandlePtr> handle = kafka::makeHandle(RD_KAFKA_PRODUCER, std::move(*conf));
+    if (!handle)
+        return handle.error();
+    std::vector<QByteArray> names;
+    std::vector<rd_kafka_DeleteTopic_t *> deletions;
+    for (const QString &topic : topics) {
+        names.push_back(topic.toUtf8());
+        deletions.push_back(rd_kafka_DeleteTopic_new(names.back().constData()));
+    }
+    std::array<char, 512> error{};
+    kafka::AdminOptionsPtr options(rd_kafka_AdminOptions_new(handle->get(), RD_KAFKA_ADMIN_OP_DELETETOPICS));
+    rd_kafka_AdminOptions_set_operation_timeout(options.get(), 15'000, error.data(), error.size());
+    kafka::QueuePtr queue(rd_kafka_queue_new(handle->get()));
+    rd_kafka_DeleteTopics(handle->get(), deletions.data(), deletions.size(), options.get(), queue.get());
+    rd_kafka_DeleteTopic_destroy_array(deletions.data(), deletions.size());
+    kafka::EventPtr event(rd_kafka_queue_poll(queue.get(), 20'000));
+    if (!event)
+        return brokerError(QStringLiteral("no answer deleting the topics"));
+    if (rd_kafka_event_error(event.get()))
+        return brokerError(QString::fromUtf8(rd_kafka_event_error_string(event.get())));
+    size_t count = 0;
+    const rd_kafka_topic_result_t **results =
+        rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event.get()), &count);
+    for (size_t i = 0; i < count; ++i) {
+        const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+            return brokerError(QStringLiteral("deleting topic %1: %2")
+                                   .arg(QString::fromUtf8(rd_kafka_topic_result_name(results[i])),
+                                        QString::fromUtf8(rd_kafka_topic_result_error_string(results[i]))));
+    }
+    return {};
+}
+
 Result<QHash<QByteArray, qint64>> appendTimesByKey(const QString &brokers, const QString &topic, int partitions)
 {
     Result<kafka::ConfPtr> conf = kafka::makeConf({

@@ -25,6 +25,9 @@ namespace vestnik::bench {
 namespace {
 
 const QByteArray kSealKey(32, '\x42');
+/// The run's topics, each named latbench.<kind>.<run>; the worker's VESTNIK_BUS_<KIND>_TOPIC.
+const QStringList kTopicKinds{QStringLiteral("events"), QStringLiteral("sends"), QStringLiteral("dlq"),
+                              QStringLiteral("statuses")};
 
 Error benchError(const QString &message)
 {
@@ -42,14 +45,19 @@ Deployment::~Deployment()
     tearDown();
 }
 
+QString Deployment::topic(const QString &kind) const
+{
+    return QStringLiteral("latbench.%1.%2").arg(kind, m_run);
+}
+
 QString Deployment::eventsTopic() const
 {
-    return QStringLiteral("latbench.events.") + m_run;
+    return topic(QStringLiteral("events"));
 }
 
 QString Deployment::sendsTopic() const
 {
-    return QStringLiteral("latbench.sends.") + m_run;
+    return topic(QStringLiteral("sends"));
 }
 
 QString Deployment::token(const QString &userId) const
@@ -176,10 +184,8 @@ Result<void> Deployment::startWorker(const QString &roles, const QString &name)
     env.insert(QStringLiteral("VESTNIK_BUS_PARTITIONS"), QString::number(m_settings.partitions));
     if (!m_settings.workerKafkaProperties.isEmpty())
         env.insert(QStringLiteral("VESTNIK_BUS_KAFKA_PROPERTIES"), m_settings.workerKafkaProperties);
-    for (const QString &topic :
-         {QStringLiteral("EVENTS"), QStringLiteral("SENDS"), QStringLiteral("DLQ"), QStringLiteral("STATUSES")})
-        env.insert(QStringLiteral("VESTNIK_BUS_%1_TOPIC").arg(topic),
-                   QStringLiteral("latbench.%1.%2").arg(topic.toLower(), m_run));
+    for (const QString &kind : kTopicKinds)
+        env.insert(QStringLiteral("VESTNIK_BUS_%1_TOPIC").arg(kind.toUpper()), topic(kind));
     env.insert(QStringLiteral("VESTNIK_BUS_GROUP_ID"), QStringLiteral("latbench-senders-") + m_run);
     env.insert(QStringLiteral("VESTNIK_BUS_TRIGGER_GROUP_ID"), QStringLiteral("latbench-triggers-") + m_run);
 
@@ -226,6 +232,14 @@ void Deployment::tearDown()
             || !(*server)->execute(QStringLiteral("DROP DATABASE IF EXISTS latbench_%1 WITH (FORCE)").arg(m_run),
                                    QStringLiteral("cannot drop the run's database")))
             std::fprintf(stderr, "the database latbench_%s was not dropped\n", qPrintable(m_run));
+    }
+    if (!m_topicsDeleted) {
+        m_topicsDeleted = true;
+        QStringList topics;
+        for (const QString &kind : kTopicKinds)
+            topics.append(topic(kind));
+        if (Result<void> deleted = deleteTopics(m_settings.brokers, topics); !deleted)
+            std::fprintf(stderr, "the run's topics were not deleted: %s\n", qPrintable(deleted.error().message));
     }
 }
 

@@ -50,9 +50,11 @@ public:
     Result<void> prepare(const QStringList &users);
     /// Starts the worker (or a worker per role) and returns once each listens (every role started).
     Result<void> startWorkers();
-    /// Stops the workers (SIGTERM, graceful) and the simulator, and drops the database.
+    /// Stops the workers (SIGTERM, graceful) and the simulator, drops the database and deletes the run's topics.
     void tearDown();
 
+    /// The run's topic of a kind ("events", "sends", "dlq", "statuses").
+    QString topic(const QString &kind) const;
     QString eventsTopic() const;
     QString sendsTopic() const;
     /// The unique device token of a user.
@@ -79,6 +81,7 @@ private:
     Sim m_sim;
     std::vector<std::unique_ptr<QProcess>> m_workers;
     std::shared_ptr<Database> m_database;
+    bool m_topicsDeleted = false;
     QNetworkAccessManager m_network;
 };
 

@@ -273,11 +273,12 @@ int main(int argc, char **argv)
                                           QStringLiteral("path"), buildDir + QStringLiteral("/worker/vestnik-worker"));
     const QCommandLineOption simOption(QStringLiteral("sim"), QStringLiteral("vestnik-sim binary"),
                                        QStringLiteral("path"), buildDir + QStringLiteral("/simulator/vestnik-sim"));
-    const QCommandLineOption producerOption(QStringLiteral("producer-properties"),
-                                            QStringLiteral("librdkafka properties of the bench's producer "
-                                                           "(name=value;...); none: Vestnik's KafkaProducer defaults "
-                                                           "(linger.ms=1; librdkafka's own is 5)"),
-                                            QStringLiteral("list"));
+    const QCommandLineOption producerOption(
+        QStringLiteral("producer-properties"),
+        QStringLiteral("librdkafka properties of the bench's producer "
+                       "(name=value;...); none: Vestnik's KafkaProducer defaults "
+                       "(linger.ms=0 and socket.nagle.disable=true; librdkafka's own are 5 and false)"),
+        QStringLiteral("list"));
     const QCommandLineOption workerKafkaOption(QStringLiteral("worker-kafka-properties"),
                                                QStringLiteral("the worker's bus.kafka_properties (name=value;...)"),
                                                QStringLiteral("list"));
@@ -462,11 +463,12 @@ int main(int argc, char **argv)
         std::printf("\nlatency mode: %d events/s for %d s (%d events, one per user), produced in %.2f s; the pacer "
                     "was at most %.1f ms behind its schedule\n",
                     o.rate, o.seconds, o.count, produceSeconds, latestUs / 1000.0);
-    std::printf("%s, %d partitions, bench producer properties: %s (linger.ms=%s), worker "
+    std::printf("%s, %d partitions, bench producer properties: %s (linger.ms=%s, socket.nagle.disable=%s), worker "
                 "bus.kafka_properties: %s\n",
                 o.splitRoles ? "two worker processes (trigger; sender)" : "one worker (trigger,sender)", o.partitions,
                 o.producerProperties.isEmpty() ? "defaults" : qPrintable(o.producerProperties),
                 qPrintable(producer.effectiveProperty(QStringLiteral("linger.ms"))),
+                qPrintable(producer.effectiveProperty(QStringLiteral("socket.nagle.disable"))),
                 o.workerKafkaProperties.isEmpty() ? "none" : qPrintable(o.workerKafkaProperties));
     std::printf("arrived: %lld of %d (%lld duplicates), produce failures: %d\n", static_cast<long long>(arrivedCount),
                 o.count, static_cast<long long>(duplicates), source.failed());
