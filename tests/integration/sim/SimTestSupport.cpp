@@ -137,7 +137,12 @@ int SimProcess::stop()
     if (m_process.state() == QProcess::NotRunning)
         return m_process.exitCode();
     ::kill(pid_t(m_process.processId()), SIGTERM);
-    if (!m_process.waitForFinished(15'000))
+    return waitForExit();
+}
+
+int SimProcess::waitForExit()
+{
+    if (m_process.state() != QProcess::NotRunning && !m_process.waitForFinished(15'000))
         return -1;
     standardError();
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;

@@ -30,6 +30,10 @@ public:
     bool start(const QStringList &arguments);
     /// SIGTERM and wait; the exit code (or -1).
     int stop();
+    /// Waits up to 15 s for it to exit after a signal the test sent itself; the exit code, or -1 when it is still
+    /// running or was killed. Signalling it again instead (stop()) could meet its default handler, restored as it
+    /// exits.
+    int waitForExit();
 
     QUrl google;
     QUrl apns;

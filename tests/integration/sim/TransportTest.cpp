@@ -293,7 +293,7 @@ void TransportTest::shutdownSaysGoAwayAndWritesTheRecording()
     const std::optional<RawHttp2Client::Frame> goAway = client.waitFor(RawHttp2Client::GoAway);
     QVERIFY(goAway);
     QCOMPARE(RawHttp2Client::goAwayDebugData(*goAway), QByteArray(R"({"reason":"Shutdown"})"));
-    QCOMPARE(m_sim->stop(), 0);
+    QCOMPARE(m_sim->waitForExit(), 0);
     QFile recording(m_recording);
     QVERIFY(recording.open(QIODevice::ReadOnly));
     const QJsonObject json = QJsonDocument::fromJson(recording.readAll()).object();
