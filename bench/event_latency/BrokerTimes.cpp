@@ -12,19 +12,37 @@ namespace vestnik::bench {
 
 namespace {
 
+/// The broker's own limit for a topic request, and how long the bench waits for its answer.
+constexpr int kOperationMs = 15'000;
+constexpr int kAnswerMs = 20'000;
+
 Error brokerError(const QString &message)
 {
     return makeError(ErrorCode::Broker, message);
+}
+
+/// A client for admin requests (a producer that never produces).
+Result<kafka::HandlePtr> adminClient(const QString &brokers)
+{
+    Result<kafka::ConfPtr> conf = kafka::makeConf({{QStringLiteral("bootstrap.servers"), brokers}});
+    if (!conf)
+        return conf.error();
+    return kafka::makeHandle(RD_KAFKA_PRODUCER, std::move(*conf));
+}
+
+kafka::AdminOptionsPtr adminOptions(rd_kafka_t *handle, rd_kafka_admin_op_t operation)
+{
+    kafka::AdminOptionsPtr options(rd_kafka_AdminOptions_new(handle, operation));
+    std::array<char, 512> error{};
+    rd_kafka_AdminOptions_set_operation_timeout(options.get(), kOperationMs, error.data(), error.size());
+    return options;
 }
 
 } // namespace
 
 Result<void> createAppendTimeTopics(const QString &brokers, const QStringList &topics, int partitions)
 {
-    Result<kafka::ConfPtr> conf = kafka::makeConf({{QStringLiteral("bootstrap.servers"), brokers}});
-    if (!conf)
-        return conf.error();
-    Result<kafka::HandlePtr> handle = kafka::makeHandle(RD_KAFKA_PRODUCER, std::move(*conf));
+    Result<kafka::HandlePtr> handle = adminClient(brokers);
     if (!handle)
         return handle.error();
     std::array<char, 512> error{};
@@ -38,33 +56,16 @@ Result<void> createAppendTimeTopics(const QString &brokers, const QStringList &t
         newTopics.push_back(topic.get());
         owned.push_back(std::move(topic));
     }
-    kafka::AdminOptionsPtr options(rd_kafka_AdminOptions_new(handle->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS));
-    rd_kafka_AdminOptions_set_operation_timeout(options.get(), 15'000, error.data(), error.size());
+    kafka::AdminOptionsPtr options = adminOptions(handle->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
     kafka::QueuePtr queue(rd_kafka_queue_new(handle->get()));
     rd_kafka_CreateTopics(handle->get(), newTopics.data(), newTopics.size(), options.get(), queue.get());
-    kafka::EventPtr event(rd_kafka_queue_poll(queue.get(), 20'000));
-    if (!event)
-        return brokerError(QStringLiteral("no answer creating the topics"));
-    if (rd_kafka_event_error(event.get()))
-        return brokerError(QString::fromUtf8(rd_kafka_event_error_string(event.get())));
-    size_t count = 0;
-    const rd_kafka_topic_result_t **results =
-        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);
-    for (size_t i = 0; i < count; ++i) {
-        if (rd_kafka_topic_result_error(results[i]) != RD_KAFKA_RESP_ERR_NO_ERROR)
-            return brokerError(QStringLiteral("creating topic %1: %2")
-                                   .arg(QString::fromUtf8(rd_kafka_topic_result_name(results[i])),
-                                        QString::fromUtf8(rd_kafka_topic_result_error_string(results[i]))));
-    }
-    return {};
+    return kafka::awaitTopicResults(queue.get(), kafka::TopicRequest::Create, kAnswerMs,
+                                    QStringLiteral("creating the topics"));
 }
 
 Result<void> deleteTopics(const QString &brokers, const QStringList &topics)
 {
-    Result<kafka::ConfPtr> conf = kafka::makeConf({{QStringLiteral("bootstrap.servers"), brokers}});
-    if (!conf)
-        return conf.error();
-    Result<kafka::HandlePtr> handle = kafka::makeHandle(RD_KAFKA_PRODUCER, std::move(*conf));
+    Result<kafka::HandlePtr> handle = adminClient(brokers);
     if (!handle)
         return handle.error();
     std::vector<QByteArray> names;
@@ -73,28 +74,12 @@ Result<void> deleteTopics(const QString &brokers, const QStringList &topics)
         names.push_back(topic.toUtf8());
         deletions.push_back(rd_kafka_DeleteTopic_new(names.back().constData()));
     }
-    std::array<char, 512> error{};
-    kafka::AdminOptionsPtr options(rd_kafka_AdminOptions_new(handle->get(), RD_KAFKA_ADMIN_OP_DELETETOPICS));
-    rd_kafka_AdminOptions_set_operation_timeout(options.get(), 15'000, error.data(), error.size());
+    kafka::AdminOptionsPtr options = adminOptions(handle->get(), RD_KAFKA_ADMIN_OP_DELETETOPICS);
     kafka::QueuePtr queue(rd_kafka_queue_new(handle->get()));
     rd_kafka_DeleteTopics(handle->get(), deletions.data(), deletions.size(), options.get(), queue.get());
     rd_kafka_DeleteTopic_destroy_array(deletions.data(), deletions.size());
-    kafka::EventPtr event(rd_kafka_queue_poll(queue.get(), 20'000));
-    if (!event)
-        return brokerError(QStringLiteral("no answer deleting the topics"));
-    if (rd_kafka_event_error(event.get()))
-        return brokerError(QString::fromUtf8(rd_kafka_event_error_string(event.get())));
-    size_t count = 0;
-    const rd_kafka_topic_result_t **results =
-        rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event.get()), &count);
-    for (size_t i = 0; i < count; ++i) {
-        const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
-        if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
-            return brokerError(QStringLiteral("deleting topic %1: %2")
-                                   .arg(QString::fromUtf8(rd_kafka_topic_result_name(results[i])),
-                                        QString::fromUtf8(rd_kafka_topic_result_error_string(results[i]))));
-    }
-    return {};
+    return kafka::awaitTopicResults(queue.get(), kafka::TopicRequest::Delete, kAnswerMs,
+                                    QStringLiteral("deleting the topics"), RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
 }
 
 Result<QHash<QByteArray, qint64>> appendTimesByKey(const QString &brokers, const QString &topic, int partitions)

@@ -71,22 +71,33 @@ Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions
     rd_kafka_NewTopic_t *topics[] = {topic.get()};
     rd_kafka_CreateTopics(handle, topics, 1, options.get(), queue.get());
 
-    EventPtr event(rd_kafka_queue_poll(queue.get(), timeoutMs + 1000));
+    return awaitTopicResults(queue.get(), TopicRequest::Create, timeoutMs + 1000,
+                             QStringLiteral("creating topic %1").arg(name), RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
+}
+
+Result<void> awaitTopicResults(rd_kafka_queue_t *queue, TopicRequest request, int timeoutMs, const QString &doing,
+                               rd_kafka_resp_err_t ignored)
+{
+    EventPtr event(rd_kafka_queue_poll(queue, timeoutMs));
     if (!event)
-        return makeError(ErrorCode::Broker, QStringLiteral("no answer creating topic %1").arg(name));
+        return makeError(ErrorCode::Broker, QStringLiteral("no answer %1").arg(doing));
     if (rd_kafka_event_error(event.get()))
-        return makeError(ErrorCode::Broker,
-                         QStringLiteral("creating topic %1: %2")
-                             .arg(name, QString::fromUtf8(rd_kafka_event_error_string(event.get()))));
+        return makeError(ErrorCode::Broker, QStringLiteral("%1: %2").arg(
+                                                doing, QString::fromUtf8(rd_kafka_event_error_string(event.get()))));
     size_t count = 0;
     const rd_kafka_topic_result_t **results =
-        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);
+        request == TopicRequest::Create
+            ? rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count)
+            : rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event.get()), &count);
     for (size_t i = 0; i < count; ++i) {
         const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
-        if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
-            return makeError(ErrorCode::Broker,
-                             QStringLiteral("creating topic %1: %2")
-                                 .arg(name, QString::fromUtf8(rd_kafka_topic_result_error_string(results[i]))));
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != ignored)
+            return makeError(
+                ErrorCode::Broker,
+                QStringLiteral("%1 topic %2: %3")
+                    .arg(request == TopicRequest::Create ? QStringLiteral("creating") : QStringLiteral("deleting"),
+                         QString::fromUtf8(rd_kafka_topic_result_name(results[i])),
+                         QString::fromUtf8(rd_kafka_topic_result_error_string(results[i]))));
     }
     return {};
 }

@@ -50,6 +50,15 @@ std::optional<QString> fatalError(rd_kafka_t *handle);
 /// The value librdkafka runs `handle` with for property `name` (its default if none was set); empty if unknown.
 QString effectiveProperty(rd_kafka_t *handle, const QString &name);
 
+/// An admin request on topics.
+enum class TopicRequest { Create, Delete };
+
+/// Waits up to `timeoutMs` on `queue` for the answer to a CreateTopics or DeleteTopics request made with it; the error
+/// says what was asked (`doing`, e.g. "creating topic vestnik.events") or names the first topic that failed. An answer
+/// of `ignored` for a topic is no failure (TOPIC_ALREADY_EXISTS when creating, UNKNOWN_TOPIC_OR_PART when deleting).
+Result<void> awaitTopicResults(rd_kafka_queue_t *queue, TopicRequest request, int timeoutMs, const QString &doing,
+                               rd_kafka_resp_err_t ignored = RD_KAFKA_RESP_ERR_NO_ERROR);
+
 /// Creates a topic (no error if it exists), waiting up to `timeoutMs` for the broker's answer.
 Result<void> createTopic(rd_kafka_t *handle, const QString &name, int partitions, int replicationFactor, int timeoutMs);
 
