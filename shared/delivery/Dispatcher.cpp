@@ -231,7 +231,8 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<DeviceDirectory::
     std::vector<TaskPtr> tasks;
     QList<DeliveryRepository::StoredJob> storedJobs;
     QList<Delivery> deliveries;
-    // Jobs of one batch mostly share a template: its latest version is looked up once per batch.
+    // Jobs of one batch mostly share a template: its latest version is resolved once per batch, and read from the
+    // database only when the catalog has not read or saved it within TemplateCatalog::kRecentLatest.
     QHash<std::pair<QString, int>, Result<TemplateCatalog::Resolved>> templates;
     QSet<QString> notificationIds;
     // App ids and locales repeat across tasks: one copy of each per batch, shared by the tasks.
@@ -242,8 +243,8 @@ void Dispatcher::storeAndSend(std::vector<JobPtr> jobs, Result<DeviceDirectory::
         const std::pair<QString, int> templateKey{sendJob.templateId, sendJob.templateVersion};
         auto cached = templates.find(templateKey);
         if (cached == templates.end())
-            cached =
-                templates.insert(templateKey, m_deps.templates.resolve(sendJob.templateId, sendJob.templateVersion));
+            cached = templates.insert(templateKey, m_deps.templates.resolve(sendJob.templateId, sendJob.templateVersion,
+                                                                            TemplateCatalog::Latest::Recent));
         const Result<TemplateCatalog::Resolved> &resolved = *cached;
         if (!resolved) {
             failJob(job, resolved.error(), resolved.error().code == ErrorCode::NotFound);

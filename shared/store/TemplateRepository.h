@@ -22,6 +22,9 @@ class TemplateRepository final
 public:
     TemplateRepository(const Database &database, const Clock &clock);
 
+    /// The clock that stamps saved versions.
+    const Clock &clock() const { return m_clock; }
+
     /// Saves `content` as the next version of the template (creating the template with version 1), renames it
     /// to `name` and takes it out of the archive; returns the new version number. Concurrent saves get distinct,
     /// gapless numbers: the counter is bumped and the version written in one transaction.

@@ -1,6 +1,7 @@
 #include "template/TemplateCatalog.h"
 
 #include "store/TemplateRepository.h"
+#include "util/Clock.h"
 #include "util/Logging.h"
 
 namespace vestnik {
@@ -41,6 +42,9 @@ Result<SavedTemplate, QList<TemplateIssue>> TemplateCatalog::save(const PushTemp
     saved.version = *version;
     QMutexLocker locker(&m_mutex);
     m_cache.insert_or_assign({pushTemplate.id, saved.version}, *preview.compiled());
+    KnownLatest &known = m_latest[pushTemplate.id];
+    if (saved.version >= known.version) // a concurrent save of a later version may have been seen first
+        known = KnownLatest{saved.version, m_repository.clock().nowMs()};
     qCInfo(lcDelivery).noquote() << "template" << pushTemplate.id << "saved as version" << saved.version << "by"
                                  << author;
     return saved;
@@ -54,7 +58,31 @@ Result<CompiledPushTemplate> TemplateCatalog::compiled(const QString &templateId
     return resolved->compiled;
 }
 
-Result<TemplateCatalog::Resolved> TemplateCatalog::resolve(const QString &templateId, int version)
+Result<int> TemplateCatalog::latestVersion(const QString &templateId, Latest latest)
+{
+    const qint64 now = m_repository.clock().nowMs();
+    if (latest == Latest::Recent) {
+        QMutexLocker locker(&m_mutex);
+        if (const auto it = m_latest.find(templateId); it != m_latest.end()) {
+            const qint64 age = now - it->second.atMs;
+            if (age >= 0 && age < kRecentLatest.count()) // a clock set back makes it unknown, not forever recent
+                return it->second.version;
+        }
+    }
+    Result<std::optional<int>> stored = m_repository.latestVersionNumber(templateId);
+    if (!stored)
+        return stored.error();
+    if (!*stored) {
+        QMutexLocker locker(&m_mutex);
+        m_latest.erase(templateId);
+        return makeError(ErrorCode::NotFound, QStringLiteral("no template %1").arg(templateId));
+    }
+    QMutexLocker locker(&m_mutex);
+    m_latest.insert_or_assign(templateId, KnownLatest{**stored, now});
+    return **stored;
+}
+
+Result<TemplateCatalog::Resolved> TemplateCatalog::resolve(const QString &templateId, int version, Latest latest)
 {
     if (version < 0)
         return makeError(ErrorCode::InvalidArgument,
@@ -63,12 +91,10 @@ Result<TemplateCatalog::Resolved> TemplateCatalog::resolve(const QString &templa
                              .arg(version));
     if (version == 0) {
         // The latest: its number first, which is all a sender needs while the version is compiled here already.
-        Result<std::optional<int>> latest = m_repository.latestVersionNumber(templateId);
-        if (!latest)
-            return latest.error();
-        if (!*latest)
-            return makeError(ErrorCode::NotFound, QStringLiteral("no template %1").arg(templateId));
-        version = **latest;
+        Result<int> number = latestVersion(templateId, latest);
+        if (!number)
+            return number.error();
+        version = *number;
     }
     {
         QMutexLocker locker(&m_mutex);

@@ -9,6 +9,7 @@
 #include <QMutex>
 #include <QString>
 
+#include <chrono>
 #include <map>
 #include <utility>
 
@@ -40,15 +41,32 @@ public:
         CompiledPushTemplate compiled;
     };
 
+    /// How current "the latest version" (`version` 0) has to be.
+    enum class Latest {
+        Now,    ///< read from the database: what the console, the API and test pushes show
+        Recent, ///< as read or saved here at most kRecentLatest ago: sending, which needs it for every batch
+    };
+    /// How long a sender goes on with the latest version it knows: a version saved by another process (the API
+    /// of another worker, the console through it) is sent within this time, one saved here at once.
+    static constexpr std::chrono::milliseconds kRecentLatest{1000};
+
     /// The compiled template at `version` (0: the latest). A campaign pins the version it sends.
     Result<CompiledPushTemplate> compiled(const QString &templateId, int version = 0);
     /// compiled(), with the version number that `version` 0 resolved to.
-    Result<Resolved> resolve(const QString &templateId, int version = 0);
+    Result<Resolved> resolve(const QString &templateId, int version = 0, Latest latest = Latest::Now);
 
 private:
+    /// The latest version number of a template, and when it was read or saved (ms since the epoch).
+    struct KnownLatest {
+        int version = 0;
+        qint64 atMs = 0;
+    };
+    Result<int> latestVersion(const QString &templateId, Latest latest);
+
     const TemplateRepository &m_repository;
     QMutex m_mutex;
     std::map<std::pair<QString, int>, CompiledPushTemplate> m_cache;
+    std::map<QString, KnownLatest> m_latest;
 };
 
 } // namespace vestnik

@@ -139,6 +139,7 @@ private Q_SLOTS:
     void rendersPerLocaleAndSendsOncePerDevice();
     void usersComeWithTheirDevicesFromTheRegistry();
     void repeatedJobSendsNothingTwice();
+    void aTemplateVersionSavedElsewhereIsSentWithinTheRecentWindow();
     void outcomeClassesOfFcm();
     void outcomeClassesOfApns();
     void credentialsProblemRefreshesOnceThenOpensTheCircuit();
@@ -492,6 +493,45 @@ void DispatcherTest::repeatedJobSendsNothingTwice()
     QList<Dispatcher::JobReport> other =
         dispatch({eventJob(QStringLiteral("evt-8"), QStringLiteral("anna"), {{"название_товара", "Чайник"}})});
     QCOMPARE(other.at(0).sent, 2);
+}
+
+void DispatcherTest::aTemplateVersionSavedElsewhereIsSentWithinTheRecentWindow()
+{
+    addUser(QStringLiteral("anna"), QStringLiteral("ru-RU"));
+    const qint64 phone = addDevice(QStringLiteral("anna"), Platform::Android, fcmToken(1));
+    QVERIFY(phone > 0);
+    const auto sendAndGetVersion = [&](const QString &eventId) -> std::optional<int> {
+        const SendJob job = eventJob(eventId, QStringLiteral("anna"), {{"название_товара", "Чайник"}});
+        const QList<Dispatcher::JobReport> reports = dispatch({job});
+        if (reports.size() != 1 || reports.at(0).sent != 1)
+            return std::nullopt;
+        Result<std::optional<Delivery>> row = m_rt->deliveries.find(job.notificationIdFor(phone));
+        if (!row || !row->has_value())
+            return std::nullopt;
+        return (*row)->templateVersion;
+    };
+    QCOMPARE(sendAndGetVersion(QStringLiteral("evt-v1")), std::optional<int>(1));
+
+    // Another process's catalog (the API of another worker) saves version 2: the sender goes on with the version
+    // it read less than TemplateCatalog::kRecentLatest ago, without asking the database each batch, then sends 2.
+    PushTemplate t = *PushTemplate::fromJson(m_rt->templates.version(kTemplate, 1)->value().content);
+    t.content.body = QStringLiteral("«{{название_товара}}» вернулся");
+    TemplateCatalog elsewhere(m_rt->templates);
+    QCOMPARE(elsewhere.save(t, {{"название_товара", "Чайник"}}, QStringLiteral("test"))->version, 2);
+    QCOMPARE(sendAndGetVersion(QStringLiteral("evt-v1-again")), std::optional<int>(1));
+    m_clock->advance(TemplateCatalog::kRecentLatest);
+    QCOMPARE(sendAndGetVersion(QStringLiteral("evt-v2")), std::optional<int>(2));
+    QCOMPARE(test::lastFcmMessage(recording(QStringLiteral("fcm")).value(fcmToken(1)).toObject())
+                 .value(QStringLiteral("notification"))
+                 .toObject()
+                 .value(QStringLiteral("body"))
+                 .toString(),
+             QStringLiteral("«Чайник» вернулся"));
+
+    // One saved through the engine's own catalog is sent at once.
+    t.content.body = QStringLiteral("«{{название_товара}}» снова в продаже");
+    QCOMPARE(m_rt->catalog.save(t, {{"название_товара", "Чайник"}}, QStringLiteral("test"))->version, 3);
+    QCOMPARE(sendAndGetVersion(QStringLiteral("evt-v3")), std::optional<int>(3));
 }
 
 void DispatcherTest::outcomeClassesOfFcm()

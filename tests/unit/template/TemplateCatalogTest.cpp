@@ -31,6 +31,7 @@ private Q_SLOTS:
     void keepsWarnings();
     void unknownTemplateOrVersion();
     void resolveNamesTheVersion();
+    void aSenderGoesOnWithARecentLatestForAWhile();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -196,6 +197,45 @@ void TemplateCatalogTest::resolveNamesTheVersion()
     QVERIFY(!missing.hasValue());
     QCOMPARE(missing.error().code, ErrorCode::NotFound);
     QVERIFY2(missing.error().message.contains(QStringLiteral("no version 4")), qPrintable(missing.error().message));
+}
+
+void TemplateCatalogTest::aSenderGoesOnWithARecentLatestForAWhile()
+{
+    TemplateCatalog sender(*m_repository);
+    TemplateCatalog console(*m_repository);
+    const auto recent = [&sender](const QString &id) { return sender.resolve(id, 0, TemplateCatalog::Latest::Recent); };
+    PushTemplate t = test::templateFixture("back_in_stock.json");
+    QCOMPARE(recent(t.id).error().code, ErrorCode::NotFound); // nothing known, nothing remembered
+    QVERIFY(console.save(t, kSample, QStringLiteral("m")).hasValue());
+    QCOMPARE(recent(t.id)->version, 1);
+
+    // Within kRecentLatest of reading it, the sender asks the database no more, and so keeps sending version 1
+    // after another catalog saved version 2; when asked for what is stored now, it says 2.
+    t.content.body = QStringLiteral("«{{название_товара}}» вернулся");
+    QVERIFY(console.save(t, kSample, QStringLiteral("m")).hasValue());
+    m_clock.advance(TemplateCatalog::kRecentLatest - std::chrono::milliseconds(1));
+    const quint64 requests = Database::requestsOnThisThread();
+    QCOMPARE(recent(t.id)->version, 1);
+    QCOMPARE(Database::requestsOnThisThread(), requests);
+    QCOMPARE(sender.resolve(t.id)->version, 2);
+    QCOMPARE(sender.resolve(t.id, 0, TemplateCatalog::Latest::Now)->version, 2);
+
+    // What was read just now counts as recent again: version 3 saved elsewhere is seen kRecentLatest later.
+    t.content.body = QStringLiteral("«{{название_товара}}» снова в продаже");
+    QVERIFY(console.save(t, kSample, QStringLiteral("m")).hasValue());
+    QCOMPARE(recent(t.id)->version, 2);
+    m_clock.advance(TemplateCatalog::kRecentLatest);
+    QCOMPARE(recent(t.id)->version, 3);
+
+    // A version saved through the sender's own catalog is its latest at once.
+    t.content.body = QStringLiteral("«{{название_товара}}» ждёт");
+    QCOMPARE(sender.save(t, kSample, QStringLiteral("m"))->version, 4);
+    QCOMPARE(recent(t.id)->version, 4);
+
+    // A clock set back does not make what was read in its future recent for ever.
+    QVERIFY(console.save(t, kSample, QStringLiteral("m")).hasValue());
+    m_clock.advance(-TemplateCatalog::kRecentLatest);
+    QCOMPARE(recent(t.id)->version, 5);
 }
 
 QTEST_GUILESS_MAIN(TemplateCatalogTest)
