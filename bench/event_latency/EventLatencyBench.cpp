@@ -10,9 +10,10 @@
 //
 //   event_latency_bench [--mode latency|throughput] [--rate 1000] [--seconds 20] [--count 50000]
 //                       [--services-env $VESTNIK_RUN_DIR/services.env] [--worker build/worker/vestnik-worker]
-//                       [--sim build/simulator/vestnik-sim] [--partitions 12] [--warmup 200] [--timeout 300]
+//                       [--sim build/simulator/vestnik-sim] [--partitions 12] [--warmup 200] [--lead-in 1000]
+//                       [--timeout 300]
 //                       [--producer-properties name=value;...] [--worker-kafka-properties name=value;...]
-//                       [--split-roles]
+//                       [--split-roles] [--events-csv FILE]
 //
 // PostgreSQL and Kafka come from `scripts/services start all` (the connection settings from its services.env; the
 // Kafka pid from kafka/kafka.pid beside it). Each run uses a database and topics of its own and drops the database.
@@ -230,6 +231,7 @@ struct Options {
     int seconds = 20;
     int count = 0; ///< events measured
     int warmup = 200;
+    int leadInMs = 1000; ///< latency mode: events at the rate before the measured ones
     int partitions = 12;
     int timeoutSeconds = 300;
     QString servicesEnv;
@@ -238,6 +240,7 @@ struct Options {
     QString producerProperties;
     QString workerKafkaProperties;
     bool splitRoles = false;
+    QString eventsCsv;
 };
 
 } // namespace
@@ -261,6 +264,11 @@ int main(int argc, char **argv)
     const QCommandLineOption warmupOption(QStringLiteral("warmup"),
                                           QStringLiteral("events (own users) before the measurement"),
                                           QStringLiteral("n"), QStringLiteral("200"));
+    const QCommandLineOption leadInOption(
+        QStringLiteral("lead-in"),
+        QStringLiteral("latency mode: ms of events at the rate (own users, not measured) that lead straight into the "
+                       "measured ones, so that the measurement starts in the steady state; 0: from idle"),
+        QStringLiteral("ms"), QStringLiteral("1000"));
     const QCommandLineOption partitionsOption(QStringLiteral("partitions"), QStringLiteral("partitions of the topics"),
                                               QStringLiteral("n"), QStringLiteral("12"));
     const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
@@ -285,9 +293,15 @@ int main(int argc, char **argv)
     const QCommandLineOption splitOption(QStringLiteral("split-roles"),
                                          QStringLiteral("one worker process per role (trigger, sender) instead of one "
                                                         "process with both"));
-    parser.addOptions({modeOption, rateOption, secondsOption, countOption, warmupOption, partitionsOption,
+    const QCommandLineOption csvOption(
+        QStringLiteral("events-csv"),
+        QStringLiteral("also write each event's times to this file: when it was produced (ms after the first) and its "
+                       "latency and stages (ms; empty where a stage's times are missing), to see when the slow ones "
+                       "happened"),
+        QStringLiteral("path"));
+    parser.addOptions({modeOption, rateOption, secondsOption, countOption, warmupOption, leadInOption, partitionsOption,
                        timeoutOption, servicesOption, workerOption, simOption, producerOption, workerKafkaOption,
-                       splitOption});
+                       splitOption, csvOption});
     parser.process(app);
     Options o;
     o.throughput = parser.value(modeOption) == QStringLiteral("throughput");
@@ -297,7 +311,9 @@ int main(int argc, char **argv)
     o.seconds = parser.value(secondsOption).toInt();
     o.count = o.throughput ? parser.value(countOption).toInt() : o.rate * o.seconds;
     o.warmup = parser.value(warmupOption).toInt();
+    o.leadInMs = o.throughput ? 0 : parser.value(leadInOption).toInt();
     o.partitions = parser.value(partitionsOption).toInt();
+    o.eventsCsv = parser.value(csvOption);
     o.timeoutSeconds = parser.value(timeoutOption).toInt();
     o.servicesEnv = parser.value(servicesOption);
     o.worker = parser.value(workerOption);
@@ -307,6 +323,8 @@ int main(int argc, char **argv)
     o.splitRoles = parser.isSet(splitOption);
     if (o.count <= 0 || o.rate <= 0 || o.warmup <= 0 || o.partitions <= 0)
         return fail(QStringLiteral("--rate, --seconds, --count, --warmup and --partitions must be positive"));
+    if (o.leadInMs < 0)
+        return fail(QStringLiteral("--lead-in must not be negative"));
 
     const QHash<QString, QString> services = readEnvFile(o.servicesEnv);
     if (!services.contains(QStringLiteral("VESTNIK_TEST_PG_PORT"))
@@ -348,12 +366,15 @@ int main(int argc, char **argv)
     Deployment deployment(settings);
     QStringList users;
     QStringList warmUsers;
+    QStringList leadUsers;
     users.reserve(o.count);
     for (int i = 0; i < o.warmup; ++i)
         warmUsers << QStringLiteral("w%1").arg(i);
+    for (qint64 i = 0; i < qint64(o.rate) * o.leadInMs / 1000; ++i)
+        leadUsers << QStringLiteral("l%1").arg(i);
     for (int i = 0; i < o.count; ++i)
         users << QStringLiteral("u%1").arg(i);
-    if (Result<void> prepared = deployment.prepare(warmUsers + users); !prepared)
+    if (Result<void> prepared = deployment.prepare(warmUsers + leadUsers + users); !prepared)
         return fail(prepared.error().toString());
     if (Result<void> started = deployment.startWorkers(); !started)
         return fail(started.error().toString());
@@ -384,10 +405,12 @@ int main(int argc, char **argv)
     std::printf("warm-up: %d events delivered in %.1f s\n", o.warmup, double(warming.elapsed()) / 1000.0);
 
     std::vector<qint64> producedUs(std::size_t(o.count), 0);
-    const CpuSample cpuBefore = sampleCpu(pids);
-    QElapsedTimer wall;
+    CpuSample cpuBefore = sampleCpu(pids);
+    QElapsedTimer wall;   // from the first event produced (the lead-in's, if any)
+    QElapsedTimer window; // from the first measured event
     wall.start();
-    int produced = 0;
+    window.start();
+    int produced = 0;    // measured events
     double latestUs = 0; // how late the pacer produced an event against its schedule, at most
     if (o.throughput) {
         for (; produced < o.count; ++produced) {
@@ -399,23 +422,36 @@ int main(int argc, char **argv)
         QTimer pacer;
         pacer.setTimerType(Qt::PreciseTimer);
         pacer.setInterval(1);
+        const qint64 lead = leadUsers.size();
+        const qint64 total = lead + o.count;
+        qint64 sent = 0; // lead-in and measured
         QObject::connect(&pacer, &QTimer::timeout, &pacer, [&] {
             const qint64 elapsedNs = wall.nsecsElapsed();
-            const qint64 due = std::min<qint64>(o.count, elapsedNs * o.rate / 1'000'000'000 + 1);
-            for (; produced < due; ++produced) {
-                latestUs = std::max(latestUs, double(elapsedNs) / 1e3 - double(produced) * 1e6 / o.rate);
-                producedUs[std::size_t(produced)] = source.produce(users.at(produced));
+            const qint64 due = std::min<qint64>(total, elapsedNs * o.rate / 1'000'000'000 + 1);
+            for (; sent < due; ++sent) {
+                latestUs = std::max(latestUs, double(elapsedNs) / 1e3 - double(sent) * 1e6 / o.rate);
+                if (sent < lead) {
+                    source.produce(leadUsers.at(sent));
+                    continue;
+                }
+                if (sent == lead && lead > 0) {
+                    cpuBefore = sampleCpu(pids);
+                    window.start();
+                }
+                producedUs[std::size_t(sent - lead)] = source.produce(users.at(sent - lead));
+                produced = int(sent - lead + 1);
             }
-            if (produced == o.count)
+            if (sent == total)
                 pacer.stop();
         });
         pacer.start();
-        waitUntil([&] { return produced == o.count; }, o.seconds * 1000 + 60'000);
+        waitUntil([&] { return produced == o.count; }, o.seconds * 1000 + o.leadInMs + 60'000);
     }
-    const double produceSeconds = double(wall.nsecsElapsed()) / 1e9;
-    const bool complete = pollUntil([&] { return arrived(o.count); }, qint64(o.timeoutSeconds) * 1000, 100);
+    const double produceSeconds = double(window.nsecsElapsed()) / 1e9;
+    const bool complete =
+        pollUntil([&] { return arrived(leadUsers.size() + o.count); }, qint64(o.timeoutSeconds) * 1000, 100);
     const CpuSample cpuAfter = sampleCpu(pids);
-    const double runSeconds = double(wall.nsecsElapsed()) / 1e9;
+    const double runSeconds = double(window.nsecsElapsed()) / 1e9;
     waitUntil([&] { return source.allConfirmed(); }, 30'000);
 
     Result<QJsonObject> records = deployment.fcmRecords();
@@ -433,6 +469,7 @@ int main(int argc, char **argv)
     std::vector<double> jobToStored;
     std::vector<double> storedToSim;
     latency.reserve(std::size_t(o.count));
+    QByteArray csv = "produced_ms,latency_ms,stage1_ms,stage2_ms,stage3_ms,stage4_ms,stage5_ms\n";
     qint64 duplicates = 0;
     qint64 lastArrivalMs = 0;
     for (int i = 0; i < o.count; ++i) {
@@ -446,13 +483,26 @@ int main(int argc, char **argv)
         // The simulator's times are whole milliseconds (truncated): the middle of the millisecond is the estimate.
         latency.push_back(double(firstAt) + 0.5 - producedMs);
         const StageTimes t = stages->value(users.at(i));
+        csv += QByteArray::number(producedMs - double(producedUs.front()) / 1000.0, 'f', 3) + ','
+               + QByteArray::number(latency.back(), 'f', 1);
         if (t.eventAppendedAtMs > 0 && t.triggeredAtMs > 0 && t.jobAppendedAtMs > 0 && t.storedAtMs > 0) {
             toEventAppended.push_back(double(t.eventAppendedAtMs) + 0.5 - producedMs);
             eventToTrigger.push_back(double(t.triggeredAtMs - t.eventAppendedAtMs));
             triggerToJobAppended.push_back(double(t.jobAppendedAtMs - t.triggeredAtMs));
             jobToStored.push_back(double(t.storedAtMs - t.jobAppendedAtMs));
             storedToSim.push_back(double(firstAt - t.storedAtMs));
+            for (const std::vector<double> *stage :
+                 {&toEventAppended, &eventToTrigger, &triggerToJobAppended, &jobToStored, &storedToSim})
+                csv += ',' + QByteArray::number(stage->back(), 'f', 1);
+        } else {
+            csv += ",,,,,";
         }
+        csv += '\n';
+    }
+    if (!o.eventsCsv.isEmpty()) {
+        QFile file(o.eventsCsv);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(csv) != csv.size())
+            return fail(QStringLiteral("cannot write %1: %2").arg(o.eventsCsv, file.errorString()));
     }
     const qint64 arrivedCount = qint64(latency.size());
 
@@ -463,6 +513,10 @@ int main(int argc, char **argv)
         std::printf("\nlatency mode: %d events/s for %d s (%d events, one per user), produced in %.2f s; the pacer "
                     "was at most %.1f ms behind its schedule\n",
                     o.rate, o.seconds, o.count, produceSeconds, latestUs / 1000.0);
+    if (!o.throughput)
+        std::printf("lead-in: %lld events at the same rate for %d ms before the measured ones, without a pause (%s)\n",
+                    static_cast<long long>(leadUsers.size()), o.leadInMs,
+                    leadUsers.isEmpty() ? "the measurement starts from idle" : "not measured");
     std::printf("%s, %d partitions, bench producer properties: %s (linger.ms=%s, socket.nagle.disable=%s), worker "
                 "bus.kafka_properties: %s\n",
                 o.splitRoles ? "two worker processes (trigger; sender)" : "one worker (trigger,sender)", o.partitions,
