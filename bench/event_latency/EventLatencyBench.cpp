@@ -10,7 +10,7 @@
 //
 //   event_latency_bench [--mode latency|throughput] [--rate 1000] [--seconds 20] [--count 50000]
 //                       [--services-env $VESTNIK_RUN_DIR/services.env] [--worker build/worker/vestnik-worker]
-//                       [--sim build/simulator/vestnik-sim] [--partitions 12] [--warmup 200] [--lead-in 1000]
+//                       [--sim build/simulator/vestnik-sim] [--partitions 12] [--warmup 200] [--lead-in 30000]
 //                       [--timeout 300]
 //                       [--producer-properties name=value;...] [--worker-kafka-properties name=value;...]
 //                       [--split-roles] [--events-csv FILE]
@@ -182,12 +182,11 @@ void printDistribution(const char *name, std::vector<double> values)
                 values.empty() ? std::nan("") : values.back());
 }
 
-QByteArray eventJson(const QString &userId, qint64 nowMs)
+QByteArray eventJson(const QString &eventId, const QString &userId, qint64 nowMs)
 {
-    // The event id is the user id: one event per user, and the trigger's rows name it.
-    return QStringLiteral(R"({"id":"%1","type":"cart.item_added","user_id":"%1","occurred_at":%2,)"
+    return QStringLiteral(R"({"id":"%1","type":"cart.item_added","user_id":"%2","occurred_at":%3,)"
                           R"("data":{"название_товара":"Чайник"}})")
-        .arg(userId)
+        .arg(eventId, userId)
         .arg(nowMs)
         .toUtf8();
 }
@@ -198,12 +197,15 @@ class EventSource final
 public:
     EventSource(KafkaProducer &producer, QString topic) : m_producer(producer), m_topic(std::move(topic)) {}
 
-    /// Produces `userId`'s event and returns the wall-clock time (us) just before handing it to librdkafka.
-    qint64 produce(const QString &userId)
+    /// Produces an event of `userId` and returns the wall-clock time (us) just before handing it to librdkafka. A
+    /// measured event's id is its user's id (one event per user, and the trigger's rows name it); the lead-in's
+    /// users have several.
+    qint64 produce(const QString &userId, const QString &eventId = {})
     {
         const qint64 at = wallUs();
         ++m_sent;
-        m_producer.produce(m_topic, KafkaProducer::kAnyPartition, userId.toUtf8(), eventJson(userId, at / 1000),
+        m_producer.produce(m_topic, KafkaProducer::kAnyPartition, userId.toUtf8(),
+                           eventJson(eventId.isEmpty() ? userId : eventId, userId, at / 1000),
                            [this](Result<void> result) {
                                if (result) {
                                    ++m_confirmed;
@@ -231,7 +233,7 @@ struct Options {
     int seconds = 20;
     int count = 0; ///< events measured
     int warmup = 200;
-    int leadInMs = 1000; ///< latency mode: events at the rate before the measured ones
+    int leadInMs = 30'000; ///< latency mode: events at the rate before the measured ones
     int partitions = 12;
     int timeoutSeconds = 300;
     QString servicesEnv;
@@ -267,8 +269,9 @@ int main(int argc, char **argv)
     const QCommandLineOption leadInOption(
         QStringLiteral("lead-in"),
         QStringLiteral("latency mode: ms of events at the rate (own users, not measured) that lead straight into the "
-                       "measured ones, so that the measurement starts in the steady state; 0: from idle"),
-        QStringLiteral("ms"), QStringLiteral("1000"));
+                       "measured ones, so that the measurement starts in the steady state, the broker's code "
+                       "compiled by its JIT; 0: from idle"),
+        QStringLiteral("ms"), QStringLiteral("30000"));
     const QCommandLineOption partitionsOption(QStringLiteral("partitions"), QStringLiteral("partitions of the topics"),
                                               QStringLiteral("n"), QStringLiteral("12"));
     const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
@@ -370,7 +373,9 @@ int main(int argc, char **argv)
     users.reserve(o.count);
     for (int i = 0; i < o.warmup; ++i)
         warmUsers << QStringLiteral("w%1").arg(i);
-    for (qint64 i = 0; i < qint64(o.rate) * o.leadInMs / 1000; ++i)
+    // The lead-in's events go to a second's worth of users, in turn.
+    const qint64 leadEvents = qint64(o.rate) * o.leadInMs / 1000;
+    for (qint64 i = 0; i < std::min<qint64>(leadEvents, o.rate); ++i)
         leadUsers << QStringLiteral("l%1").arg(i);
     for (int i = 0; i < o.count; ++i)
         users << QStringLiteral("u%1").arg(i);
@@ -422,7 +427,7 @@ int main(int argc, char **argv)
         QTimer pacer;
         pacer.setTimerType(Qt::PreciseTimer);
         pacer.setInterval(1);
-        const qint64 lead = leadUsers.size();
+        const qint64 lead = leadEvents;
         const qint64 total = lead + o.count;
         qint64 sent = 0; // lead-in and measured
         QObject::connect(&pacer, &QTimer::timeout, &pacer, [&] {
@@ -431,7 +436,8 @@ int main(int argc, char **argv)
             for (; sent < due; ++sent) {
                 latestUs = std::max(latestUs, double(elapsedNs) / 1e3 - double(sent) * 1e6 / o.rate);
                 if (sent < lead) {
-                    source.produce(leadUsers.at(sent));
+                    const QString &user = leadUsers.at(sent % leadUsers.size());
+                    source.produce(user, user + QLatin1Char('-') + QString::number(sent));
                     continue;
                 }
                 if (sent == lead && lead > 0) {
@@ -449,7 +455,7 @@ int main(int argc, char **argv)
     }
     const double produceSeconds = double(window.nsecsElapsed()) / 1e9;
     const bool complete =
-        pollUntil([&] { return arrived(leadUsers.size() + o.count); }, qint64(o.timeoutSeconds) * 1000, 100);
+        pollUntil([&] { return arrived(leadEvents + o.count); }, qint64(o.timeoutSeconds) * 1000, 100);
     const CpuSample cpuAfter = sampleCpu(pids);
     const double runSeconds = double(window.nsecsElapsed()) / 1e9;
     waitUntil([&] { return source.allConfirmed(); }, 30'000);
@@ -514,8 +520,9 @@ int main(int argc, char **argv)
                     "was at most %.1f ms behind its schedule\n",
                     o.rate, o.seconds, o.count, produceSeconds, latestUs / 1000.0);
     if (!o.throughput)
-        std::printf("lead-in: %lld events at the same rate for %d ms before the measured ones, without a pause (%s)\n",
-                    static_cast<long long>(leadUsers.size()), o.leadInMs,
+        std::printf("lead-in: %lld events (%lld users) at the same rate for %d ms before the measured ones, without a "
+                    "pause (%s)\n",
+                    static_cast<long long>(leadEvents), static_cast<long long>(leadUsers.size()), o.leadInMs,
                     leadUsers.isEmpty() ? "the measurement starts from idle" : "not measured");
     std::printf("%s, %d partitions, bench producer properties: %s (linger.ms=%s, socket.nagle.disable=%s), worker "
                 "bus.kafka_properties: %s\n",
