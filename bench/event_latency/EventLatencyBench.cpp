@@ -269,8 +269,7 @@ int main(int argc, char **argv)
     const QCommandLineOption leadInOption(
         QStringLiteral("lead-in"),
         QStringLiteral("latency mode: ms of events at the rate (own users, not measured) that lead straight into the "
-                       "measured ones, so that the measurement starts in the steady state, the broker's code "
-                       "compiled by its JIT; 0: from idle"),
+                       "measured ones, so that the measurement starts in the steady state; 0: from idle"),
         QStringLiteral("ms"), QStringLiteral("30000"));
     const QCommandLineOption partitionsOption(QStringLiteral("partitions"), QStringLiteral("partitions of the topics"),
                                               QStringLiteral("n"), QStringLiteral("12"));
@@ -427,25 +426,24 @@ int main(int argc, char **argv)
         QTimer pacer;
         pacer.setTimerType(Qt::PreciseTimer);
         pacer.setInterval(1);
-        const qint64 lead = leadEvents;
-        const qint64 total = lead + o.count;
+        const qint64 total = leadEvents + o.count;
         qint64 sent = 0; // lead-in and measured
         QObject::connect(&pacer, &QTimer::timeout, &pacer, [&] {
             const qint64 elapsedNs = wall.nsecsElapsed();
             const qint64 due = std::min<qint64>(total, elapsedNs * o.rate / 1'000'000'000 + 1);
             for (; sent < due; ++sent) {
                 latestUs = std::max(latestUs, double(elapsedNs) / 1e3 - double(sent) * 1e6 / o.rate);
-                if (sent < lead) {
+                if (sent < leadEvents) {
                     const QString &user = leadUsers.at(sent % leadUsers.size());
                     source.produce(user, user + QLatin1Char('-') + QString::number(sent));
                     continue;
                 }
-                if (sent == lead && lead > 0) {
+                if (sent == leadEvents && leadEvents > 0) {
                     cpuBefore = sampleCpu(pids);
                     window.start();
                 }
-                producedUs[std::size_t(sent - lead)] = source.produce(users.at(sent - lead));
-                produced = int(sent - lead + 1);
+                producedUs[std::size_t(sent - leadEvents)] = source.produce(users.at(sent - leadEvents));
+                produced = int(sent - leadEvents + 1);
             }
             if (sent == total)
                 pacer.stop();
